@@ -1,0 +1,196 @@
+"""The command line: the only module that imports Typer and rich.
+
+Each command loads the config, calls one library function and renders its
+report. Library errors (AudiobriefError) become one line on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from audiobrief import __version__
+from audiobrief.errors import AudiobriefError
+
+app = typer.Typer(
+    name="audiobrief",
+    help="Turn articles into podcast episodes, offline.\n\nExample: audiobrief make article.txt --base-url https://example.org/pod/",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"audiobrief {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Turn articles into podcast episodes, offline."""
+
+
+def _config(config_file: Optional[Path], **overrides):
+    from audiobrief.config import load_config
+
+    return load_config(config_file).with_overrides(**overrides)
+
+
+def _stderr():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+class _RichProgress:
+    """Draws the build's progress with a rich bar on stderr."""
+
+    def __init__(self, progress) -> None:
+        self._progress = progress
+        self._task = None
+
+    def begin(self, label: str, total: int) -> None:
+        short = label if len(label) <= 40 else label[:39] + "\u2026"
+        self._task = self._progress.add_task(f"Speaking {short}", total=total)
+
+    def step(self, n: int = 1) -> None:
+        if self._task is not None and n:
+            self._progress.advance(self._task, n)
+
+    def end(self) -> None:
+        if self._task is not None:
+            self._progress.update(self._task, completed=self._progress.tasks[-1].total)
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+@app.command()
+def make(
+    articles: Optional[List[Path]] = typer.Argument(
+        None, help="Article files (.txt). None: the bundled sample article.", show_default=False),
+    out: Path = typer.Option(Path("episodes"), "--out", "-o", help="Folder for episodes, catalog and feed."),
+    config_file: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./audiobrief.toml if present]."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="Public URL of the output folder, for enclosure links."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Speech worker processes [default: auto]."),
+) -> None:
+    """Make one episode per article and publish it to the feed.
+
+    Example: audiobrief make story.txt other.txt --out episodes --base-url https://example.org/pod/
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from audiobrief.build import build, sample_article
+
+    config = _config(config_file, base_url=base_url)
+    paths = list(articles) if articles else [sample_article()]
+    err = _stderr()
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=False) as bar:
+        report = build(paths, config, out, workers=jobs, progress=_RichProgress(bar))
+    for ep in report.episodes:
+        typer.echo(f"{ep.status:>9}  {ep.mp3}  {_duration(ep.duration)}  {ep.chapters} chapters  {ep.title}")
+    typer.echo(f"feed: {report.feed} ({len(report.episodes)} episode(s) made; "
+               f"{report.clips_made} clips spoken, {report.clips_cached} from cache)")
+    if report.local_only:
+        typer.echo("note: no base URL set, so the feed links to http://localhost:8000/ and works on this machine only; "
+                  "set base_url in audiobrief.toml or pass --base-url", err=True)
+
+
+@app.command()
+def plan(
+    article: Path = typer.Argument(..., help="Article file to read.", show_default=False),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON (a stable interface, see README)."),
+    config_file: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./audiobrief.toml if present]."),
+) -> None:
+    """Show what would be spoken, without synthesising anything.
+
+    Example: audiobrief plan story.txt --json
+    """
+    from audiobrief.build import plan as make_plan
+    from audiobrief.script import plan_dict
+
+    planned = make_plan(article, _config(config_file))
+    data = plan_dict(planned.article, planned.script)
+    if as_json:
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"Title: {data['title']}  (language: {data['language']})")
+    for i, section in enumerate(data["sections"], 1):
+        heading = section["heading"] or "(lead, no heading)"
+        typer.echo(f"  {i}. {heading}  [{len(section['paragraphs'])} paragraph(s)]")
+    typer.echo(f"Credits: {data['credits'] or '(none)'}")
+    if data["dropped"]:
+        typer.echo("Not spoken:")
+        for line in data["dropped"]:
+            typer.echo(f"  - {line}")
+    typer.echo("Script:")
+    for piece in data["script"]:
+        typer.echo(f"  [{piece['kind']}] {piece['text']}")
+
+
+@app.command()
+def init(
+    path: Path = typer.Option(Path("audiobrief.toml"), "--path", help="Where to write the settings file."),
+    title: Optional[str] = typer.Option(None, "--title", help="Podcast title."),
+    author: Optional[str] = typer.Option(None, "--author", help="Podcast author."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="Public URL of the episodes folder."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Write a commented audiobrief.toml with the podcast's settings.
+
+    Example: audiobrief init --title "Morning Brief" --author "Jo Doe"
+    """
+    from audiobrief.config import ConfigError, parse_config, render_default_config
+    from audiobrief.fsutil import atomic_write_text
+
+    if path.exists() and not force:
+        raise ConfigError(f"{path} already exists; edit it, or pass --force to overwrite it")
+    values = {k: v for k, v in {"title": title, "author": author, "base_url": base_url}.items() if v is not None}
+    text = render_default_config(**values)
+    from audiobrief.config import tomllib
+
+    parse_config(tomllib.loads(text))  # never write a file we would refuse to read
+    atomic_write_text(path, text)
+    typer.echo(f"wrote {path}; edit it, then run `audiobrief make`")
+
+
+@app.command()
+def voices(
+    language: Optional[str] = typer.Option(None, "--language", "-l", help="Only voices for this language code, e.g. de."),
+) -> None:
+    """List the voices the speech engine offers.
+
+    Example: audiobrief voices --language en
+    """
+    from audiobrief.engines import list_voices
+
+    found = list_voices()
+    if language:
+        found = [v for v in found if any(l.lower().startswith(language.lower()) for l in v.get("languages", []))]
+    for v in found:
+        typer.echo(f"{v['id']:<24} {', '.join(v.get('languages', [])):<12} {v.get('name', '')}")
+    if not found:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    try:
+        app()
+    except AudiobriefError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        typer.echo("interrupted; the previous feed and episodes are intact", err=True)
+        sys.exit(130)

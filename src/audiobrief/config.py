@@ -1,0 +1,212 @@
+"""audiobrief.toml: one declarative schema, one loader, every problem listed at once.
+
+The schema below is the single source for defaults, types, validation and the
+commented file that ``audiobrief init`` writes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Optional
+
+from audiobrief.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+CONFIG_NAME = "audiobrief.toml"
+
+DEFAULT_INTRO = "Welcome to {podcast}. Today: {title}."
+DEFAULT_OUTRO = "That was {title}, from {podcast}. Thanks for listening."
+
+
+@dataclass(frozen=True)
+class Option:
+    section: str
+    key: str
+    type: type
+    default: Any
+    doc: str
+    choices: tuple = ()
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("podcast", "title", str, "audiobrief", "Name of the podcast, spoken in every intro."),
+    Option("podcast", "author", str, "audiobrief", "Shown as the artist in players and as itunes:author."),
+    Option("podcast", "owner_email", str, "", "Contact address for podcast directories (itunes:owner)."),
+    Option("podcast", "description", str, "Articles read aloud, made offline with audiobrief.",
+           "What the podcast is about (at most 4000 bytes)."),
+    Option("podcast", "language", str, "en", "Language code of the podcast, e.g. en, de, es."),
+    Option("podcast", "base_url", str, "",
+           "Public URL of the episodes folder, e.g. https://example.org/podcast/ . Empty = local only."),
+    Option("podcast", "category", str, "News", "Apple Podcasts category."),
+    Option("podcast", "subcategory", str, "Daily News", "Apple Podcasts subcategory (empty for none)."),
+    Option("podcast", "explicit", bool, False, "Whether episodes contain explicit material."),
+    Option("podcast", "cover", str, "", "Square JPEG/PNG cover, 1400-3000 px. Empty = generate one."),
+    Option("speech", "engine", str, "pyttsx3", "Speech engine.", ("pyttsx3",)),
+    Option("speech", "voice", str, "", "Voice id (see `audiobrief voices`). Empty = a voice for the language."),
+    Option("speech", "rate", int, 175, "Speaking rate in words per minute (80-450)."),
+    Option("episode", "intro", str, DEFAULT_INTRO, "Intro template; {podcast} and {title} are filled in."),
+    Option("episode", "outro", str, DEFAULT_OUTRO, "Outro template; {podcast} and {title} are filled in."),
+    Option("episode", "transition", str, "sting",
+           "Between sections: 'sting' (a short generated chime), 'crossfade', 'none' or a path to a sound file."),
+    Option("episode", "paragraph_pause_ms", int, 600, "Silence after each paragraph."),
+    Option("episode", "section_pause_ms", int, 900, "Silence before and after each section's transition."),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str = "audiobrief"
+    author: str = "audiobrief"
+    owner_email: str = ""
+    description: str = "Articles read aloud, made offline with audiobrief."
+    language: str = "en"
+    base_url: str = ""
+    category: str = "News"
+    subcategory: str = "Daily News"
+    explicit: bool = False
+    cover: str = ""
+    engine: str = "pyttsx3"
+    voice: str = ""
+    rate: int = 175
+    intro: str = DEFAULT_INTRO
+    outro: str = DEFAULT_OUTRO
+    transition: str = "sting"
+    paragraph_pause_ms: int = 600
+    section_pause_ms: int = 900
+    #: folder the config file lives in; relative paths resolve against it
+    root: str = "."
+
+    def resolve(self, value: str) -> Optional[Path]:
+        """A path from the config, relative to the config file's folder."""
+        if not value:
+            return None
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else Path(self.root) / path
+
+    def with_overrides(self, **overrides: Any) -> "Config":
+        """CLI flags win over the file; ``None`` means 'not given'."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        problems = _validate(given)
+        if problems:
+            raise ConfigError("; ".join(problems))
+        return replace(self, **given)
+
+
+_BY_KEY = {o.key: o for o in OPTIONS}
+_SECTIONS = {o.section for o in OPTIONS}
+assert set(_BY_KEY) == {f.name for f in fields(Config)} - {"root"}
+
+
+def _check_value(opt: Option, value: Any) -> Optional[str]:
+    where = f"'{opt.section}.{opt.key}'"
+    if opt.type is int and (isinstance(value, bool) or not isinstance(value, int)):
+        return f"{where}: expected a whole number, got {value!r}"
+    if opt.type is not int and not isinstance(value, opt.type):
+        return f"{where}: expected {opt.type.__name__}, got {value!r}"
+    if opt.choices and value not in opt.choices:
+        return f"{where}: unknown value {value!r}; choose one of {', '.join(opt.choices)}"
+    if opt.key == "rate" and not 80 <= value <= 450:
+        return f"{where}: {value} words per minute is out of range; use 80-450"
+    if opt.key.endswith("_ms") and not 0 <= value <= 10_000:
+        return f"{where}: {value} ms is out of range; use 0-10000"
+    if opt.key == "base_url" and value and not value.lower().startswith(("http://", "https://")):
+        return f"{where}: {value!r} is not an http(s) URL; use e.g. https://example.org/podcast/"
+    if opt.key == "title" and not value.strip():
+        return f"{where}: must not be empty"
+    if opt.key in ("intro", "outro"):
+        try:
+            value.format(podcast="", title="")
+        except (KeyError, IndexError, ValueError) as exc:
+            return f"{where}: bad template ({exc}); only {{podcast}} and {{title}} can be used"
+    return None
+
+
+def _validate(flat: dict[str, Any]) -> list[str]:
+    problems = []
+    for key, value in flat.items():
+        problem = _check_value(_BY_KEY[key], value)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def _suggest(name: str, candidates) -> str:
+    close = difflib.get_close_matches(name, list(candidates), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def parse_config(data: dict, root: str = ".") -> Config:
+    """Validate a parsed TOML document; raise one ConfigError listing every problem."""
+    problems: list[str] = []
+    flat: dict[str, Any] = {}
+    for section, table in data.items():
+        if section not in _SECTIONS:
+            problems.append(f"unknown section [{section}]{_suggest(section, _SECTIONS)}")
+            continue
+        if not isinstance(table, dict):
+            problems.append(f"'{section}' must be a table: write [{section}] on its own line")
+            continue
+        for key, value in table.items():
+            opt = _BY_KEY.get(key)
+            if opt is None or opt.section != section:
+                known = [o.key for o in OPTIONS if o.section == section]
+                problems.append(f"'{section}.{key}': unknown setting{_suggest(key, known)}")
+                continue
+            flat[key] = value
+    problems += _validate(flat)
+    if problems:
+        raise ConfigError("audiobrief.toml: " + "; ".join(problems))
+    return Config(root=root, **flat)
+
+
+def load_config(path: Optional[Path] = None, cwd: Optional[Path] = None) -> Config:
+    """Load ``path``, or ./audiobrief.toml when it exists, or the defaults."""
+    if path is None:
+        candidate = (cwd or Path.cwd()) / CONFIG_NAME
+        if not candidate.is_file():
+            return Config(root=str(cwd or Path.cwd()))
+        path = candidate
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found; create one with `audiobrief init`")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); fix the line it names") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc}); check the file") from None
+    try:
+        return parse_config(data, root=str(path.resolve().parent))
+    except ConfigError as exc:
+        raise ConfigError(str(exc).replace("audiobrief.toml:", f"{path}:", 1)) from None
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def render_default_config(**values: Any) -> str:
+    """The commented audiobrief.toml that ``audiobrief init`` writes."""
+    lines = [
+        "# audiobrief settings. Paths are relative to this file.",
+        "# Command-line flags (--base-url, ...) override what is written here.",
+    ]
+    section = None
+    for opt in OPTIONS:
+        if opt.section != section:
+            section = opt.section
+            lines += ["", f"[{section}]"]
+        lines.append(f"# {opt.doc}")
+        lines.append(f"{opt.key} = {_toml_value(values.get(opt.key, opt.default))}")
+    return "\n".join(lines) + "\n"

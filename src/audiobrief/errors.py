@@ -1,0 +1,46 @@
+"""Errors a user can act on.
+
+Library code raises these with a message that names the problem *and* the fix.
+The CLI prints ``str(error)`` as one line on stderr and exits with ``exit_code``.
+"""
+
+from __future__ import annotations
+
+
+class AudiobriefError(Exception):
+    """Base class: the message is shown to the user as-is, on one line."""
+
+    exit_code = 1
+
+    def __str__(self) -> str:  # keep it on one line whatever was passed in
+        return " ".join(super().__str__().split())
+
+
+class InputError(AudiobriefError):
+    """The article given cannot be read or has nothing to speak."""
+
+    exit_code = 2
+
+
+class ConfigError(AudiobriefError):
+    """audiobrief.toml or a command-line option is wrong."""
+
+    exit_code = 2
+
+
+class SynthesisError(AudiobriefError):
+    """The speech engine could not produce a clip."""
+
+    exit_code = 3
+
+
+class EngineUnavailable(AudiobriefError):
+    """An engine was asked for that is not installed or cannot start."""
+
+    exit_code = 3
+
+
+class PublishError(AudiobriefError):
+    """Writing episodes, the catalog or the feed failed."""
+
+    exit_code = 4

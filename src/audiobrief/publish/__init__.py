@@ -1,0 +1,1 @@
+"""What listeners' apps read: the RSS feed (and, later, briefings and pages)."""

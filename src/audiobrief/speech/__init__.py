@@ -1,0 +1,1 @@
+"""Turning written text into the words a speech engine should receive."""

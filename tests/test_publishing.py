@@ -1,0 +1,88 @@
+"""Catalog and guid behaviour across runs, with the real engine."""
+
+from __future__ import annotations
+
+import json
+
+import feedparser
+
+from conftest import SAMPLE, folder_hash, run_cli
+
+
+def _catalog(out):
+    return json.loads((out / "episodes.json").read_text())["episodes"]
+
+
+def test_same_article_again_keeps_one_episode_and_its_guid(populated_out):
+    before = _catalog(populated_out)
+    feed_before = (populated_out / "feed.xml").read_bytes()
+    [seed] = before
+    result = run_cli("make", seed["source"], "--out", populated_out, "--base-url", "https://example.org/pod/")
+    assert result.returncode == 0, result.stderr
+    assert "unchanged" in result.stdout
+    assert "0 clips spoken" in result.stdout  # every clip came from the cache
+    after = _catalog(populated_out)
+    assert after == before
+    assert (populated_out / "feed.xml").read_bytes() == feed_before
+
+
+def test_second_article_adds_second_episode(populated_out):
+    [seed] = _catalog(populated_out)
+    result = run_cli("make", SAMPLE, "--out", populated_out, "--base-url", "https://example.org/pod/")
+    assert result.returncode == 0, result.stderr
+    episodes = _catalog(populated_out)
+    assert len(episodes) == 2
+    assert len({e["guid"] for e in episodes}) == 2
+    assert {e["number"] for e in episodes} == {1, 2}
+    assert episodes[0]["guid"] == seed["guid"]
+    parsed = feedparser.parse((populated_out / "feed.xml").read_bytes())
+    assert not parsed.bozo
+    newest_first = sorted(episodes, key=lambda e: (e["pub_date"], e["number"]), reverse=True)
+    assert [e.id for e in parsed.entries] == [e["guid"] for e in newest_first]
+    assert newest_first[0]["guid"] != seed["guid"]
+    for entry in parsed.entries:
+        name = entry.enclosures[0].href.rsplit("/", 1)[-1]
+        assert int(entry.enclosures[0].length) == (populated_out / name).stat().st_size
+
+
+def test_edited_article_replaces_episode_keeping_guid(tmp_path):
+    article = tmp_path / "note.txt"
+    article.write_text("A Short Note\n\nThe first version of this note has one sentence.\n")
+    out = tmp_path / "episodes"
+    assert run_cli("make", article, "--out", out).returncode == 0
+    [first] = _catalog(out)
+    article.write_text("A Short Note\n\nThe second version of this note says something else entirely.\n")
+    result = run_cli("make", article, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "updated" in result.stdout
+    [second] = _catalog(out)
+    assert second["guid"] == first["guid"]
+    assert second["slug"] == first["slug"]
+    assert second["bytes"] == (out / second["file"]).stat().st_size
+    assert len(list(out.glob("*.mp3"))) == 1
+
+
+def test_hostile_title_gives_valid_xml(tmp_path):
+    article = tmp_path / "odd.txt"
+    title = 'Cats & Dogs <script> "quoted" \u2014 \U0001F600 emoji\x07 bell'
+    article.write_text(f"{title}\n\nA very short article about cats and dogs living together in peace.\n")
+    out = tmp_path / "episodes"
+    result = run_cli("make", article, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "local" in result.stderr  # no base URL: the user is told the feed is local-only
+    parsed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.entries[0].title.startswith('Cats & Dogs <script> "quoted"')
+    assert "\U0001F600" in parsed.entries[0].title
+    [entry] = _catalog(out)
+    assert "/" not in entry["slug"] and entry["slug"].startswith("cats-dogs-script")
+
+
+def test_make_without_arguments_builds_the_bundled_sample(tmp_path):
+    result = run_cli("make", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "episodes"
+    [entry] = _catalog(out)
+    assert entry["title"] == "Why Small Libraries Are Lending More Than Books"
+    assert (out / entry["file"]).stat().st_size == entry["bytes"]
+    assert "Traceback" not in result.stderr
