@@ -157,6 +157,7 @@ def publish_episode(article: Article, chapters, mp3: bytes, duration: float, con
     from audiobrief.fsutil import atomic_write_bytes, publish_lock
     from audiobrief.cover import publish_cover
     from audiobrief.publish.feed import write_feed
+    from audiobrief.publish.pages import write_pages
     from audiobrief.slug import slugify
     from audiobrief.tags import id3_language, tagged_mp3
 
@@ -188,6 +189,7 @@ def publish_episode(article: Article, chapters, mp3: bytes, duration: float, con
         catalog.upsert(entry)
         catalog.save()
         write_feed(config, catalog, out_dir, cover_path.name)
+        write_pages(config, catalog, out_dir, cover_path.name)
     status = "unchanged" if unchanged else ("updated" if old else "new")
     return EpisodeResult(slug, article.title, target, duration, len(chapters), status)
 

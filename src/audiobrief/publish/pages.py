@@ -1,0 +1,199 @@
+"""The show's web pages: ``index.html`` (the show) and ``<slug>.html`` (one per episode).
+
+Static HTML from the catalog, regenerated with the feed: a listener without a
+podcast app gets a player, clickable chapters and a transcript that follows
+the audio. Jinja2 renders them with autoescaping always on, because episode
+titles come from untrusted articles. Nothing is loaded from elsewhere; the
+small inline script and style are pinned by hash in a Content-Security-Policy,
+so even markup that slipped through could not run. Without JavaScript the
+audio, the chapter links (media fragments, ``#t=``) and the transcript still work.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Optional, Sequence
+from urllib.parse import quote, urlsplit
+
+INDEX_NAME = "index.html"
+GENERATOR = "audiobrief"
+_MARK = f'<meta name="generator" content="{GENERATOR}">'.encode()
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: float  # seconds
+    end: float
+    text: str
+
+
+def page_name(slug: str) -> str:
+    """``<slug>.html``; a slug of "index" would overwrite the show page, so it gets a prefix."""
+    return f"{slug}.html" if slug != "index" else "episode-index.html"
+
+
+def clock(seconds: float) -> str:
+    """0:05, 12:34 or 1:02:03: how players print a position."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _duration_words(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+def _date(iso: str) -> tuple[str, str]:
+    """(machine date, human date) for a <time> element."""
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso[:10], iso[:10]
+    return when.date().isoformat(), f"{when.day} {when:%B %Y}"
+
+
+def app_links(feed_url: str) -> dict[str, str]:
+    """podcast:// and pcast:// open the feed in a podcast app (the scheme replaces http/https)."""
+    rest = feed_url.split("://", 1)[1] if "://" in feed_url else feed_url
+    return {"podcast": f"podcast://{rest}", "pcast": f"pcast://{rest}"}
+
+
+def read_cues(path: Path) -> tuple[Cue, ...]:
+    """The sentences of a WebVTT transcript; () when it is missing or unreadable (the page still renders)."""
+    import webvtt
+
+    try:
+        captions = webvtt.read(str(path))
+    except Exception:  # webvtt-py raises its own errors and OSError/UnicodeError; a page must not fail on it
+        return ()
+    return tuple(Cue(round(c.start_in_seconds + c.start_time.milliseconds / 1000, 3),
+                     round(c.end_in_seconds + c.end_time.milliseconds / 1000, 3),
+                     " ".join(c.text.split()))
+                 for c in captions if c.text.strip())
+
+
+def _vtt(entry) -> Optional[dict]:
+    return next((t for t in getattr(entry, "transcripts", ()) or () if t.get("type") == "text/vtt"), None)
+
+
+def _sections(entry, cues: Sequence[Cue]) -> list[dict]:
+    """The transcript grouped under the chapter each sentence starts in."""
+    chapters = list(entry.chapters) or [{"title": "", "start_ms": 0}]
+    groups = [{"title": ch["title"], "start": ch["start_ms"] / 1000, "cues": []} for ch in chapters]
+    for index, cue in enumerate(cues):
+        place = 0
+        for i, group in enumerate(groups):
+            if cue.start + 0.05 >= group["start"]:
+                place = i
+        groups[place]["cues"].append({"id": f"cue-{index + 1}", **cue.__dict__})
+    return [g for g in groups if g["cues"]]
+
+
+def _episode_view(entry, out_dir: Path) -> dict:
+    machine, human = _date(entry.pub_date)
+    vtt = _vtt(entry)
+    cues = read_cues(out_dir / vtt["file"]) if vtt and (out_dir / vtt["file"]).is_file() else ()
+    transcripts = [t for t in getattr(entry, "transcripts", ()) or () if (out_dir / t["file"]).is_file()]
+    return {
+        "slug": entry.slug,
+        "page": page_name(entry.slug),
+        "title": entry.title,
+        "number": entry.number,
+        "summary": entry.summary,
+        "credits": entry.credits,
+        "language": entry.language or "en",
+        "date": machine,
+        "date_text": human,
+        "duration": entry.duration,
+        "duration_text": _duration_words(entry.duration),
+        "audio": quote(entry.file),
+        "audio_bytes": entry.bytes,
+        "chapters": [{"title": ch["title"], "start": ch["start_ms"] / 1000, "clock": clock(ch["start_ms"] / 1000)}
+                     for ch in entry.chapters],
+        "vtt": quote(vtt["file"]) if vtt and cues else None,
+        "transcript_files": [{"href": quote(t["file"]), "type": t["type"],
+                              "label": "WebVTT" if t["type"] == "text/vtt" else "SubRip" if "subrip" in t["type"] else t["type"]}
+                             for t in transcripts],
+        "chapters_file": quote(entry.chapters_file) if getattr(entry, "chapters_file", None)
+                         and (out_dir / entry.chapters_file).is_file() else None,
+        "sections": _sections(entry, cues),
+    }
+
+
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(loader=PackageLoader("audiobrief", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["seconds"] = lambda s: f"{float(s):.3f}"
+    return env
+
+
+def _csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def render_pages(config, episodes: Sequence, cover_name: str, out_dir: Path) -> dict[str, bytes]:
+    """Every page's file name and bytes; the same catalog and config give the same bytes."""
+    from audiobrief.publish.feed import FEED_NAME, file_url, is_local_only
+
+    env = _environment()
+    style = env.loader.get_source(env, "pages.css")[0]
+    script = env.loader.get_source(env, "pages.js")[0]
+    feed_url = file_url(config, FEED_NAME)
+    show = {
+        "title": config.title,
+        "description": config.description,
+        "author": config.author,
+        "language": config.language or "en",
+        "cover": quote(cover_name),
+        "feed": FEED_NAME,
+        "feed_url": feed_url,
+        "local_only": is_local_only(config),
+        "apps": app_links(feed_url),
+        "host": urlsplit(feed_url).netloc,
+    }
+    common = {"show": show, "style": style, "script": script, "generator": GENERATOR,
+              "csp": f"default-src 'self'; script-src {_csp_hash(script)}; style-src {_csp_hash(style)}; "
+                     "object-src 'none'; base-uri 'none'; form-action 'none'"}
+    views = [_episode_view(e, out_dir) for e in episodes]
+    pages = {INDEX_NAME: env.get_template("index.html").render(episodes=views, lang=show["language"], **common)}
+    for view in views:
+        pages[view["page"]] = env.get_template("episode.html").render(episode=view, lang=view["language"], **common)
+    return {name: html.encode("utf-8") for name, html in pages.items()}
+
+
+def write_pages(config, catalog, out_dir: Path, cover_name: str) -> list[Path]:
+    """Regenerate the pages from the catalog (atomic, untouched when unchanged); drop pages of gone episodes."""
+    from audiobrief.fsutil import atomic_write_bytes
+
+    out_dir = Path(out_dir)
+    pages = render_pages(config, catalog.newest_first(), cover_name, out_dir)
+    written = []
+    for name, data in pages.items():
+        target = out_dir / name
+        if not (target.is_file() and target.read_bytes() == data):
+            atomic_write_bytes(target, data)
+        written.append(target)
+    for old in out_dir.glob("*.html"):
+        if old.name not in pages and _is_ours(old):
+            try:
+                old.unlink()
+            except OSError:
+                pass
+    return written
+
+
+def _is_ours(path: Path) -> bool:
+    """Only pages we generated are ever deleted: a hand-made page in the folder is left alone."""
+    try:
+        with open(path, "rb") as handle:
+            return _MARK in handle.read(2048)
+    except OSError:
+        return False
