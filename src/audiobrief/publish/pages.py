@@ -12,6 +12,7 @@ audio, the chapter links (media fragments, ``#t=``) and the transcript still wor
 from __future__ import annotations
 
 import base64
+import html
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,7 +46,11 @@ def clock(seconds: float) -> str:
 
 
 def _duration_words(seconds: float) -> str:
-    minutes, secs = divmod(int(round(seconds)), 60)
+    """1 h 02 min, 2 min 08 s or 45 s (whole seconds, as the player shows them)."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
@@ -74,7 +79,7 @@ def read_cues(path: Path) -> tuple[Cue, ...]:
         return ()
     return tuple(Cue(round(c.start_in_seconds + c.start_time.milliseconds / 1000, 3),
                      round(c.end_in_seconds + c.end_time.milliseconds / 1000, 3),
-                     " ".join(c.text.split()))
+                     " ".join(html.unescape(c.text).split()))  # webvtt-py strips tags, keeps &lt; etc.
                  for c in captions if c.text.strip())
 
 
@@ -166,7 +171,7 @@ def render_pages(config, episodes: Sequence, cover_name: str, out_dir: Path) -> 
     pages = {INDEX_NAME: env.get_template("index.html").render(episodes=views, lang=show["language"], **common)}
     for view in views:
         pages[view["page"]] = env.get_template("episode.html").render(episode=view, lang=view["language"], **common)
-    return {name: html.encode("utf-8") for name, html in pages.items()}
+    return {name: text.encode("utf-8") for name, text in pages.items()}
 
 
 def write_pages(config, catalog, out_dir: Path, cover_name: str) -> list[Path]:
