@@ -44,7 +44,7 @@ def _apt_install() -> None:
         raise Unavailable("Chromium/chromedriver are missing and this is not a Debian machine where the tests "
                           f"run as root; install them (apt-get install {' '.join(APT_PACKAGES)})")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *APT_PACKAGES]
+    install = ["apt-get", "-o", "DPkg::Lock::Timeout=300", "install", "-y", "-q", "--no-install-recommends", *APT_PACKAGES]
     run = subprocess.run(install, env=env, capture_output=True, text=True, timeout=900)
     if run.returncode != 0:  # stale package lists: refresh once and retry
         subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, timeout=600)
