@@ -135,6 +135,11 @@ def test_rewrite_is_skipped_when_unchanged_and_old_pages_of_ours_go(tmp_path):
     handmade.write_text("<!DOCTYPE html><title>About</title>")
     write_pages(config, catalog, tmp_path, cover)
     assert {p.name: p.stat().st_mtime_ns for p in tmp_path.glob("*.html") if p != handmade} == stamps
+    vtt = tmp_path / "script-alert-1-script-quotes.vtt"  # a changed transcript alone renews its page
+    vtt.write_text(vtt.read_text().replace("The second part begins here.", "A new second sentence."))
+    write_pages(config, catalog, tmp_path, cover)
+    assert "A new second sentence." in (tmp_path / "script-alert-1-script-quotes.html").read_text()
+    assert (tmp_path / "ferry-timetable.html").stat().st_mtime_ns == stamps["ferry-timetable.html"]
     one = [e for e in catalog.newest_first() if e.slug == "ferry-timetable"]
     write_pages(config, _catalog(one), tmp_path, cover)
     assert sorted(p.name for p in tmp_path.glob("*.html")) == ["about.html", "ferry-timetable.html", INDEX_NAME]

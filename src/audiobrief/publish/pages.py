@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Optional, Sequence
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 INDEX_NAME = "index.html"
 GENERATOR = "audiobrief"
@@ -100,11 +101,15 @@ def _sections(entry, cues: Sequence[Cue]) -> list[dict]:
     return [g for g in groups if g["cues"]]
 
 
-def _episode_view(entry, out_dir: Path) -> dict:
+def _transcript_files(entry, out_dir: Path) -> list[dict]:
+    return [t for t in getattr(entry, "transcripts", ()) or () if (out_dir / t["file"]).is_file()]
+
+
+def _episode_view(entry, out_dir: Path, *, full: bool = True) -> dict:
+    """What the templates show of one episode; ``full=False`` skips the transcript (the show page needs none)."""
     machine, human = _date(entry.pub_date)
     vtt = _vtt(entry)
-    cues = read_cues(out_dir / vtt["file"]) if vtt and (out_dir / vtt["file"]).is_file() else ()
-    transcripts = [t for t in getattr(entry, "transcripts", ()) or () if (out_dir / t["file"]).is_file()]
+    cues = read_cues(out_dir / vtt["file"]) if full and vtt and (out_dir / vtt["file"]).is_file() else ()
     return {
         "slug": entry.slug,
         "page": page_name(entry.slug),
@@ -124,70 +129,114 @@ def _episode_view(entry, out_dir: Path) -> dict:
         "vtt": quote(vtt["file"]) if vtt and cues else None,
         "transcript_files": [{"href": quote(t["file"]), "type": t["type"],
                               "label": "WebVTT" if t["type"] == "text/vtt" else "SubRip" if "subrip" in t["type"] else t["type"]}
-                             for t in transcripts],
+                             for t in (_transcript_files(entry, out_dir) if full else ())],
         "chapters_file": quote(entry.chapters_file) if getattr(entry, "chapters_file", None)
                          and (out_dir / entry.chapters_file).is_file() else None,
         "sections": _sections(entry, cues),
     }
 
 
-def _environment():
-    from jinja2 import Environment, PackageLoader, StrictUndefined
-
-    env = Environment(loader=PackageLoader("audiobrief", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["seconds"] = lambda s: f"{float(s):.3f}"
-    return env
-
-
 def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def render_pages(config, episodes: Sequence, cover_name: str, out_dir: Path) -> dict[str, bytes]:
-    """Every page's file name and bytes; the same catalog and config give the same bytes."""
-    from audiobrief.publish.feed import FEED_NAME, file_url, is_local_only
+class _Renderer:
+    """The templates and the show-wide values, loaded once per regeneration."""
 
-    env = _environment()
-    style = env.loader.get_source(env, "pages.css")[0]
-    script = env.loader.get_source(env, "pages.js")[0]
-    feed_url = file_url(config, FEED_NAME)
-    show = {
-        "title": config.title,
-        "description": config.description,
-        "author": config.author,
-        "language": config.language or "en",
-        "cover": quote(cover_name),
-        "feed": FEED_NAME,
-        "feed_url": feed_url,
-        "local_only": is_local_only(config),
-        "apps": app_links(feed_url),
-        "host": urlsplit(feed_url).netloc,
-    }
-    common = {"show": show, "style": style, "script": script, "generator": GENERATOR,
-              "csp": f"default-src 'self'; script-src {_csp_hash(script)}; style-src {_csp_hash(style)}; "
-                     "object-src 'none'; base-uri 'none'; form-action 'none'"}
-    views = [_episode_view(e, out_dir) for e in episodes]
-    pages = {INDEX_NAME: env.get_template("index.html").render(episodes=views, lang=show["language"], **common)}
-    for view in views:
-        pages[view["page"]] = env.get_template("episode.html").render(episode=view, lang=view["language"], **common)
-    return {name: text.encode("utf-8") for name, text in pages.items()}
+    def __init__(self, config, cover_name: str, out_dir: Path):
+        from jinja2 import Environment, PackageLoader, StrictUndefined
+
+        from audiobrief import __version__
+        from audiobrief.publish.feed import FEED_NAME, file_url, is_local_only
+
+        self.out_dir = Path(out_dir)
+        self.env = Environment(loader=PackageLoader("audiobrief", "templates"), autoescape=True,
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               keep_trailing_newline=True)
+        self.env.filters["seconds"] = lambda s: f"{float(s):.3f}"
+        source = lambda name: self.env.loader.get_source(self.env, name)[0]  # noqa: E731
+        style, script = source("pages.css"), source("pages.js")
+        feed_url = file_url(config, FEED_NAME)
+        show = {
+            "title": config.title,
+            "description": config.description,
+            "author": config.author,
+            "language": config.language or "en",
+            "cover": quote(cover_name),
+            "feed": FEED_NAME,
+            "feed_url": feed_url,
+            "local_only": is_local_only(config),
+            "apps": app_links(feed_url),
+        }
+        self.common = {"show": show, "style": style, "script": script, "generator": GENERATOR,
+                       "csp": f"default-src 'self'; script-src {_csp_hash(script)}; style-src {_csp_hash(style)}; "
+                              "object-src 'none'; base-uri 'none'; form-action 'none'"}
+        self._base = hashlib.sha256(json.dumps(
+            [__version__, show, [source(n) for n in ("base.html", "episode.html", "pages.css", "pages.js")]],
+            sort_keys=True).encode())
+
+    def fingerprint(self, entry) -> str:
+        """A hash of everything an episode page is made from: cheap to compute, so unchanged pages are skipped."""
+        h = self._base.copy()
+        h.update(json.dumps(dict(vars(entry)), sort_keys=True, default=list).encode())
+        for t in getattr(entry, "transcripts", ()) or ():
+            path = self.out_dir / t["file"]
+            h.update(path.read_bytes() if t.get("type") == "text/vtt" and path.is_file() else b"-" if path.is_file() else b"")
+        chapters_file = getattr(entry, "chapters_file", None)
+        h.update(b"c" if chapters_file and (self.out_dir / chapters_file).is_file() else b"")
+        return h.hexdigest()[:32]
+
+    def index(self, episodes: Sequence) -> bytes:
+        views = [_episode_view(e, self.out_dir, full=False) for e in episodes]
+        html_text = self.env.get_template("index.html").render(
+            episodes=views, lang=self.common["show"]["language"], inputs="", **self.common)
+        return html_text.encode("utf-8")
+
+    def episode(self, entry, fingerprint: str) -> bytes:
+        view = _episode_view(entry, self.out_dir)
+        html_text = self.env.get_template("episode.html").render(
+            episode=view, lang=view["language"], inputs=fingerprint, **self.common)
+        return html_text.encode("utf-8")
+
+
+def render_pages(config, episodes: Sequence, cover_name: str, out_dir: Path) -> dict[str, bytes]:
+    """Every page's file name and bytes; the same catalog, files and config give the same bytes."""
+    renderer = _Renderer(config, cover_name, out_dir)
+    pages = {INDEX_NAME: renderer.index(episodes)}
+    for entry in episodes:
+        pages[page_name(entry.slug)] = renderer.episode(entry, renderer.fingerprint(entry))
+    return pages
 
 
 def write_pages(config, catalog, out_dir: Path, cover_name: str) -> list[Path]:
-    """Regenerate the pages from the catalog (atomic, untouched when unchanged); drop pages of gone episodes."""
+    """Regenerate the pages from the catalog (atomic, untouched when unchanged); drop pages of gone episodes.
+
+    An episode page whose recorded input fingerprint still matches is not rendered again,
+    so a re-make of one article in a show of a thousand costs one page and the index.
+    """
     from audiobrief.fsutil import atomic_write_bytes
 
     out_dir = Path(out_dir)
-    pages = render_pages(config, catalog.newest_first(), cover_name, out_dir)
+    renderer = _Renderer(config, cover_name, out_dir)
+    episodes = catalog.newest_first()
     written = []
-    for name, data in pages.items():
-        target = out_dir / name
+
+    def put(target: Path, data: bytes) -> None:
         if not (target.is_file() and target.read_bytes() == data):
             atomic_write_bytes(target, data)
         written.append(target)
+
+    put(out_dir / INDEX_NAME, renderer.index(episodes))
+    for entry in episodes:
+        target = out_dir / page_name(entry.slug)
+        fingerprint = renderer.fingerprint(entry)
+        if _head_has(target, _inputs_mark(fingerprint)):
+            written.append(target)
+            continue
+        put(target, renderer.episode(entry, fingerprint))
+    keep = {p.name for p in written}
     for old in out_dir.glob("*.html"):
-        if old.name not in pages and _is_ours(old):
+        if old.name not in keep and _head_has(old, _MARK):
             try:
                 old.unlink()
             except OSError:
@@ -195,10 +244,13 @@ def write_pages(config, catalog, out_dir: Path, cover_name: str) -> list[Path]:
     return written
 
 
-def _is_ours(path: Path) -> bool:
-    """Only pages we generated are ever deleted: a hand-made page in the folder is left alone."""
+def _inputs_mark(fingerprint: str) -> bytes:
+    return f'<meta name="{GENERATOR}-inputs" content="{fingerprint}">'.encode()
+
+
+def _head_has(path: Path, mark: bytes) -> bool:
     try:
         with open(path, "rb") as handle:
-            return _MARK in handle.read(2048)
+            return mark in handle.read(2048)
     except OSError:
         return False
