@@ -274,6 +274,10 @@ def test_pages_work_without_javascript(site, tools, shots):
         hrefs = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "a.chapter")]
         assert hrefs[2].endswith(f"{sample['file']}#t={sample['chapters'][2]['start_ms'] / 1000:.3f}")
         assert len(driver.find_elements(By.CSS_SELECTOR, ".transcript .cue")) > 0
+        driver.get((out / "index.html").as_uri())
+        assert not driver.find_element(By.ID, "copy-feed").is_displayed()  # proof that no script ran
+        assert driver.find_element(By.ID, "feed-url").get_attribute("value") == "http://localhost:8000/feed.xml"
+        assert driver.find_element(By.LINK_TEXT, sample["title"]).get_attribute("href").endswith(f"{sample['slug']}.html")
     finally:
         stop_chrome(driver)
 
