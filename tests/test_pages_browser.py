@@ -193,7 +193,9 @@ def test_show_and_episode_pages_in_chromium(site, server, browser, tools, shots)
     feed = driver.find_element(By.ID, "feed-url")
     assert feed.get_attribute("value") == server + "feed.xml"  # the address it was served from
     assert driver.find_element(By.ID, "app-podcast").get_attribute("href") == "podcast://" + server.split("://")[1] + "feed.xml"
-    assert driver.find_element(By.ID, "copy-feed").is_displayed()
+    driver.find_element(By.ID, "copy-feed").click()
+    assert _wait(driver, "return document.getElementById('copy-status').textContent",
+                 what="the copy button to answer").startswith("Copied")
     titles = [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".episode-list h3 a")]
     newest_first = sorted(catalog["episodes"], key=lambda e: (e["pub_date"], e["number"]), reverse=True)
     assert titles == [e["title"] for e in newest_first]
