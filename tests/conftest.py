@@ -67,7 +67,7 @@ import signal  # noqa: E402
 
 @contextlib.contextmanager
 def served(folder: Path, *extra: str, startup: float = 60.0):
-    """Run `audiobrief serve FOLDER --port 0` in a subprocess; yield (feed URL, process).
+    """Run `audiobrief serve FOLDER --port 0` in a subprocess; yield (feed URL, local base URL).
 
     The server picks a free loopback port and prints it; it is stopped by its PID.
     """
@@ -81,7 +81,8 @@ def served(folder: Path, *extra: str, startup: float = 60.0):
         if "subscribe to: " not in line:
             proc.kill()
             raise AssertionError(f"serve did not start: {line!r} {proc.stderr.read()!r}")
-        yield line.rsplit("subscribe to: ", 1)[1].strip(), proc
+        port = int(line.split(" port ", 1)[1].split(";", 1)[0])
+        yield line.rsplit("subscribe to: ", 1)[1].strip(), f"http://127.0.0.1:{port}"
     finally:
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGTERM)
@@ -112,3 +113,24 @@ def gpo_bin() -> str:
     if not found:
         pytest.skip(f"could not install gpodder with apt-get: {result.stderr.strip()[-300:]}")
     return found
+
+
+OWN_ARTICLES = Path(__file__).parent / "fixtures" / "articles"
+
+
+@pytest.fixture(scope="session")
+def three_episodes(tmp_path_factory) -> Path:
+    """Three real episodes of our own short articles (made once; copy before changing)."""
+    out = tmp_path_factory.mktemp("three") / "episodes"
+    names = ("ferry.txt", "orchard.txt", "library.txt")
+    result = run_cli("make", *(OWN_ARTICLES / n for n in names), "--out", out, "--base-url", "https://example.org/pod/")
+    assert result.returncode == 0, result.stderr
+    assert len(list(out.glob("*.mp3"))) == 3
+    return out
+
+
+@pytest.fixture()
+def episodes_copy(three_episodes, tmp_path) -> Path:
+    out = tmp_path / "episodes"
+    shutil.copytree(three_episodes, out, symlinks=True)
+    return out

@@ -5,25 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import urllib.request
-from pathlib import Path
-
 import feedparser
 import podcastparser
-import pytest
-
 from conftest import run_cli, served
-
-ARTICLES = Path(__file__).parent / "fixtures" / "articles"
-NAMES = ("ferry.txt", "orchard.txt", "library.txt")
-
-
-@pytest.fixture(scope="module")
-def three_episodes(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("three") / "episodes"
-    result = run_cli("make", *(ARTICLES / n for n in NAMES), "--out", out, "--base-url", "https://example.org/pod/")
-    assert result.returncode == 0, result.stderr
-    assert len(list(out.glob("*.mp3"))) == 3
-    return out
 
 
 def _get(url: str) -> bytes:
@@ -39,7 +23,7 @@ def test_check_passes_on_three_real_episodes(three_episodes):
 
 
 def test_feedparser_and_podcastparser_subscribe_and_download(three_episodes):
-    with served(three_episodes) as (url, _proc):
+    with served(three_episodes) as (url, _local):
         base = url.rsplit("/", 1)[0] + "/"
         data = _get(url)
         parsed = feedparser.parse(data)
@@ -76,7 +60,7 @@ def test_gpodder_subscribes_and_downloads_every_episode(three_episodes, gpo_bin,
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 
-    with served(three_episodes) as (url, _proc):
+    with served(three_episodes) as (url, _local):
         assert "Successfully added" in gpo("subscribe", url)
         gpo("update")
         listing = gpo("episodes", "--guid", url)

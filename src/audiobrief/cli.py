@@ -297,7 +297,8 @@ def serve(
 
     server = make_server(folder, host, port, base_url, quiet=quiet)
     url = feed_address(server, base_url)
-    typer.echo(f"serving {folder} read-only; subscribe to: {url}")
+    listen_host, listen_port = server.server_address[:2]
+    typer.echo(f"serving {folder} read-only on {listen_host} port {listen_port}; subscribe to: {url}")
     qr = qr_text(url)
     if qr and sys.stdout.isatty():
         typer.echo(qr)
