@@ -86,6 +86,8 @@ class Catalog:
     podcast_guid: Optional[str] = None
     #: last time the set of published episodes changed without new audio (remove/restore/retention)
     changed: Optional[str] = None
+    #: the public URL last published with; reused when neither config nor flag gives one
+    base_url: Optional[str] = None
 
     def find_source(self, source: str) -> Optional[Entry]:
         return next((e for e in self.episodes if e.source == source), None)
@@ -121,6 +123,7 @@ class Catalog:
             "version": VERSION,
             "podcast_guid": self.podcast_guid,
             "changed": self.changed,
+            "base_url": self.base_url,
             "episodes": [asdict(e) for e in sorted(self.episodes, key=lambda e: e.number)],
         }
         return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
@@ -131,7 +134,7 @@ class Catalog:
 
 def _v1_to_v2(data: dict) -> dict:
     """v1 had no podcast_guid/changed and fewer episode fields (all defaulted)."""
-    return {"version": 2, "podcast_guid": None, "changed": None, "episodes": data["episodes"]}
+    return {"version": 2, "podcast_guid": None, "changed": None, "base_url": None, "episodes": data["episodes"]}
 
 
 #: version N -> function turning a version-N document into version N+1
@@ -166,7 +169,7 @@ def load_catalog(folder: Path, *, write_migration: bool = True) -> Catalog:
         while data["version"] in MIGRATIONS:
             data = MIGRATIONS[data["version"]](data)
         episodes = [_entry(e) for e in data["episodes"]]
-        catalog = Catalog(path, episodes, data.get("podcast_guid"), data.get("changed"))
+        catalog = Catalog(path, episodes, data.get("podcast_guid"), data.get("changed"), data.get("base_url"))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise _damaged(path, exc) from None
     if migrated and write_migration:

@@ -191,6 +191,7 @@ app.add_typer(episodes_app, name="episodes")
 
 _OUT = typer.Option(Path("episodes"), "--out", "-o", help="The episodes folder.")
 _CONFIG = typer.Option(None, "--config", "-c", help="Settings file [default: ./audiobrief.toml if present].")
+_BASE = typer.Option(None, "--base-url", help="Public URL of the folder [default: the config's, else the last one used].")
 
 
 def _print_publish(report) -> None:
@@ -225,14 +226,14 @@ def episodes_list(out: Path = _OUT) -> None:
 
 @episodes_app.command("remove")
 def episodes_remove(slug: str = typer.Argument(..., help="The episode's slug (see `episodes list`)."),
-                    out: Path = _OUT, config_file: Optional[Path] = _CONFIG) -> None:
+                    out: Path = _OUT, config_file: Optional[Path] = _CONFIG, base_url: Optional[str] = _BASE) -> None:
     """Take an episode out of the feed; its files move to archive/ (nothing is deleted).
 
     Example: audiobrief episodes remove harbour-ferries-return --out episodes
     """
     from audiobrief.publish.site import remove_episode
 
-    report = remove_episode(_config(config_file), out, slug)
+    report = remove_episode(_config(config_file, base_url=base_url), out, slug)
     typer.echo(f"removed {slug} from the feed; its files are in {out / 'archive'} "
                f"(undo with `audiobrief episodes restore {slug}`)")
     _print_publish(report)
@@ -240,21 +241,20 @@ def episodes_remove(slug: str = typer.Argument(..., help="The episode's slug (se
 
 @episodes_app.command("restore")
 def episodes_restore(slug: str = typer.Argument(..., help="The episode's slug (see `episodes list`)."),
-                     out: Path = _OUT, config_file: Optional[Path] = _CONFIG) -> None:
+                     out: Path = _OUT, config_file: Optional[Path] = _CONFIG, base_url: Optional[str] = _BASE) -> None:
     """Put a removed episode back in the feed, with its guid and number.
 
     Example: audiobrief episodes restore harbour-ferries-return --out episodes
     """
     from audiobrief.publish.site import restore_episode
 
-    report = restore_episode(_config(config_file), out, slug)
+    report = restore_episode(_config(config_file, base_url=base_url), out, slug)
     typer.echo(f"restored {slug} to the feed")
     _print_publish(report)
 
 
 @app.command()
-def feed(out: Path = _OUT, config_file: Optional[Path] = _CONFIG,
-         base_url: Optional[str] = typer.Option(None, "--base-url", help="Public URL of the output folder.")) -> None:
+def feed(out: Path = _OUT, config_file: Optional[Path] = _CONFIG, base_url: Optional[str] = _BASE) -> None:
     """Regenerate feed.xml and flash-briefing.json from the catalog (after a config change).
 
     Example: audiobrief feed --out episodes --base-url https://example.org/pod/

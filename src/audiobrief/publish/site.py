@@ -32,6 +32,10 @@ def publish_folder(config: Config, catalog: Catalog, out_dir: Path, cover_name: 
     from audiobrief.publish.feed import channel_guid, is_local_only, write_feed
     from audiobrief.publish.flash import write_flash
 
+    if config.base_url:
+        catalog.base_url = config.base_url
+    elif catalog.base_url:  # made with --base-url before: keep publishing there
+        config = config.with_overrides(base_url=catalog.base_url)
     if cover_name is None:
         cover_name = publish_cover(config, out_dir).name
     archived = apply_retention(catalog, out_dir, config.keep_last)
