@@ -195,3 +195,11 @@ def test_config_limits():
         load_config(None).with_overrides(description="x" * 4001)
     with pytest.raises(ConfigError, match="keep_last"):
         load_config(None).with_overrides(keep_last=-1)
+
+
+def test_archiving_twice_keeps_both_copies(tmp_path):
+    out, config, catalog = _folder("six-notes", tmp_path)
+    (out / "archive" / "morning-note-2.mp3").write_text("an older take")
+    remove_episode(config, out, "morning-note-2")
+    assert (out / "archive" / "morning-note-2.mp3").read_text() == "file morning-note-2.mp3"
+    assert (out / "archive" / "morning-note-2.1.mp3").read_text() == "an older take"

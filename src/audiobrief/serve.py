@@ -38,7 +38,6 @@ REWRITTEN = (FEED, FLASH)
 PRIVATE = re.compile(r"^episodes(\.v\d+)?\.json$")  # the catalog holds local source paths
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 _LINK = re.compile(rb"<channel>.*?<link>([^<]+)</link>", re.S)
-CHUNK = 64 * 1024
 
 
 def parse_range(header: str, size: int) -> Optional[tuple[int, int]]:
@@ -187,14 +186,8 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(content[first:last + 1])
             return
         with open(path, "rb") as handle:
-            handle.seek(first)
-            left = length
-            while left > 0:
-                chunk = handle.read(min(CHUNK, left))
-                if not chunk:
-                    break
-                self.wfile.write(chunk)
-                left -= len(chunk)
+            self.wfile.flush()
+            self.connection.sendfile(handle, offset=first, count=length)  # zero-copy where the OS has it
 
 
 class Server(ThreadingHTTPServer):

@@ -14,7 +14,11 @@ def _move(src: Path, dst: Path) -> None:
         return
     dst.parent.mkdir(parents=True, exist_ok=True)
     if dst.exists() and dst.read_bytes() != src.read_bytes():
-        raise PublishError(f"{dst} already exists and differs from {src}; move one of them away, then retry")
+        # an older copy is already there (the article was made again): keep it under a numbered name
+        n = 1
+        while (older := dst.with_name(f"{dst.stem}.{n}{dst.suffix}")).exists():
+            n += 1
+        os.replace(dst, older)
     try:
         os.replace(src, dst)
     except OSError as exc:
