@@ -86,3 +86,21 @@ def test_make_without_arguments_builds_the_bundled_sample(tmp_path):
     assert entry["title"] == "Why Small Libraries Are Lending More Than Books"
     assert (out / entry["file"]).stat().st_size == entry["bytes"]
     assert "Traceback" not in result.stderr
+
+
+def test_configured_cover_goes_into_mp3_and_feed(tmp_path):
+    from mutagen.id3 import ID3
+    from PIL import Image
+
+    Image.new("RGB", (1400, 1400), (20, 90, 160)).save(tmp_path / "art.jpg", quality=90)
+    (tmp_path / "audiobrief.toml").write_text('[podcast]\ncover = "art.jpg"\ntitle = "Own Art"\n')
+    (tmp_path / "a.txt").write_text("Covered\n\nA short article with its own cover art.\n")
+    result = run_cli("make", "a.txt", "--out", "out", "--base-url", "https://example.org/p", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out"
+    assert (out / "cover.jpg").read_bytes() == (tmp_path / "art.jpg").read_bytes()
+    [mp3] = out.glob("*.mp3")
+    apic = ID3(str(mp3)).getall("APIC")[0]
+    assert apic.mime == "image/jpeg" and apic.data == (tmp_path / "art.jpg").read_bytes()
+    parsed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert parsed.feed.image.href == "https://example.org/p/cover.jpg"

@@ -112,12 +112,15 @@ def _summary(article: Article) -> str:
 def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Optional[int] = None,
           progress: Optional[Progress] = None) -> BuildReport:
     from audiobrief.encode import encode_mp3, on_mp3_timeline
-    from audiobrief.mix import mix_episode, peak_normalize
+    from audiobrief.cover import cover_bytes_for
+    from audiobrief.mix import load_transition, mix_episode, peak_normalize
     from audiobrief.publish.feed import FEED_NAME, is_local_only
 
     progress = progress or Progress()
     # 1. gather: read and script every article before touching the output folder
     planned = [plan(Path(p), config) for p in paths]
+    transition_sound = load_transition(config.transition, config.resolve)
+    cover_bytes_for(config.title, config.resolve(config.cover))  # a bad cover fails before any work
     report = BuildReport(out_dir=out_dir, feed=out_dir / FEED_NAME, local_only=is_local_only(config))
     _prepare_output(out_dir)
     for item in planned:
@@ -126,7 +129,7 @@ def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Opti
         clips = speak(item, config, out_dir / ".cache", jobs, progress, report)
         # 3. mix and encode
         mix = mix_episode(item.script, clips, item.article, transition=config.transition,
-                          section_pause_ms=config.section_pause_ms, resolve=config.resolve)
+                          transition_sound=transition_sound, section_pause_ms=config.section_pause_ms)
         audio = peak_normalize(mix.audio)
         mp3 = encode_mp3(audio.raw_data, audio.frame_rate, audio.channels)
         # 4. tag and publish, one writer at a time

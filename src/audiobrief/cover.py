@@ -35,8 +35,9 @@ def render_cover(title: str, size: int = SIZE) -> bytes:
     for line in lines:
         draw.text((int(size * 0.09), y), line, font=font, fill=(255, 255, 255))
         y += int(font_size * 1.15)
-    draw.text((int(size * 0.09), int(size * 0.9)), "audiobrief", font=ImageFont.load_default(size=56),
-              fill=(230, 230, 230))
+    if title.strip().lower() != "audiobrief":
+        draw.text((int(size * 0.09), int(size * 0.9)), "made with audiobrief", font=ImageFont.load_default(size=48),
+                  fill=(230, 230, 230))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

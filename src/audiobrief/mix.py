@@ -50,19 +50,23 @@ def make_sting(frame_rate: int) -> "AudioSegment":
     return sting.set_channels(1).set_sample_width(2)
 
 
-def _transition(kind: str, frame_rate: int, root_resolve) -> "AudioSegment | None":
+def load_transition(kind: str, resolve=lambda p: Path(p)) -> "AudioSegment | None":
+    """The sound played between sections: None for 'none'/'crossfade'.
+
+    Called before anything is spoken, so a bad sound file fails fast.
+    """
     if kind in ("none", "crossfade"):
         return None
     if kind == "sting":
-        return make_sting(frame_rate)
-    path = root_resolve(kind)
+        return make_sting(22050)
+    path = resolve(kind)
     try:
         sound = AudioSegment.from_file(str(path))
     except Exception:  # pydub raises many kinds for unreadable audio
         raise ConfigError(
             f"transition sound {path} cannot be read; use a WAV file, or 'sting', 'crossfade' or 'none'"
         ) from None
-    return sound.set_channels(1).set_sample_width(2).set_frame_rate(frame_rate)
+    return sound.set_channels(1).set_sample_width(2)
 
 
 def chapter_titles(article: Article) -> list[str]:
@@ -75,8 +79,8 @@ def mix_episode(
     article: Article,
     *,
     transition: str = "sting",
+    transition_sound: "AudioSegment | None" = None,
     section_pause_ms: int = 900,
-    resolve=lambda p: Path(p),
 ) -> Mix:
     """Lay the clips end to end and note where each chapter starts.
 
@@ -86,7 +90,7 @@ def mix_episode(
     """
     clips = [load_clip(p) for p in clip_paths]
     frame_rate = clips[0].frame_rate
-    sting = _transition(transition, frame_rate, resolve)
+    sting = transition_sound.set_frame_rate(frame_rate) if transition_sound is not None else None
     half_pause = AudioSegment.silent(section_pause_ms // 2, frame_rate=frame_rate)
 
     audio = AudioSegment.silent(0, frame_rate=frame_rate)
