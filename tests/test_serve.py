@@ -94,6 +94,8 @@ def test_mime_types(server):
     "/episodes.json",     # the catalog holds local paths: never served
     "/",                  # no listing
     "/archive/",
+    "http://127.0.0.1/../../etc/passwd",  # absolute-form request target
+    "/C:%5cWindows%5cwin.ini",
 ])
 def test_no_way_out_and_no_listing(server, target):
     base, _, _ = server

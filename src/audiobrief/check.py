@@ -152,6 +152,10 @@ def _channel(root, folder: Path, report: CheckReport) -> None:
     for tag in ("copyright", "lastBuildDate", "generator", f"{ITUNES}type"):
         if not _text(channel, tag):
             report.warn(FEED, f"channel <{tag.replace(ITUNES, 'itunes:')}> is missing", "run `audiobrief feed`")
+    link = _text(channel, "link") or ""
+    if urlsplit(link).hostname in ("localhost", "127.0.0.1", "::1"):
+        report.warn(FEED, f"links point at {link}, which works on this machine only",
+                    "set podcast.base_url (or pass --base-url to `audiobrief feed`) before publishing")
     image = channel.find(f"{ITUNES}image")
     if image is None or not image.get("href"):
         report.error(FEED, "itunes:image is missing (Apple requires it)", f"set podcast.cover; {cfg}")

@@ -207,21 +207,20 @@ def episodes_list(out: Path = _OUT) -> None:
 
     Example: audiobrief episodes list --out episodes
     """
-    from rich.console import Console
-    from rich.table import Table
-
     from audiobrief.publish.site import list_episodes
 
     rows = list_episodes(out)
     if not rows:
         typer.echo(f"no episodes in {out}; make one with `audiobrief make ARTICLE --out {out}`")
         return
-    table = Table("slug", "title", "date", "duration", "loudness", "file", box=None)
+    table = [("slug", "title", "date", "duration", "loudness", "file")]
     for r in rows:
         loud = f"{r.loudness:.1f} LUFS" if r.loudness is not None else "-"
-        table.add_row(r.slug, r.title, r.date, _duration(r.duration), loud,
-                      r.file + ("" if r.in_feed else "  (not in feed)"))
-    Console(highlight=False, soft_wrap=True).print(table)
+        table.append((r.slug, r.title, r.date, _duration(r.duration), loud,
+                      r.file + ("" if r.in_feed else "  (not in feed)")))
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
+    for row in table:  # plain aligned columns: nothing is cut, long lines wrap in the terminal
+        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
 
 
 @episodes_app.command("remove")
