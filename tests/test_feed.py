@@ -203,3 +203,17 @@ def test_archiving_twice_keeps_both_copies(tmp_path):
     remove_episode(config, out, "morning-note-2")
     assert (out / "archive" / "morning-note-2.mp3").read_text() == "file morning-note-2.mp3"
     assert (out / "archive" / "morning-note-2.1.mp3").read_text() == "an older take"
+
+
+def test_config_change_moves_last_build_date_once(tmp_path):
+    out, config, catalog = _folder("six-notes", tmp_path)
+    publish_folder(config, catalog, out, "cover.png")
+    date_of = lambda: etree.fromstring((out / "feed.xml").read_bytes()).findtext("channel/lastBuildDate")  # noqa: E731
+    before = date_of()
+    renamed = config.with_overrides(title="Evening Notes")
+    publish_folder(renamed, load_catalog(out), out, "cover.png")
+    moved = date_of()
+    assert moved != before
+    feed = (out / "feed.xml").read_bytes()
+    publish_folder(renamed, load_catalog(out), out, "cover.png")
+    assert (out / "feed.xml").read_bytes() == feed and date_of() == moved

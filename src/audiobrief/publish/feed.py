@@ -117,13 +117,30 @@ def render_feed(config: Config, episodes: Sequence[Entry], cover_name: str, *, g
     return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
 
 
+_LAST_BUILD = re.compile(rb"<lastBuildDate>[^<]*</lastBuildDate>")
+
+
 def write_feed(config: Config, catalog, out_dir, cover_name: str):
-    """Regenerate feed.xml from the catalog; untouched when the bytes are the same."""
+    """Regenerate feed.xml from the catalog; untouched when the bytes are the same.
+
+    When the content changed but no episode did (a new title in the config,
+    say), the catalog's ``changed`` time is set to now so lastBuildDate moves too.
+    """
+    from audiobrief.catalog import now_iso
     from audiobrief.fsutil import atomic_write_bytes
 
-    data = render_feed(config, catalog.newest_first(), cover_name, guid=channel_guid(config, catalog),
-                       changed=catalog.changed)
+    def render() -> bytes:
+        return render_feed(config, catalog.newest_first(), cover_name, guid=channel_guid(config, catalog),
+                           changed=catalog.changed)
+
+    data = render()
     target = out_dir / FEED_NAME
-    if not (target.is_file() and target.read_bytes() == data):
-        atomic_write_bytes(target, data)
+    old = target.read_bytes() if target.is_file() else None
+    if old == data:
+        return target
+    if old is not None and _LAST_BUILD.search(old) and _LAST_BUILD.search(old).group() == _LAST_BUILD.search(data).group():
+        catalog.changed = now_iso()
+        catalog.save()
+        data = render()
+    atomic_write_bytes(target, data)
     return target
