@@ -112,7 +112,29 @@ def description_too_long(out):
     feed.write_text(head + "<description>" + "x" * 4100 + rest)
 
 
+def flash_not_json(out):
+    (out / "flash-briefing.json").write_text("[{]")
+
+
+def cover_missing(out):
+    (out / "cover.png").unlink()
+
+
+def archived_file_missing(out):
+    slug = json.loads((out / "episodes.json").read_text())["episodes"][0]["slug"]
+    assert run_cli("episodes", "remove", slug, "--out", out).returncode == 0
+    next((out / "archive").glob("*.mp3")).unlink()
+
+
+def feed_not_xml(out):
+    (out / "feed.xml").write_text("<rss><channel><title>half a feed")
+
+
 CASES = [
+    (flash_not_json, "flash-briefing.json: not valid JSON"),
+    (cover_missing, "cover image is missing"),
+    (archived_file_missing, "archive/"),
+    (feed_not_xml, "not valid XML"),
     (wrong_length, "enclosure length is"),
     (duplicate_guid, "apps would drop one of them"),
     (missing_file, "is missing from"),
