@@ -177,3 +177,22 @@ def test_each_broken_kind_is_an_error_with_its_fix(episodes_copy, breakage, mess
     assert lines, result.stderr
     assert all(line.startswith("error: ") and "; fix: " in line for line in lines)
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("profile, lufs, peak, ok", [
+    ("podcast", -16.2, -1.5, True),
+    ("podcast", -16.0, -0.5, False),   # true peak above -1 dBTP
+    ("alexa", -14.1, -2.5, True),
+    ("alexa", -16.0, -2.5, False),     # a podcast-level episode sent to Alexa
+    ("unknown-profile", -30.0, 0.0, True),  # no limits known: nothing to say
+])
+def test_loudness_is_checked_against_the_episode_profile(tmp_path, profile, lufs, peak, ok):
+    from audiobrief.catalog import Catalog, Entry
+    from audiobrief.check import CheckReport, _loudness
+
+    entry = Entry(slug="a", guid="g", number=1, title="A", source="/a.txt", file="a.mp3", bytes=1, duration=20.0,
+                  pub_date="2026-11-27T07:00:00+00:00", updated="2026-11-27T07:00:00+00:00", profile=profile,
+                  loudness_lufs=lufs, true_peak_dbtp=peak)
+    report = CheckReport(tmp_path)
+    _loudness(Catalog(tmp_path / "episodes.json", [entry]), report)
+    assert (report.errors == []) is ok, report.problems

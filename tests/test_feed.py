@@ -84,7 +84,7 @@ def test_channel_has_every_apple_and_podcast_index_tag(tmp_path):
     assert newest.find(f"{PODCAST}chapters").get("type") == "application/json+chapters"
     assert [t.get("type") for t in newest.findall(f"{PODCAST}transcript")] == ["text/vtt", "application/x-subrip"]
     assert newest.findtext(f"{ITUNES}duration") == "66" and newest.findtext(f"{ITUNES}episode") == "6"
-    assert "<li>0:04 The Story</li>" in newest.findtext("description")
+    assert '<li><time datetime="PT4.000S">00:04</time> The Story</li>' in newest.findtext("description")
     assert newest.findtext(f"{ITUNES}summary") == "Note 6 in one line."
     assert "morning-note-1" not in (out / "feed.xml").read_text()  # archived
 
@@ -122,7 +122,7 @@ def test_podcast_guid_matches_the_namespace_example():
     assert podcast_guid("https://mp3s.nashownotes.com/pc20rss.xml") == "917393e3-1b1e-5cef-ace4-edaa54e1f810"
 
 
-@pytest.mark.parametrize("ms, text", [(0, "0:00"), (4_999, "0:04"), (61_000, "1:01"), (3_725_000, "1:02:05")])
+@pytest.mark.parametrize("ms, text", [(0, "00:00"), (4_999, "00:04"), (61_000, "01:01"), (3_725_000, "1:02:05")])
 def test_show_note_timestamps(ms, text):
     assert timestamp(ms) == text
 

@@ -111,7 +111,7 @@ def render_feed(config: Config, episodes: Sequence[Entry], cover_name: str, *, g
         if entry.image:
             fe.podcast.itunes_image(file_url(config, entry.image))
         for t in entry.transcripts:
-            fe.podcastindex.transcript(file_url(config, t["file"]), t["type"], t.get("language", ""))
+            fe.podcastindex.transcript(file_url(config, t["file"]), t["type"], t.get("language") or entry.language)
         if entry.chapters_file:
             fe.podcastindex.chapters(file_url(config, entry.chapters_file))
     return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
