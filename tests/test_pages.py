@@ -21,6 +21,7 @@ from types import SimpleNamespace
 import pytest
 
 from audiobrief.config import Config
+from conftest import run_cli
 from audiobrief.publish.pages import INDEX_NAME, page_name, read_cues, render_pages, write_pages
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
@@ -160,3 +161,20 @@ def test_make_writes_the_pages_with_the_feed(seed_episode_dir):
     page = (seed_episode_dir / f"{entry['slug']}.html").read_text()
     assert f'href="{entry["slug"]}.html"' in index and 'value="https://example.org/pod/feed.xml"' in index
     assert f'src="{entry["file"]}"' in page and page.count('class="chapter"') == len(entry["chapters"])
+
+
+def test_pages_follow_episodes_remove_restore_and_feed(episodes_copy):
+    """`episodes remove|restore` and `feed` regenerate the pages with the feed."""
+    catalog = json.loads((episodes_copy / "episodes.json").read_text())
+    victim = catalog["episodes"][0]
+    page = episodes_copy / f"{victim['slug']}.html"
+    assert page.is_file() and f'href="{page.name}"' in (episodes_copy / INDEX_NAME).read_text()
+    assert run_cli("episodes", "remove", victim["slug"], "--out", episodes_copy).returncode == 0
+    assert not page.exists() and f'href="{page.name}"' not in (episodes_copy / INDEX_NAME).read_text()
+    assert run_cli("episodes", "restore", victim["slug"], "--out", episodes_copy).returncode == 0
+    assert page.is_file() and f'href="{page.name}"' in (episodes_copy / INDEX_NAME).read_text()
+    page.unlink()
+    (episodes_copy / INDEX_NAME).unlink()
+    result = run_cli("feed", "--out", episodes_copy)
+    assert result.returncode == 0, result.stderr
+    assert page.is_file() and (episodes_copy / INDEX_NAME).is_file()
