@@ -109,7 +109,7 @@ def test_episode_page_parts(tmp_path):
     pages = _all_pages(tmp_path)
     page = pages["script-alert-1-script-quotes.html"]
     assert '<track kind="captions" src="script-alert-1-script-quotes.vtt" srclang="en-GB"' in page
-    assert 'href="script-alert-1-script-quotes.mp3#t=3600.000" data-start="3600.000"><span class="time">1:00:00</span>' in page
+    assert 'href="script-alert-1-script-quotes.mp3#t=3600.000" data-start="3600.000"><time class="time" datetime="PT3600.000S">1:00:00</time>' in page
     assert page.count('class="cue"') == 4
     assert "Transcript (SubRip)" in page and "Chapters (JSON)" in page
     plain = pages["ferry-timetable.html"]  # no chapters, no transcript: neither section, still a player

@@ -38,14 +38,6 @@ def page_name(slug: str) -> str:
     return f"{slug}.html" if slug != "index" else "episode-index.html"
 
 
-def clock(seconds: float) -> str:
-    """0:05, 12:34 or 1:02:03: how players print a position."""
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
 def _duration_words(seconds: float) -> str:
     """1 h 02 min, 2 min 08 s or 45 s (whole seconds, as the player shows them)."""
     hours, rest = divmod(int(seconds), 3600)
@@ -107,6 +99,8 @@ def _transcript_files(entry, out_dir: Path) -> list[dict]:
 
 def _episode_view(entry, out_dir: Path, *, full: bool = True) -> dict:
     """What the templates show of one episode; ``full=False`` skips the transcript (the show page needs none)."""
+    from audiobrief.publish.shownotes import timestamp
+
     machine, human = _date(entry.pub_date)
     vtt = _vtt(entry)
     cues = read_cues(out_dir / vtt["file"]) if full and vtt and (out_dir / vtt["file"]).is_file() else ()
@@ -124,7 +118,7 @@ def _episode_view(entry, out_dir: Path, *, full: bool = True) -> dict:
         "duration_text": _duration_words(entry.duration),
         "audio": quote(entry.file),
         "audio_bytes": entry.bytes,
-        "chapters": [{"title": ch["title"], "start": ch["start_ms"] / 1000, "clock": clock(ch["start_ms"] / 1000)}
+        "chapters": [{"title": ch["title"], "start": ch["start_ms"] / 1000, "clock": timestamp(ch["start_ms"])}
                      for ch in entry.chapters],
         "vtt": quote(vtt["file"]) if vtt and cues else None,
         "transcript_files": [{"href": quote(t["file"]), "type": t["type"],
