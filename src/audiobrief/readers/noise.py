@@ -63,6 +63,7 @@ __all__ = [
     "is_author_bio",
     "is_credits_line",
     "noise_reason",
+    "END_MATTER_HEADINGS",
 ]
 
 
@@ -857,6 +858,14 @@ def is_author_bio(line: str, author: Optional[str] = None) -> bool:
 def is_credits_line(line: str, author: Optional[str] = None) -> bool:
     """Any line fit to be read as the outro credits (sources, origin, licence, bio)."""
     return is_sources_line(line) or is_licence_line(line) or is_author_bio(line, author)
+
+
+#: headings after which the rest of a page is end matter (references, comments), not article
+END_MATTER_HEADINGS = frozenset(
+    "references|footnotes|notes|endnotes|see also|external links|further reading|bibliography|"
+    "works cited|citations|sources|source|credits|comments|leave a comment|leave a reply|"
+    "about the author|about the authors".split("|")
+)
 
 
 # --------------------------------------------------------------------------- one verdict per line

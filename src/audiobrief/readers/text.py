@@ -57,11 +57,7 @@ _SOFT_REASONS = {"byline (name)"}
 #: reasons that mark a line as "meta" right under a headline
 _META_REASONS = {"byline", "byline (name)", "dateline"}
 #: headings after which the rest of the page is end matter, not article (in its second half)
-_END_MATTER = frozenset(
-    "references|footnotes|notes|endnotes|see also|external links|further reading|bibliography|"
-    "works cited|citations|sources|source|credits|comments|leave a comment|leave a reply|"
-    "about the author|about the authors".split("|")
-)
+_END_MATTER = noise.END_MATTER_HEADINGS
 #: link boxes that also appear in the middle of an article: end matter only if no paragraph follows
 _END_BOXES = frozenset(
     "share this article|related articles|related posts|related stories|more stories|you may also like|"
