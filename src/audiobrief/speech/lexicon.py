@@ -92,7 +92,21 @@ def names_in(texts: Iterable[str], skip: Iterable[str] = ()) -> dict[str, int]:
         for word in re.findall(r"[a-z][\w’'-]*", text):
             lower_words.add(word.casefold())
         for m in _NAME_RE.finditer(text):
-            word = m.group(0).rstrip("’'s") if m.group(0).endswith(("'s", "’s")) else m.group(0)
+            word = m.group(0)[:-2] if m.group(0).endswith(("'s", "’s")) else m.group(0)
+            before = text[:m.start()].rstrip()
+            initial = not before or before[-1] in ".!?:;\"“(—–-"
+            if initial and not word.isupper():
+                continue  # capitalised because it opens a sentence
             counts[word] = counts.get(word, 0) + 1
     return {w: n for w, n in counts.items()
             if w.casefold() not in skip and not (w[1:].islower() and w.casefold() in lower_words) and len(w) > 1}
+
+
+def unlisted_names(article, table: Mapping[str, str] | None) -> list[tuple[str, int]]:
+    """Names and acronyms in ``article`` that no lexicon entry covers, most frequent first."""
+    texts = [article.title, *(s.heading or "" for s in article.sections),
+             *(p for s in article.sections for p in s.paragraphs), article.credits or ""]
+    found = names_in(texts)
+    table = dict(table or {})
+    missing = [(w, n) for w, n in found.items() if not any(_pattern(k).search(w) for k in table)]
+    return sorted(missing, key=lambda wn: (not wn[0].isupper(), -wn[1], wn[0].casefold()))  # acronyms first
