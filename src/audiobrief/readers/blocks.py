@@ -107,7 +107,8 @@ class Walker:
                 self._image(el)
                 parts.append(el.tail or "")
                 return
-            if tag == "sup" and re.fullmatch(r"\s*\[?\d{1,3}\]?\s*", _all_text(el) or ""):
+            if tag in ("sup", "a") and re.fullmatch(r"\s*\[\d{1,3}\]\s*|\s*\d{1,3}\s*", _all_text(el) or "") \
+                    and (tag == "sup" or (el.get("href") or "").startswith(("#", "http"))):
                 parts.append(el.tail or "")  # a footnote marker
                 return
         parts.append(el.text or "")

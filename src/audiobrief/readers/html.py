@@ -151,6 +151,21 @@ def _fallback_content(doc):
     return doc
 
 
+def _strip_furniture(doc) -> None:
+    """Remove what is never article text before the extractor sees the page.
+
+    Tables of contents, hatnotes, edit links and reference markers carry class
+    names shared across sites (see blocks.JUNK_TOKENS); hidden elements too.
+    """
+    from audiobrief.readers.blocks import JUNK_TOKENS, _classes, _hidden
+
+    doomed = [el for el in doc.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body")
+              and (_classes(el) & JUNK_TOKENS or _hidden(el))]
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
 def parse_html(text: str, source: str = "") -> Article:
     from audiobrief.readers.blocks import Walker, assemble
 
@@ -163,6 +178,7 @@ def parse_html(text: str, source: str = "") -> Article:
         text_ = " ".join(cap.text_content().split())
         if text_:
             extra.append(text_)
+    _strip_furniture(doc)
     content = _main_content(doc)
     walker = Walker()
     walker.walk(content if content is not None else _fallback_content(doc))

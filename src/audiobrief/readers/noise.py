@@ -589,7 +589,7 @@ def looks_like_caption(line: str, ctx: Optional[LineContext] = None) -> bool:
 
 _BYLINE_RE = re.compile(
     r"^(?:by|written by|words by|story by|text by|posted by|published by|reporting by|reported by|"
-    r"interview by|author|authors|written and reported by)\s*:?\s+(?P<rest>.+)$",
+    r"interview by|author|authors|written and reported by|von|por|par|door)\s*:?\s+(?P<rest>.+)$",
     re.I,
 )
 _NAME_PARTICLES = frozenset("de da del della der di du la le van von bin al el y dos das ten ter st. st".split())
@@ -797,6 +797,8 @@ def is_sources_line(line: str) -> bool:
         return False
     rest = m.group("rest")
     head = text[: m.start("rest")].strip(" :–—-").casefold()
+    if head in {"sources", "source", "credits"} and ":" in text[: m.start("rest")]:
+        return True  # "Sources: the authors' own notes": a label and a colon, whatever follows
     if not rest[:1].isupper() and not rest[:1].isdigit() and not rest.startswith(("http", "www.")):
         return False  # "Sources say the deal ...", "Source code is on GitHub"
     separator = text[len(head): m.start("rest")]
