@@ -94,6 +94,7 @@ _CLOSERS = "\"'”’»)]}*_"
 _SENTENCE_END = ".!…;:"
 
 
+@lru_cache(maxsize=65536)
 def collapse(line: str) -> str:
     """The line with invisible characters removed and whitespace collapsed."""
     return " ".join(_INVISIBLE_RE.sub("", line).split())
@@ -105,6 +106,7 @@ def match_key(line: str) -> str:
     return collapse(line).translate(_QUOTES).casefold().strip(_EDGE_JUNK)
 
 
+@lru_cache(maxsize=65536)
 def word_count(line: str) -> int:
     """Words that contain a letter or digit ("—" and "|" do not count)."""
     return len(_WORD_RE.findall(line))
