@@ -123,7 +123,18 @@ def to_number(text: str, language: str) -> float | int:
 
 def cardinal(text: str, language: str) -> str:
     value = to_number(text, language)
+    if isinstance(value, float) and value.is_integer():  # "2.0": the written zero is said
+        decimals = re.split(r"[.,]", text)[-1]
+        return f"{say(int(value), language)} {words(language)['point']} " + " ".join(say(0, language) for _ in decimals)
     return say(value, language)
+
+
+def _dotted(m: re.Match, lang: str) -> str:
+    """A version or other dotted number ("2.0.1"): each part, joined by "point"."""
+    parts = m.group(0).split(".")
+    if len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:]):
+        return _plain(m, lang)  # thousands written the German/Spanish/French way: 1.924.300
+    return f" {words(lang)['point']} ".join(say(int(p), lang) for p in parts)
 
 
 _NUM = r"\d{1,3}(?:[,.]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
@@ -319,7 +330,9 @@ def _plain(m: re.Match, lang: str) -> str:
     except ValueError:
         return text
     after = m.string[m.end():m.end() + 1]
-    return spoken + " " if after.isalpha() else spoken  # "18F" -> "eighteen F"
+    before = m.string[m.start() - 1:m.start()] if m.start() else ""
+    # glued to letters: "18F" -> "eighteen F", "HTML5" -> "HTML five", "x86" -> "x eighty-six"
+    return (" " if before.isalpha() else "") + spoken + (" " if after.isalpha() else "")
 
 
 def _number_sign(m: re.Match, lang: str) -> str:
@@ -335,6 +348,7 @@ _TZ_ALT = "|".join(sorted(_TIMEZONES, key=len, reverse=True))
 
 RULES: tuple[tuple[str, re.Pattern, Callable], ...] = (
     ("iso date", _r(r"\b(\d{4})-(\d{2})-(\d{2})\b"), _date_iso),
+    ("dotted", _r(r"(?<![\d.,$€£])\b\d+(?:\.\d+){2,}\b(?![.,]?\d)"), _dotted),
     ("number range", _r(r"(?<![\w.,])(\d{1,4})\s?[-–—]\s?(\d{1,4})(?![\w.,]\d)"), _range),
     ("money before", _r(rf"(?P<cur>US\$|[$€£¥]|\b(?:USD|EUR|GBP)\s?)\s?(?P<amount>{_NUM})(?:\s?{_SCALE}\b)?"), _money_before),
     ("money after", _r(rf"(?P<amount>{_NUM})\s?(?:{_SCALE}\s)?(?P<cur>€|Euro\b|EUR\b|Dollar\b|US-Dollar\b)"), _money_after),
@@ -356,11 +370,15 @@ RULES: tuple[tuple[str, re.Pattern, Callable], ...] = (
 )
 
 
+_LETTER_DOT_NUMBER = re.compile(r"(?<![\w.])([A-Z])\.(?=\d)")
+
+
 def speak_numbers(text: str, language: str = "en") -> str:
     """Every written number in ``text`` replaced by words in ``language``."""
     if not any(ch.isdigit() for ch in text):
         return text
     lang = language if language in SUPPORTED else "en"
+    text = _LETTER_DOT_NUMBER.sub(r"\1 ", text)  # "H.264" -> "H 264"
     for name, pattern, fn in RULES:
         if name in ("ordinal",) and lang != "en":
             continue
