@@ -93,7 +93,7 @@ def _check(text: str, suffix: str) -> None:
     assert all(isinstance(p["text"], str) for p in plan["script"])
 
 
-FUZZ = settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=60, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
 _lines = st.lists(st.one_of(
     st.text(max_size=80),
     st.sampled_from(["# Title", "## Part", "### Sub", "#### Deep", "> quoted", "- item", "1. first",

@@ -50,6 +50,8 @@ BLOCK_TAGS = frozenset(
     "address details summary fieldset h1 h2 h3 h4 h5 h6 figcaption".split()
 )
 _CODE_FIRST_LINE = 60
+#: an end-matter heading whose few lines are read as the credits
+_CREDIT_HEADINGS = frozenset({"sources", "source", "credits", "quellen", "quelle", "fuentes", "sources :"})
 
 
 @dataclass
@@ -254,12 +256,15 @@ def assemble(
     ended = False
     end_heads: list[str] = []
     end_lines = 0
+    credit_lines: list[str] = []
     for i, b in enumerate(blocks):
         if ended:
             if b.kind == "heading" and b.level <= max_level:
                 end_heads.append(b.text)
             elif b.kind != "dropped":
                 end_lines += 1
+                if len(end_heads) == 1 and noise.match_key(end_heads[0]) in _CREDIT_HEADINGS:
+                    credit_lines.append(b.text)
             continue
         if b.kind == "dropped":
             dropped.append(b.text)
@@ -271,7 +276,7 @@ def assemble(
                 dropped.append(b.text)
                 why.append((b.text, "title"))
                 continue
-            if key in noise.END_MATTER_HEADINGS and len(sections) > 1 or key in ("references", "see also",
+            if key in noise.END_MATTER_HEADINGS and (len(sections) > 1 or sections[0][1]) or key in ("references", "see also",
                                                                                   "external links", "footnotes"):
                 ended = True
                 end_heads.append(b.text)
@@ -308,7 +313,9 @@ def assemble(
         why.append((note, "end matter"))
     credits = None
     last = next((s for s in reversed(sections) if s[1]), None)
-    if last is not None and noise.is_credits_line(last[1][-1]) and sum(len(s[1]) for s in sections) > 1:
+    if credit_lines and sum(noise.word_count(c) for c in credit_lines) <= 60:
+        credits = f"{end_heads[0].rstrip(':')}: " + "; ".join(c.rstrip(".;") for c in credit_lines)
+    elif last is not None and noise.is_credits_line(last[1][-1]) and sum(len(s[1]) for s in sections) > 1:
         credits = last[1].pop()
     result = tuple(Section(h, tuple(p)) for h, p in sections if h is not None or p)
     if not any(s.paragraphs for s in result):
