@@ -2,7 +2,7 @@
 """Benchmark: read a ~2 MB article (text, Markdown, HTML) and build its script.
 
 The target is under 2 s per 2 MB article.  Each input is built from the
-project's own fixtures (tests/fixtures/articles) repeated to ~2 MB, so the
+project's own fixtures (tests/fixtures/golden) repeated to ~2 MB, so the
 numbers are reproducible.  Baseline in the same run: the plain-text reader on
 the same words, and the bare decode (bytes -> str) step.  Medians of N runs
 are printed, with the ratio to the baseline.
@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures" / "articles"
+FIXTURES = ROOT / "tests" / "fixtures" / "golden"
 
 
 def _grow(kind: str, target: int) -> str:

@@ -1,4 +1,4 @@
-"""Golden articles: each input in tests/fixtures/articles/ beside its expected `plan --json`.
+"""Golden articles: each input in tests/fixtures/golden/ beside its expected `plan --json`.
 
 The inputs are written for this project (original text).  They cover pasted
 text with captions and chrome, Markdown with and without front matter and
@@ -17,7 +17,7 @@ import pytest
 
 from conftest import run_cli
 
-FIXTURES = Path(__file__).parent / "fixtures" / "articles"
+FIXTURES = Path(__file__).parent / "fixtures" / "golden"
 INPUTS = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md", ".html"))
 
 

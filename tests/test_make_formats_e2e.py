@@ -19,7 +19,7 @@ from mutagen.id3 import ID3
 
 from conftest import run_cli
 
-FIXTURES = Path(__file__).parent / "fixtures" / "articles"
+FIXTURES = Path(__file__).parent / "fixtures" / "golden"
 ARTICLES = ["river-survey-front-matter.md", "tram-line-news-page.html", "fahrradstrassen-de.txt"]
 
 

@@ -185,7 +185,7 @@ def voices(
         raise typer.Exit(1)
 
 
-lexicon_app = typer.Typer(help="Check the pronunciation lexicon ([pronunciations] in audiobrief.toml).\n\n"
+lexicon_app = typer.Typer(help="Check the pronunciation lexicon (the pronunciations table in audiobrief.toml).\n\n"
                                 "Example: audiobrief lexicon check story.md", no_args_is_help=True)
 app.add_typer(lexicon_app, name="lexicon")
 
