@@ -68,8 +68,9 @@ def plan(path: Path, config: Config) -> Planned:
 def _engine_spec(config: Config, article: Article):
     from audiobrief.engines import EngineSpec
 
-    return EngineSpec(name=config.engine, voice=config.voice or None, rate=config.rate,
-                      language=article.language or config.language)
+    # front matter may set a voice or rate for one article; it wins over audiobrief.toml
+    return EngineSpec(name=config.engine, voice=article.meta.get("voice") or config.voice or None,
+                      rate=article.meta.get("rate") or config.rate, language=article.language or config.language)
 
 
 def speak(planned: Planned, config: Config, cache_root: Path, workers: int,
