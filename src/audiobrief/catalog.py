@@ -34,6 +34,11 @@ class Entry:
     language: str = "en"
     credits: Optional[str] = None
     chapters: tuple = field(default_factory=tuple)  # ({"title", "start_ms", "end_ms"}, ...)
+    profile: str = "podcast"
+    loudness_lufs: Optional[float] = None  # integrated, ITU-R BS.1770, measured before encoding
+    true_peak_dbtp: Optional[float] = None
+    chapters_file: str = ""  # <slug>.chapters.json (Podcast Index JSON chapters)
+    transcripts: tuple = field(default_factory=tuple)  # ({"file", "type"}, ...): VTT and SRT
 
 
 @dataclass
@@ -76,7 +81,8 @@ def load_catalog(folder: Path) -> Catalog:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("version") != VERSION:
             raise ValueError(f"version {data.get('version')!r}")
-        episodes = [Entry(**{**e, "chapters": tuple(e.get("chapters", ()))}) for e in data["episodes"]]
+        episodes = [Entry(**{**e, "chapters": tuple(e.get("chapters", ())),
+                             "transcripts": tuple(e.get("transcripts", ()))}) for e in data["episodes"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise PublishError(
             f"{path} is damaged or from another version ({exc}); restore it from a backup or move it away"

@@ -39,16 +39,29 @@ def _when(iso: str) -> datetime:
     return datetime.fromisoformat(iso).astimezone(timezone.utc)
 
 
+def _timestamp(ms: int) -> str:
+    seconds = ms // 1000
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
 def show_notes(entry: Entry) -> str:
-    lines = [entry.summary] if entry.summary else []
+    """HTML show notes: the summary, the chapters with timestamps, the credits.
+
+    Each timestamp is a ``<time>`` whose ``datetime`` holds the exact start
+    (a duration, e.g. ``PT83.412S``), the same as the ID3 and JSON chapters.
+    """
+    from html import escape
+
+    parts = [f"<p>{escape(entry.summary)}</p>"] if entry.summary else []
     if entry.chapters:
-        lines.append("Chapters:")
-        for ch in entry.chapters:
-            seconds = ch["start_ms"] // 1000
-            lines.append(f"{seconds // 60:02d}:{seconds % 60:02d} {ch['title']}")
+        items = "".join(
+            f'<li><time datetime="PT{ch["start_ms"] / 1000:.3f}S">{_timestamp(ch["start_ms"])}</time> '
+            f"{escape(ch['title'])}</li>" for ch in entry.chapters)
+        parts.append(f"<p>Chapters:</p><ul>{items}</ul>")
     if entry.credits:
-        lines.append(entry.credits)
-    return "\n".join(lines)
+        parts.append(f"<p>{escape(entry.credits)}</p>")
+    return "".join(parts)
 
 
 def render_feed(config: Config, episodes: Sequence[Entry], cover_name: str) -> bytes:
