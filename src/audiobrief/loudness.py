@@ -55,11 +55,10 @@ def k_weighting(rate: int):
 def block_powers(samples, rate: int):
     """Mean square of the K-weighted signal per 100 ms sub-block (mono float)."""
     import numpy as np
-    from scipy.signal import lfilter
+    from scipy.signal import sosfilt
 
-    x = np.asarray(samples, dtype=np.float64)
-    for b, a in k_weighting(rate):
-        x = lfilter(b, a, x)
+    sos = np.array([list(b) + list(a) for b, a in k_weighting(rate)])
+    x = sosfilt(sos, np.asarray(samples, dtype=np.float64))
     hop = int(round(rate * SUB_BLOCK_S))
     count = len(x) // hop
     return np.mean(x[: count * hop].reshape(count, hop) ** 2, axis=1)
@@ -91,22 +90,57 @@ def integrated_loudness(samples, rate: int) -> float:
     return gated_loudness(block_powers(samples, rate))
 
 
-def _oversampled(samples):
-    import numpy as np
-    from scipy.signal import resample_poly
+TAPS_PER_PHASE = 12  # 48 taps for 4x, as in BS.1770's example interpolator
+#: only sample pairs within this many dB of the limit are interpolated: between
+#: two samples both lower than that, band-limited audio does not peak higher
+CANDIDATE_DB = 6.0
 
-    return resample_poly(np.asarray(samples, dtype=np.float64), OVERSAMPLE, 1)
+
+def _phase_filters():
+    """Windowed-sinc fractional-delay taps for the 3 points between two samples."""
+    import numpy as np
+
+    half = TAPS_PER_PHASE // 2
+    m = np.arange(-half + 1, half + 1)  # neighbours x[n-5] .. x[n+6]
+    rows = []
+    for j in range(1, OVERSAMPLE):
+        t = j / OVERSAMPLE - m
+        window = 0.5 + 0.5 * np.cos(np.pi * t / (half + 0.5))  # Hann over the span
+        rows.append(np.sinc(t) * window)
+    return m, np.array(rows)
+
+
+def _between_peaks(x, threshold: float):
+    """For each n, max |value| of the points interpolated between x[n] and x[n+1]
+    (4x oversampling), computed only where a neighbour reaches ``threshold``."""
+    import numpy as np
+
+    m, filters = _phase_filters()
+    peaks = np.zeros(len(x))
+    loud = np.abs(x) >= threshold
+    candidates = np.flatnonzero(loud[:-1] | loud[1:]) if len(x) > 1 else np.array([], dtype=int)
+    if not len(candidates):
+        return peaks
+    padded = np.pad(x, (TAPS_PER_PHASE, TAPS_PER_PHASE))
+    for start in range(0, len(candidates), 65536):  # bounded memory
+        chunk = candidates[start: start + 65536]
+        windows = padded[chunk[:, None] + m[None, :] + TAPS_PER_PHASE]
+        peaks[chunk] = np.max(np.abs(windows @ filters.T), axis=1)
+    return peaks
 
 
 def true_peak(samples) -> float:
     """Highest absolute value of the 4x oversampled signal, in dBTP."""
     import numpy as np
 
-    if len(samples) == 0:
+    x = np.asarray(samples, dtype=np.float64)
+    if len(x) == 0:
         return SILENT
-    peak = float(np.max(np.abs(_oversampled(samples))))
-    peak = max(peak, float(np.max(np.abs(samples))))
-    return 20 * math.log10(peak) if peak > 0 else SILENT
+    sample_peak = float(np.max(np.abs(x)))
+    if sample_peak <= 0:
+        return SILENT
+    between = _between_peaks(x, sample_peak * 10 ** (-CANDIDATE_DB / 20))
+    return 20 * math.log10(max(sample_peak, float(between.max())))
 
 
 def measure(samples, rate: int) -> Measurement:
@@ -128,11 +162,9 @@ def limit(samples, rate: int, ceiling_dbtp: float, attack_ms: float = 3.0, hold_
     if not len(x):
         return x
     ceiling = 10 ** (ceiling_dbtp / 20)
-    up = np.abs(_oversampled(x))[: len(x) * OVERSAMPLE]
-    up = np.pad(up, (0, len(x) * OVERSAMPLE - len(up)))
-    envelope = np.maximum(np.abs(x), up.reshape(len(x), OVERSAMPLE).max(axis=1))
-    # the neighbours' peaks matter too: interpolated peaks sit between samples
-    envelope = np.maximum(envelope, np.maximum(np.roll(envelope, 1), np.roll(envelope, -1)))
+    envelope = np.maximum(np.abs(x), _between_peaks(x, ceiling * 10 ** (-CANDIDATE_DB / 20)))
+    # a point between x[n-1] and x[n] depends on both: let each sample carry its neighbours' peaks
+    envelope = np.maximum(envelope, np.concatenate([[0.0], envelope[:-1]]))
     need = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12))
     if need.min() >= 1.0:
         return x
@@ -177,7 +209,7 @@ def normalize(samples, rate: int, target: Target, passes: int = 8):
         loudness = integrated_loudness(out, rate)
         over = true_peak(out) - ceiling  # the limiter works per sample; peaks between samples can poke out
         miss = target.lufs - loudness
-        if abs(miss) < 0.05 and over <= 0:
+        if abs(miss) < 0.1 and over <= 0:
             break
         tried.append((gain_db, loudness))
         slope = 1.0  # limiting makes loudness grow slower than gain: follow the measured slope
