@@ -162,7 +162,8 @@ def _with_music(mix, script: Sequence[Piece], config: Config):
 
     intro = sum(1 for p in script if p.kind == "intro")
     outro = sum(1 for p in script if p.kind == "outro")
-    return add_music_bed(mix, config.resolve(config.music), config.music_duck_db, intro, outro)
+    return add_music_bed(mix, config.resolve(config.music), config.music_duck_db, intro, outro,
+                         intro_fade_ms=max(100, config.section_pause_ms))
 
 
 def check_length(seconds: float, article: Article, profile, config: Config) -> None:
