@@ -54,7 +54,8 @@ def test_too_long_for_max_minutes_fails_and_writes_nothing(tmp_path):
     (tmp_path / "audiobrief.toml").write_text("[episode]\nmax_minutes = 1\n")
     result = run_cli("make", SAMPLE, "--out", out, "--config", tmp_path / "audiobrief.toml")
     assert result.returncode == 2
-    assert result.stderr.startswith("error: ") and "longer than the 1 minutes" in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ") and "longer than the 1 minutes max_minutes" in last
     assert "Traceback" not in result.stderr
     assert not list(out.glob("*.mp3")) and not (out / "episodes.json").exists()
 

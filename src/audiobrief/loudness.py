@@ -52,13 +52,19 @@ def k_weighting(rate: int):
     return shelf, highpass
 
 
-def block_powers(samples, rate: int):
-    """Mean square of the K-weighted signal per 100 ms sub-block (mono float)."""
+def k_weighted(samples, rate: int):
     import numpy as np
     from scipy.signal import sosfilt
 
     sos = np.array([list(b) + list(a) for b, a in k_weighting(rate)])
-    x = sosfilt(sos, np.asarray(samples, dtype=np.float64))
+    return sosfilt(sos, np.asarray(samples, dtype=np.float64))
+
+
+def block_powers(samples, rate: int):
+    """Mean square of the K-weighted signal per 100 ms sub-block (mono float)."""
+    import numpy as np
+
+    x = k_weighted(samples, rate)
     hop = int(round(rate * SUB_BLOCK_S))
     count = len(x) // hop
     return np.mean(x[: count * hop].reshape(count, hop) ** 2, axis=1)
@@ -87,6 +93,14 @@ def gated_loudness(sub_powers) -> float:
 
 
 def integrated_loudness(samples, rate: int) -> float:
+    """Integrated loudness in LUFS. Shorter than one 400 ms block (a one-word
+    ``say``), the standard has no answer: the whole clip counts as one block."""
+    import numpy as np
+
+    if len(samples) < rate * 4 * SUB_BLOCK_S:
+        power = float(np.mean(k_weighted(samples, rate) ** 2)) if len(samples) else 0.0
+        loud = _lufs(power)
+        return loud if loud > ABSOLUTE_GATE else SILENT
     return gated_loudness(block_powers(samples, rate))
 
 
