@@ -175,3 +175,31 @@ def test_cover_is_converted_with_a_warning(tmp_path):
     ok: list[str] = []
     plain = _image(tmp_path / "ok.jpg", (1400, 1400), "RGB", "JPEG")
     assert check_cover(plain, ok) == (plain.read_bytes(), ".jpg") and not ok
+
+
+def test_section_voice_and_rate_are_spoken_with_the_real_engine(tmp_path):
+    """Front-matter/section overrides reach the engine: other clips, other sound."""
+    from audiobrief.build import BuildReport, Planned, Progress, speak
+    from audiobrief.mix import load_clip
+
+    text = "The same words in two voices."
+    article = Article("T", (Section(None, (text,)), Section("B", (text,), meta={"voice": "en-gb", "rate": 120})))
+    planned = Planned(article, build_script(article, Config()))
+    report = BuildReport(out_dir=tmp_path, feed=tmp_path / "feed.xml", local_only=True)
+    paths = speak(planned, Config(), tmp_path / "cache", 1, Progress(), report)
+    first, second = [p for piece, p in zip(planned.script, paths) if piece.text == text]
+    assert first != second
+    slow, normal = load_clip(second), load_clip(first)
+    assert len(slow) > len(normal) * 1.2  # 120 wpm against 175
+    assert report.clips_made == len(set(paths))
+
+
+def test_an_old_catalog_without_the_new_fields_still_loads(tmp_path):
+    from audiobrief.catalog import load_catalog
+
+    old = {"version": 1, "episodes": [{
+        "slug": "a", "guid": "g", "number": 1, "title": "A", "source": "/a.txt", "file": "a.mp3", "bytes": 1,
+        "duration": 1.0, "pub_date": "2026-01-01T00:00:00+00:00", "updated": "2026-01-01T00:00:00+00:00"}]}
+    (tmp_path / "episodes.json").write_text(json.dumps(old))
+    [entry] = load_catalog(tmp_path).episodes
+    assert entry.loudness_lufs is None and entry.transcripts == () and entry.profile == "podcast"
