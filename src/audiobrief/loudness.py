@@ -217,11 +217,12 @@ def normalize(samples, rate: int, target: Target, passes: int = 8):
     ceiling = target.ceiling_dbtp - target.encode_margin_db
     limiter_ceiling = ceiling
     gain_db = target.lufs - loudness
-    out, tried = x, []
+    out, tried, peak = x, [], SILENT
     for _ in range(passes):
         out = limit(x * 10 ** (gain_db / 20), rate, limiter_ceiling)
         loudness = integrated_loudness(out, rate)
-        over = true_peak(out) - ceiling  # the limiter works per sample; peaks between samples can poke out
+        peak = true_peak(out)
+        over = peak - ceiling  # the limiter works per sample; peaks between samples can poke out
         miss = target.lufs - loudness
         if abs(miss) < 0.1 and over <= 0:
             break
@@ -233,10 +234,10 @@ def normalize(samples, rate: int, target: Target, passes: int = 8):
         gain_db += miss * slope
         if over > 0:
             limiter_ceiling -= over + 0.02
-    peak = true_peak(out)
     if peak > ceiling:  # a last hair over: trim statically rather than clip
-        out = out * 10 ** ((ceiling - peak) / 20)
-    return out, measure(out, rate)
+        trim = ceiling - peak
+        out, loudness, peak = out * 10 ** (trim / 20), loudness + trim, ceiling
+    return out, Measurement(round(loudness, 2), round(peak, 2))
 
 
 def to_float(pcm: bytes, channels: int = 1):
