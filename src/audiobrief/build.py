@@ -144,17 +144,19 @@ def _auto_workers(script: Sequence[Piece]) -> int:
 
 
 def _prepare_output(out_dir: Path) -> None:
+    from audiobrief.catalog import remove_unpublished_versions
     from audiobrief.fsutil import ensure_folder, publish_lock, remove_leftover_temps
 
     ensure_folder(out_dir)
     with publish_lock(out_dir):
         remove_leftover_temps(out_dir)
+        remove_unpublished_versions(out_dir)
 
 
 def publish_episode(article: Article, chapters, mp3: bytes, duration: float, config: Config,
                     out_dir: Path) -> EpisodeResult:
     from audiobrief.catalog import Entry, load_catalog
-    from audiobrief.fsutil import atomic_write_bytes, publish_lock
+    from audiobrief.fsutil import publish_lock, publish_versioned, retire
     from audiobrief.cover import publish_cover
     from audiobrief.publish.feed import write_feed
     from audiobrief.slug import slugify
@@ -172,10 +174,11 @@ def publish_episode(article: Article, chapters, mp3: bytes, duration: float, con
         data = tagged_mp3(mp3, title=article.title, artist=config.author, album=config.title,
                           date=pub_date[:10], summary=summary, chapters=chapters, cover=cover_path,
                           language=id3_language(article.language))
-        target = out_dir / f"{slug}.mp3"
-        unchanged = old is not None and target.is_file() and target.read_bytes() == data
-        if not unchanged:
-            atomic_write_bytes(target, data)
+        # the live MP3 is never overwritten: changed audio gets a new name, and the
+        # old file goes only after the catalog and feed that name the new one
+        name, changed = publish_versioned(out_dir, slug, ".mp3", data, old.file if old else None)
+        target = out_dir / name
+        unchanged = old is not None and not changed
         entry = Entry(
             slug=slug, guid=old.guid if old else catalog.new_guid(),
             number=old.number if old else catalog.next_number(),
@@ -186,8 +189,9 @@ def publish_episode(article: Article, chapters, mp3: bytes, duration: float, con
             chapters=tuple({"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms} for c in chapters),
         )
         catalog.upsert(entry)
-        catalog.save()
+        catalog.save()  # the commit point: the catalog first, then what is derived from it
         write_feed(config, catalog, out_dir, cover_path.name)
+        retire(out_dir, old.file if old else None, name, {e.file for e in catalog.episodes})
     status = "unchanged" if unchanged else ("updated" if old else "new")
     return EpisodeResult(slug, article.title, target, duration, len(chapters), status)
 
