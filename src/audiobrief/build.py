@@ -61,7 +61,7 @@ def plan(path: Path, config: Config) -> Planned:
     from audiobrief.readers import read_article
     from audiobrief.script import build_script
 
-    article = read_article(path)
+    article = read_article(path, max_bytes=config.max_article_mb * 1_000_000)
     return Planned(article, build_script(article, config))
 
 

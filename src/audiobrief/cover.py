@@ -59,7 +59,7 @@ def cover_bytes_for(title: str, configured: Path | None) -> tuple[bytes, str]:
         except OSError:
             raise ConfigError(f"cover {configured} cannot be read; fix 'podcast.cover' in audiobrief.toml") from None
         suffix = ".png" if data.startswith(b"\x89PNG") else ".jpg" if data.startswith(b"\xff\xd8") else ""
-        if not suffix:
+        if not suffix or not _decodes(data):
             raise ConfigError(f"cover {configured} is not a PNG or JPEG image; use a square 1400-3000 px PNG/JPEG")
         return data, suffix
     return render_cover(title), ".png"
@@ -74,3 +74,26 @@ def publish_cover(config, out_dir: Path) -> Path:
     if not (target.is_file() and target.read_bytes() == data):
         atomic_write_bytes(target, data)
     return target
+
+
+#: a cover never needs more pixels than this; bigger is a decompression bomb
+MAX_COVER_PIXELS = 3000 * 3000 * 4
+
+
+def _decodes(data: bytes) -> bool:
+    """True when Pillow can really decode the image (not just its magic bytes)."""
+    import io
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_COVER_PIXELS:
+                    return False
+                image.load()
+        return True
+    except Exception:  # Pillow raises many kinds for broken images
+        return False
