@@ -160,10 +160,16 @@ def _check_value(opt: Option, value: Any) -> Optional[str]:
     if opt.key == "title" and not value.strip():
         return f"{where}: must not be empty"
     if opt.key in ("intro", "outro"):
+        import string
+
         try:
+            fields_used = [f for _, f, spec, conv in string.Formatter().parse(value) if f is not None]
             value.format(podcast="", title="")
-        except (KeyError, IndexError, ValueError) as exc:
-            return f"{where}: bad template ({exc}); only {{podcast}} and {{title}} can be used"
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
+            return f"{where}: bad template ({_show(str(exc))}); only {{podcast}} and {{title}} can be used"
+        odd = [f for f in fields_used if f not in ("podcast", "title")]
+        if odd:
+            return f"{where}: bad template (field {_show(odd[0])}); only {{podcast}} and {{title}} can be used"
     return None
 
 

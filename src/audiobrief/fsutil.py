@@ -27,6 +27,11 @@ from audiobrief.errors import PublishError
 
 TEMP_MARK = ".tmp-"
 LOCK_NAME = ".audiobrief.lock"
+#: the lock file where the file system has no OS locks (its existence is the lock)
+SOFT_LOCK_NAME = ".audiobrief.softlock"
+#: a soft lock with no recorded holder older than this was left by a run killed
+#: between taking the lock and recording itself
+SOFT_LOCK_ORPHAN_SECONDS = 30
 #: who holds the lock: "pid host", written while the lock is held
 OWNER_NAME = ".audiobrief.lock.owner"
 
@@ -198,14 +203,24 @@ def owner_is_stale(folder: Path) -> bool:
     return bool(pid) and host == socket.gethostname() and not _pid_alive(pid)
 
 
+def _soft_lock_is_stale(folder: Path) -> bool:
+    if owner_is_stale(folder):
+        return True
+    pid, _ = read_owner(folder)
+    try:
+        age = time.time() - (folder / SOFT_LOCK_NAME).stat().st_mtime
+    except OSError:
+        return False
+    return not pid and age > SOFT_LOCK_ORPHAN_SECONDS
+
+
 def _make_lock(folder: Path):
     """An OS lock (fcntl/msvcrt) where the file system supports one, else a soft lock."""
     from filelock import FileLock, SoftFileLock
 
-    path = str(folder / LOCK_NAME)
     if os.environ.get("AUDIOBRIEF_SOFT_LOCK"):
-        return SoftFileLock(path)
-    return FileLock(path)
+        return SoftFileLock(str(folder / SOFT_LOCK_NAME))
+    return FileLock(str(folder / LOCK_NAME))
 
 
 def _acquire(lock, folder: Path, timeout: float) -> None:
@@ -244,15 +259,15 @@ def publish_lock(folder: Path, timeout: Optional[float] = None) -> Iterator[None
             _acquire(lock, folder, seconds)
             return True
         except NotImplementedError:
-            lock = SoftFileLock(str(folder / LOCK_NAME))
+            lock = SoftFileLock(str(folder / SOFT_LOCK_NAME))
             return attempt(seconds)
         except Timeout:
             return False
 
     if not attempt(0):
-        if isinstance(lock, SoftFileLock) and owner_is_stale(folder):
+        if isinstance(lock, SoftFileLock) and _soft_lock_is_stale(folder):
             pid, _ = read_owner(folder)
-            remove_quietly(folder / LOCK_NAME)
+            remove_quietly(folder / SOFT_LOCK_NAME)
             if _ON_WAIT:
                 _ON_WAIT(f"broke a stale lock on {folder} left by process {pid}, which is gone")
             acquired = attempt(0)
@@ -270,8 +285,8 @@ def publish_lock(folder: Path, timeout: Optional[float] = None) -> Iterator[None
             waited = True
             deadline = None if timeout < 0 else time.monotonic() + timeout
             while not attempt(0.5):
-                if isinstance(lock, SoftFileLock) and owner_is_stale(folder):
-                    remove_quietly(folder / LOCK_NAME)
+                if isinstance(lock, SoftFileLock) and _soft_lock_is_stale(folder):
+                    remove_quietly(folder / SOFT_LOCK_NAME)
                     continue
                 if deadline is not None and time.monotonic() > deadline:
                     raise PublishError(
