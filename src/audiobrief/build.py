@@ -92,6 +92,7 @@ def speak(planned: Planned, config: Config, cache_root: Path, workers: int,
         where = piece.kind if piece.section is None else (
             f'section {piece.section + 1} "{headings[piece.section] or planned.article.title}"')
         jobs.append(SynthJob(text=piece.text, wav_path=str(path), label=where))
+    _check_space(cache_root, jobs, planned.script)
     progress.begin(planned.article.title, len(planned.script))
     progress.step(len(planned.script) - len(jobs))
     if jobs:
@@ -100,6 +101,16 @@ def speak(planned: Planned, config: Config, cache_root: Path, workers: int,
     report.clips_made += len(jobs)
     report.clips_cached += len(planned.script) - len(jobs)
     return paths
+
+
+def _check_space(cache_root: Path, jobs, script: Sequence[Piece]) -> None:
+    """Refuse to start when the clips and MP3 clearly cannot fit on the disk."""
+    from audiobrief.fsutil import ensure_free_space
+
+    clip_words = sum(len(j.text.split()) for j in jobs)
+    all_words = sum(len(p.text.split()) for p in script)
+    # ~0.4 s of 22.05 kHz 16-bit audio per word for clips; 64 kbps MP3 at ~0.3 s per word
+    ensure_free_space(cache_root, clip_words * 18_000 + all_words * 2_400, "this episode")
 
 
 def _summary(article: Article) -> str:

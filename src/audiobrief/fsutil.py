@@ -154,6 +154,30 @@ def ensure_folder(folder: Path) -> None:
         raise PublishError(f"output folder {folder} is not writable; fix its permissions or choose another with --out")
 
 
+def ensure_free_space(folder: Path, needed: int, what: str) -> None:
+    """Stop before starting work that cannot fit on the disk (a clear error
+    beats a half-made episode). ``needed`` is an estimate in bytes."""
+    import shutil
+
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if free < needed:
+        raise PublishError(
+            f"not enough free space for {what} in {folder}: about {needed / 1e6:.1f} MB needed, "
+            f"{free / 1e6:.1f} MB free; the disk is full, free some space or choose another --out")
+
+
+def disk_is_full(folder: Path, margin: int = 1_000_000) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free < margin
+    except OSError:
+        return False
+
+
 # ------------------------------------------------------------------ the lock
 
 #: process-wide lock policy, set once by the CLI (``--wait/--no-wait``)

@@ -245,8 +245,10 @@ def _run_job(engine: Engine, job: SynthJob, rate: Optional[int] = None) -> None:
         try:
             engine.synthesize(job.text, path)
         except SynthesisError as exc:
+            _raise_if_disk_full(job, path)
             raise SynthesisError(f"could not synthesise {job.label}: {exc}; {_FIX}") from exc
         except OSError as exc:
+            _raise_if_disk_full(job, path)
             raise SynthesisError(
                 f"could not write the clip for {job.label} to {job.wav_path} "
                 f"({exc.strerror or exc}); check the folder is writable and the disk has space"
@@ -256,6 +258,7 @@ def _run_job(engine: Engine, job: SynthJob, rate: Optional[int] = None) -> None:
         problem = clip_problem(path, job.text, rate)
         if problem is None:
             return
+        _raise_if_disk_full(job, path)
         problems.append(f"attempt {attempt}: {problem}")
         log.warning("clip for %s was bad (%s); making it again", job.label, problem)
         try:
@@ -263,6 +266,16 @@ def _run_job(engine: Engine, job: SynthJob, rate: Optional[int] = None) -> None:
         except OSError:
             pass
     raise SynthesisError(f"could not synthesise {job.label}: {'; '.join(problems)}; {_FIX}")
+
+
+def _raise_if_disk_full(job: SynthJob, path: Path) -> None:
+    """A clip that failed because the disk filled up is a disk problem, not a speech one."""
+    from ..errors import PublishError
+    from ..fsutil import disk_is_full
+
+    if disk_is_full(path.parent):
+        raise PublishError(f"cannot write the clip for {job.label} in {path.parent}: the disk is full; "
+                           "free some space; the previous files are intact")
 
 
 # Worker-process state: one warm engine per spawned worker.
