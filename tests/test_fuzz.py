@@ -94,3 +94,34 @@ def test_config_loader_takes_any_file(tmp_path, text):
         load_config(path)
     except AudiobriefError as exc:
         assert "\n" not in str(exc)
+
+
+@FUZZ
+@given(title=st.text(max_size=600), taken=st.sets(st.text(alphabet="abc-123", max_size=8), max_size=20))
+def test_slugs_are_safe_bounded_and_unique(title, taken):
+    import re
+
+    from audiobrief.slug import MAX_LEN, slugify
+
+    slug = slugify(title, taken)
+    assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug)
+    assert len(slug) <= MAX_LEN + 12
+    assert slug not in taken
+    assert slug.split("-")[0] not in {"con", "prn", "aux", "nul"} or "-" in slug
+
+
+@FUZZ
+@given(text=st.text(max_size=200))
+def test_any_text_survives_the_feed(text):
+    import xml.etree.ElementTree as ET
+
+    from audiobrief.catalog import Entry
+    from audiobrief.config import Config
+    from audiobrief.publish.feed import render_feed, xml_safe
+
+    entry = Entry(slug="s", guid="g-1", number=1, title=text or "t", source="/x", file="s.mp3", bytes=10,
+                  duration=1.0, pub_date="2026-01-01T00:00:00+00:00", updated="2026-01-01T00:00:00+00:00",
+                  summary=text, credits=text, chapters=({"title": text, "start_ms": 0, "end_ms": 1000},))
+    config = Config(title="T " + xml_safe(text)[:50], author=text[:50] or "a")
+    root = ET.fromstring(render_feed(config, [entry], "cover.png"))
+    assert root.find("channel/item/guid").text == "g-1"
