@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import socket
 import time
@@ -121,20 +122,34 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+_TEMP_PID = (re.compile(re.escape(TEMP_MARK) + r"(\d+)-[0-9a-f]+$"), re.compile(r"\.(\d+)-\d+\.part\.wav$"))
+
+
+def _temp_owner(name: str) -> Optional[int]:
+    for pattern in _TEMP_PID:
+        found = pattern.search(name)
+        if found:
+            return int(found.group(1))
+    return None
+
+
 def remove_leftover_temps(folder: Path) -> int:
-    """Delete temp files a killed run left behind (call while holding the lock).
+    """Delete temp files killed runs left behind (call while holding the lock).
 
     Looks in the folder and its subfolders (the clip cache writes its own
-    ``*.part.wav`` temps there).
+    ``*.part.wav`` temps there). A temp file whose writer (the pid in its
+    name) is still running belongs to a live run and is left alone.
     """
     removed = 0
-    patterns = (f".*{TEMP_MARK}*", "**/.*.part.wav", f"**/.*{TEMP_MARK}*")
     seen: set[Path] = set()
-    for pattern in patterns:
+    for pattern in (f"**/.*{TEMP_MARK}*", "**/.*.part.wav"):
         for path in folder.glob(pattern):
             if path in seen or not path.is_file():
                 continue
             seen.add(path)
+            owner = _temp_owner(path.name)
+            if owner is not None and owner != os.getpid() and _pid_alive(owner):
+                continue
             try:
                 path.unlink()
                 removed += 1
