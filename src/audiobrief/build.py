@@ -68,8 +68,9 @@ def plan(path: Path, config: Config) -> Planned:
 def _engine_spec(config: Config, article: Article):
     from audiobrief.engines import EngineSpec
 
-    return EngineSpec(name=config.engine, voice=config.voice or None, rate=config.rate,
-                      language=article.language or config.language)
+    # front matter may set a voice or rate for one article; it wins over audiobrief.toml
+    return EngineSpec(name=config.engine, voice=article.meta.get("voice") or config.voice or None,
+                      rate=article.meta.get("rate") or config.rate, language=article.language or config.language)
 
 
 def speak(planned: Planned, config: Config, cache_root: Path, workers: int,
@@ -169,7 +170,7 @@ def publish_episode(article: Article, chapters, mp3: bytes, duration: float, con
     from audiobrief.catalog import Entry, load_catalog
     from audiobrief.fsutil import publish_lock, publish_versioned, retire
     from audiobrief.cover import publish_cover
-    from audiobrief.publish.feed import write_feed
+    from audiobrief.publish.site import publish_folder
     from audiobrief.slug import slugify
     from audiobrief.tags import id3_language, tagged_mp3
 
@@ -200,8 +201,7 @@ def publish_episode(article: Article, chapters, mp3: bytes, duration: float, con
             chapters=tuple({"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms} for c in chapters),
         )
         catalog.upsert(entry)
-        catalog.save()  # the commit point: the catalog first, then what is derived from it
-        write_feed(config, catalog, out_dir, cover_path.name)
+        publish_folder(config, catalog, out_dir, cover_path.name)  # saves the catalog first, then feed, pages, flash briefing
         retire(out_dir, old.file if old else None, name, {e.file for e in catalog.episodes})
     status = "unchanged" if unchanged else ("updated" if old else "new")
     return EpisodeResult(slug, article.title, target, duration, len(chapters), status)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import sys
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Optional
 
@@ -53,6 +53,14 @@ OPTIONS: tuple[Option, ...] = (
     Option("podcast", "subcategory", str, "Daily News", "Apple Podcasts subcategory (empty for none)."),
     Option("podcast", "explicit", bool, False, "Whether episodes contain explicit material."),
     Option("podcast", "cover", str, "", "Square JPEG/PNG cover, 1400-3000 px. Empty = generate one."),
+    Option("podcast", "owner_name", str, "", "Name in itunes:owner. Empty = the author."),
+    Option("podcast", "copyright", str, "", "Copyright line of the feed. Empty = '\u00a9 <author>'."),
+    Option("podcast", "show_type", str, "episodic",
+           "itunes:type: 'episodic' (newest first) or 'serial' (listen in order).", ("episodic", "serial")),
+    Option("podcast", "locked", bool, False,
+           "podcast:locked: true forbids other platforms to import the feed without the owner_email's consent."),
+    Option("podcast", "keep_last", int, 0,
+           "Keep only the newest N episodes in the feed; older ones move to archive/ (never deleted). 0 = keep all."),
     Option("speech", "engine", str, "pyttsx3", "Speech engine.", ("pyttsx3",)),
     Option("speech", "voice", str, "", "Voice id (see `audiobrief voices`). Empty = a voice for the language."),
     Option("speech", "rate", int, 175, "Speaking rate in words per minute (80-450)."),
@@ -63,7 +71,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("episode", "paragraph_pause_ms", int, 600, "Silence after each paragraph."),
     Option("episode", "section_pause_ms", int, 900, "Silence before and after each section's transition."),
     Option("input", "max_article_mb", int, 5, "Refuse article files larger than this many megabytes (1-1000)."),
+    Option("pronunciations", "pronunciations", dict, {},
+           'Words the engine says wrongly: "Word" = "respelling" (whole word; a key with capitals is '
+           'case-sensitive), "re:regex" = "..." for a pattern, or "[[espeak phonemes]]" as the value.'),
 )
+#: options whose section is a free-form table of entries (the section *is* the value)
+_TABLES = {"pronunciations"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +91,11 @@ class Config:
     subcategory: str = "Daily News"
     explicit: bool = False
     cover: str = ""
+    owner_name: str = ""
+    copyright: str = ""
+    show_type: str = "episodic"
+    locked: bool = False
+    keep_last: int = 0
     engine: str = "pyttsx3"
     voice: str = ""
     rate: int = 175
@@ -87,6 +105,7 @@ class Config:
     paragraph_pause_ms: int = 600
     section_pause_ms: int = 900
     max_article_mb: int = 5
+    pronunciations: dict = field(default_factory=dict, hash=False, compare=False)
     #: folder the config file lives in; relative paths resolve against it
     root: str = "."
 
@@ -157,8 +176,17 @@ def _check_value(opt: Option, value: Any) -> Optional[str]:
         return f"{where}: {value} ms is out of range; use 0-10000"
     if opt.key == "base_url" and value and not _http_url(value):
         return f"{where}: {_show(value)} is not an http(s) URL; use e.g. https://example.org/podcast/"
+    if opt.key == "keep_last" and value < 0:
+        return f"{where}: {value} is negative; use 0 (keep every episode) or the number of episodes to keep"
+    if opt.key == "description" and len(value.encode("utf-8")) > 4000:
+        return f"{where}: {len(value.encode('utf-8'))} bytes, Apple Podcasts allows 4000; shorten it"
     if opt.key == "title" and not value.strip():
         return f"{where}: must not be empty"
+    if opt.key in _TABLES:
+        from audiobrief.speech.lexicon import validate_table
+
+        problems = validate_table(value, f"[{opt.section}]")
+        return "; ".join(problems) if problems else None
     if opt.key in ("intro", "outro"):
         import string
 
@@ -203,6 +231,9 @@ def parse_config(data: dict, root: str = ".") -> Config:
     problems: list[str] = []
     flat: dict[str, Any] = {}
     for section, table in data.items():
+        if section in _TABLES:
+            flat[section] = table
+            continue
         if section not in _SECTIONS:
             problems.append(f"unknown section [{_name(section)}]{_suggest(section, _SECTIONS)}")
             continue
@@ -274,6 +305,12 @@ def render_default_config(**values: Any) -> str:
     ]
     section = None
     for opt in OPTIONS:
+        if opt.key in _TABLES:
+            lines += ["", f"# {opt.doc}", f"[{opt.section}]", '# "Nguyen" = "win"', '# "re:GIFs?" = "jif"',
+                      "# \"Eich\" = \"[['aIk]]\""]
+            for key, value in values.get(opt.key, {}).items():
+                lines.append(f"{_toml_value(key)} = {_toml_value(value)}")
+            continue
         if opt.section != section:
             section = opt.section
             lines += ["", f"[{section}]"]
