@@ -133,6 +133,22 @@ def decode(data: bytes, source: str) -> str:
     return text
 
 
+def parse(text: str, suffix: str, source: str) -> Article:
+    """Decoded text -> Article with the reader for ``suffix``."""
+    kind = _READERS.get(suffix, "text")
+    if kind == "markdown":
+        from audiobrief.readers.markdown import parse_markdown
+
+        return parse_markdown(text, source=source)
+    if kind == "html":
+        from audiobrief.readers.html import parse_html
+
+        return parse_html(text, source=source)
+    from audiobrief.readers.text import parse_text
+
+    return parse_text(text, source=source)
+
+
 def read_article(path: Path | str, max_bytes: int | None = None) -> Article:
     """Read one article file into an Article, choosing the reader by suffix.
 
