@@ -119,7 +119,9 @@ def test_bad_input(case_path, populated_out, tmp_path):
     args = [a.replace("{input}", str(source)) for a in case.get("args", ["make", "{input}"])]
     if config.exists() or config.is_symlink():
         args += ["--config", str(config)]
-    args += ["--out", str(out), "-j", "1"]
+    planning = args[0] == "plan"  # inputs a reader may accept but would take hours to speak
+    if not planning:
+        args += ["--out", str(out), "-j", "1"]
     before_hash, before_outside = folder_hash(out), _outside(work, out)
     catalog_before = json.loads((out / "episodes.json").read_text())["episodes"]
 
@@ -135,7 +137,7 @@ def test_bad_input(case_path, populated_out, tmp_path):
         assert lines[0].startswith("error: ")
         assert re.search(case["message"], lines[0]), lines[0]
         assert folder_hash(out) == before_hash, "the episodes folder changed"
-    else:
+    elif not planning:
         assert published_state(out) == []
         catalog = json.loads((out / "episodes.json").read_text())["episodes"]
         new = [e for e in catalog if e["guid"] not in {b["guid"] for b in catalog_before}]
