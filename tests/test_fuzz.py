@@ -123,5 +123,5 @@ def test_any_text_survives_the_feed(text):
                   duration=1.0, pub_date="2026-01-01T00:00:00+00:00", updated="2026-01-01T00:00:00+00:00",
                   summary=text, credits=text, chapters=({"title": text, "start_ms": 0, "end_ms": 1000},))
     config = Config(title="T " + xml_safe(text)[:50], author=text[:50] or "a")
-    root = ET.fromstring(render_feed(config, [entry], "cover.png"))
+    root = ET.fromstring(render_feed(config, [entry], "cover.png", guid="ead4c236-bf58-58c6-a2c6-a6b28d128cb6"))
     assert root.find("channel/item/guid").text == "g-1"

@@ -21,8 +21,8 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 CONFIG_NAME = "audiobrief.toml"
-#: longest string setting accepted (descriptions are capped at 4000 bytes by Apple)
-MAX_STRING = 4000
+#: longest string setting accepted (the description has its own, tighter, Apple limit)
+MAX_STRING = 10_000
 #: a settings file is a few kilobytes; refuse anything absurdly big before parsing it
 MAX_CONFIG_BYTES = 1_000_000
 
