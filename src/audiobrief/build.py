@@ -65,7 +65,7 @@ def plan(path: Path, config: Config) -> Planned:
     from audiobrief.readers import read_article
     from audiobrief.script import build_script
 
-    article = read_article(path)
+    article = read_article(path, max_bytes=config.max_article_mb * 1_000_000)
     return Planned(article, build_script(article, config))
 
 
@@ -103,6 +103,7 @@ def speak(planned: Planned, config: Config, cache_root: Path, workers: int,
             f'section {piece.section + 1} "{headings[piece.section] or planned.article.title}"')
         batches.setdefault(spec, []).append(SynthJob(text=piece.text, wav_path=str(path), label=where))
     made = sum(len(jobs) for jobs in batches.values())
+    _check_space(cache_root, [job for jobs in batches.values() for job in jobs], planned.script)
     progress.begin(planned.article.title, len(planned.script))
     progress.step(len(planned.script) - made)
     for spec, jobs in batches.items():
@@ -111,6 +112,16 @@ def speak(planned: Planned, config: Config, cache_root: Path, workers: int,
     report.clips_made += made
     report.clips_cached += len(planned.script) - made
     return paths
+
+
+def _check_space(cache_root: Path, jobs, script: Sequence[Piece]) -> None:
+    """Refuse to start when the clips and MP3 clearly cannot fit on the disk."""
+    from audiobrief.fsutil import ensure_free_space
+
+    clip_words = sum(len(j.text.split()) for j in jobs)
+    all_words = sum(len(p.text.split()) for p in script)
+    # ~0.4 s of 22.05 kHz 16-bit audio per word for clips; 64 kbps MP3 at ~0.3 s per word
+    ensure_free_space(cache_root, clip_words * 18_000 + all_words * 2_400, "this episode")
 
 
 def _summary(article: Article) -> str:
@@ -200,17 +211,20 @@ def _auto_workers(script: Sequence[Piece]) -> int:
 
 
 def _prepare_output(out_dir: Path) -> None:
+    from audiobrief.catalog import remove_unpublished_versions
     from audiobrief.fsutil import ensure_folder, publish_lock, remove_leftover_temps
 
     ensure_folder(out_dir)
     with publish_lock(out_dir):
         remove_leftover_temps(out_dir)
+        remove_unpublished_versions(out_dir)
 
 
 def publish_episode(article: Article, chapters, mp3: bytes, duration: float, config: Config,
                     out_dir: Path, *, cues=(), measured=None, profile: str = "podcast",
                     warnings: Optional[list] = None) -> EpisodeResult:
     from audiobrief.catalog import Entry, load_catalog
+    from audiobrief.fsutil import publish_versioned, retire
     from audiobrief.cover import publish_cover
     from audiobrief.fsutil import publish_lock, write_if_changed
     from audiobrief.publish.site import publish_folder
@@ -231,13 +245,16 @@ def publish_episode(article: Article, chapters, mp3: bytes, duration: float, con
         data = tagged_mp3(mp3, title=article.title, artist=config.author, album=config.title,
                           date=pub_date[:10], summary=summary, chapters=chapters, cover=cover_path,
                           language=id3_language(article.language), transcript=plain_text(cues))
-        target = out_dir / f"{slug}.mp3"
+        # the live MP3 is never overwritten: changed audio gets a new name, and the
+        # old file goes only after the catalog and feed that name the new one
+        name, mp3_changed = publish_versioned(out_dir, slug, ".mp3", data, old.file if old else None)
+        target = out_dir / name
         sidecars = {
             f"{slug}.chapters.json": render_chapters_json(chapters, article.title),
             f"{slug}.vtt": render_vtt(cues),
             f"{slug}.srt": render_srt(cues),
         }
-        changed = [write_if_changed(target, data)]
+        changed = [mp3_changed]
         changed += [write_if_changed(out_dir / name, text.encode("utf-8")) for name, text in sidecars.items()]
         unchanged = old is not None and not any(changed)
         entry = Entry(
@@ -255,7 +272,8 @@ def publish_episode(article: Article, chapters, mp3: bytes, duration: float, con
             transcripts=({"file": f"{slug}.vtt", "type": VTT_TYPE}, {"file": f"{slug}.srt", "type": SRT_TYPE}),
         )
         catalog.upsert(entry)
-        publish_folder(config, catalog, out_dir, cover_path.name)  # saves the catalog, feed, flash briefing
+        publish_folder(config, catalog, out_dir, cover_path.name)  # saves the catalog first, then feed, pages, flash briefing
+        retire(out_dir, old.file if old else None, name, {e.file for e in catalog.episodes})
     status = "unchanged" if unchanged else ("updated" if old else "new")
     return EpisodeResult(slug, article.title, target, duration, len(chapters), status, profile,
                          entry.loudness_lufs, entry.true_peak_dbtp)

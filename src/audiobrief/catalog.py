@@ -178,3 +178,16 @@ def load_catalog(folder: Path, *, write_migration: bool = True) -> Catalog:
             atomic_write_text(backup, text)
         catalog.save()
     return catalog
+
+
+def remove_unpublished_versions(folder: Path) -> None:
+    """Remove MP3 versions the catalog no longer names (a run killed after its
+    catalog write but before removing the file it replaced). Call under the lock."""
+    from audiobrief.fsutil import remove_orphan_versions
+
+    try:
+        catalog = load_catalog(folder)
+    except PublishError:
+        return  # a damaged catalog is reported by the build itself
+    for entry in catalog.episodes:
+        remove_orphan_versions(folder, entry.slug, ".mp3", keep=entry.file)

@@ -35,8 +35,17 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    wait: bool = typer.Option(True, "--wait/--no-wait", help="When another run is writing the same folder: queue behind it, or stop at once."),
 ) -> None:
     """Turn articles into podcast episodes, offline."""
+    _lock_policy(wait)
+
+
+def _lock_policy(wait: Optional[bool]) -> None:
+    """How every command behaves when another run holds the output folder's lock."""
+    from audiobrief.fsutil import configure_lock
+
+    configure_lock(wait=wait, on_wait=lambda message: typer.echo(message, err=True))
 
 
 def _config(config_file: Optional[Path], **overrides):
@@ -92,11 +101,14 @@ def make(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Speech worker processes [default: auto]."),
     profile: Optional[str] = typer.Option(None, "--profile", "-p",
                                           help="Output profile: podcast, alexa or hq [default: from config, else podcast]."),
+    wait: Optional[bool] = typer.Option(None, "--wait/--no-wait", help="If another run is writing --out: queue behind it (default) or stop at once.", show_default=False),
 ) -> None:
     """Make one episode per article and publish it to the feed.
 
     Example: audiobrief make story.txt other.txt --out episodes --base-url https://example.org/pod/ --profile podcast
     """
+    if wait is not None:
+        _lock_policy(wait)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from audiobrief.build import build, sample_article

@@ -7,6 +7,7 @@ commented file that ``audiobrief init`` writes.
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -20,6 +21,10 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 CONFIG_NAME = "audiobrief.toml"
+#: longest string setting accepted (the description has its own, tighter, Apple limit)
+MAX_STRING = 10_000
+#: a settings file is a few kilobytes; refuse anything absurdly big before parsing it
+MAX_CONFIG_BYTES = 1_000_000
 
 DEFAULT_INTRO = "Welcome to {podcast}. Today: {title}."
 DEFAULT_OUTRO = "That was {title}, from {podcast}. Thanks for listening."
@@ -75,6 +80,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("episode", "music_duck_db", int, 18, "How far the music bed drops under speech, in dB (0-40)."),
     Option("episode", "max_minutes", int, 0,
            "Longest allowed episode in minutes; a longer one makes `make` fail with the length. 0 = no limit."),
+    Option("input", "max_article_mb", int, 5, "Refuse article files larger than this many megabytes (1-1000)."),
     Option("pronunciations", "pronunciations", dict, {},
            'Words the engine says wrongly: "Word" = "respelling" (whole word; a key with capitals is '
            'case-sensitive), "re:regex" = "..." for a pattern, or "[[espeak phonemes]]" as the value.'),
@@ -114,6 +120,7 @@ class Config:
     music: str = ""
     music_duck_db: int = 18
     max_minutes: int = 0
+    max_article_mb: int = 5
     pronunciations: dict = field(default_factory=dict, hash=False, compare=False)
     #: folder the config file lives in; relative paths resolve against it
     root: str = "."
@@ -139,24 +146,56 @@ _SECTIONS = {o.section for o in OPTIONS}
 assert set(_BY_KEY) == {f.name for f in fields(Config)} - {"root"}
 
 
+def _show(value: Any, width: int = 40) -> str:
+    """A value for an error message: its repr, on one line and bounded."""
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+_TYPE_NAMES = {str: "a string in quotes", bool: "true or false", int: "a whole number"}
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _http_url(value: str) -> bool:
+    """An absolute http(s) URL with a host and nothing that breaks out of an attribute."""
+    from urllib.parse import urlsplit
+
+    if any(c in value for c in ' <>"\'\\`') or not value.isprintable():
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
 def _check_value(opt: Option, value: Any) -> Optional[str]:
     where = f"'{opt.section}.{opt.key}'"
     if opt.type is int and (isinstance(value, bool) or not isinstance(value, int)):
-        return f"{where}: expected a whole number, got {value!r}"
+        return f"{where}: expected a whole number, got {_show(value)}"
     if opt.type is not int and not isinstance(value, opt.type):
-        return f"{where}: expected {opt.type.__name__}, got {value!r}"
+        return f"{where}: expected {_TYPE_NAMES.get(opt.type, opt.type.__name__)}, got {_show(value)}"
+    if isinstance(value, str) and _CONTROL.search(value):
+        return f"{where}: contains control characters; remove them"
+    if isinstance(value, str) and len(value) > MAX_STRING:
+        return f"{where}: {len(value)} characters is too long; use at most {MAX_STRING}"
+    if opt.key == "language" and not _LANGUAGE.fullmatch(value):
+        return f"{where}: {_show(value)} is not a language code; use e.g. en, de or pt-BR"
     if opt.choices and value not in opt.choices:
-        return f"{where}: unknown value {value!r}; choose one of {', '.join(opt.choices)}"
+        return f"{where}: unknown value {_show(value)}; choose one of {', '.join(opt.choices)}"
     if opt.key == "rate" and not 80 <= value <= 450:
         return f"{where}: {value} words per minute is out of range; use 80-450"
     if opt.key == "music_duck_db" and not 0 <= value <= 40:
         return f"{where}: {value} dB is out of range; use 0-40"
     if opt.key == "max_minutes" and not 0 <= value <= 600:
         return f"{where}: {value} minutes is out of range; use 0 (no limit) to 600"
+    if opt.key == "max_article_mb" and not 1 <= value <= 1000:
+        return f"{where}: {value} MB is out of range; use 1-1000"
     if opt.key.endswith("_ms") and not 0 <= value <= 10_000:
         return f"{where}: {value} ms is out of range; use 0-10000"
-    if opt.key == "base_url" and value and not value.lower().startswith(("http://", "https://")):
-        return f"{where}: {value!r} is not an http(s) URL; use e.g. https://example.org/podcast/"
+    if opt.key == "base_url" and value and not _http_url(value):
+        return f"{where}: {_show(value)} is not an http(s) URL; use e.g. https://example.org/podcast/"
     if opt.key == "keep_last" and value < 0:
         return f"{where}: {value} is negative; use 0 (keep every episode) or the number of episodes to keep"
     if opt.key == "description" and len(value.encode("utf-8")) > 4000:
@@ -169,10 +208,16 @@ def _check_value(opt: Option, value: Any) -> Optional[str]:
         problems = validate_table(value, f"[{opt.section}]")
         return "; ".join(problems) if problems else None
     if opt.key in ("intro", "outro"):
+        import string
+
         try:
+            fields_used = [f for _, f, spec, conv in string.Formatter().parse(value) if f is not None]
             value.format(podcast="", title="")
-        except (KeyError, IndexError, ValueError) as exc:
-            return f"{where}: bad template ({exc}); only {{podcast}} and {{title}} can be used"
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
+            return f"{where}: bad template ({_show(str(exc))}); only {{podcast}} and {{title}} can be used"
+        odd = [f for f in fields_used if f not in ("podcast", "title")]
+        if odd:
+            return f"{where}: bad template (field {_show(odd[0])}); only {{podcast}} and {{title}} can be used"
     return None
 
 
@@ -185,7 +230,18 @@ def _validate(flat: dict[str, Any]) -> list[str]:
     return problems
 
 
+MAX_PROBLEMS = 12
+
+
+def _name(name: Any) -> str:
+    """A key from the file, printable and bounded, for an error message."""
+    text = _CONTROL.sub("?", str(name))
+    return text if len(text) <= 40 else text[:39] + "\u2026"
+
+
 def _suggest(name: str, candidates) -> str:
+    if len(name) > 100:
+        return ""
     close = difflib.get_close_matches(name, list(candidates), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -199,19 +255,21 @@ def parse_config(data: dict, root: str = ".") -> Config:
             flat[section] = table
             continue
         if section not in _SECTIONS:
-            problems.append(f"unknown section [{section}]{_suggest(section, _SECTIONS)}")
+            problems.append(f"unknown section [{_name(section)}]{_suggest(section, _SECTIONS)}")
             continue
-        if not isinstance(table, dict):
-            problems.append(f"'{section}' must be a table: write [{section}] on its own line")
+        if not isinstance(section, str) or not isinstance(table, dict):
+            problems.append(f"'{_name(section)}' must be a table: write [{_name(section)}] on its own line")
             continue
         for key, value in table.items():
             opt = _BY_KEY.get(key)
             if opt is None or opt.section != section:
                 known = [o.key for o in OPTIONS if o.section == section]
-                problems.append(f"'{section}.{key}': unknown setting{_suggest(key, known)}")
+                problems.append(f"'{section}.{_name(key)}': unknown setting{_suggest(key, known)}")
                 continue
             flat[key] = value
     problems += _validate(flat)
+    if len(problems) > MAX_PROBLEMS:
+        problems = problems[:MAX_PROBLEMS] + [f"and {len(problems) - MAX_PROBLEMS} more problems"]
     if problems:
         raise ConfigError("audiobrief.toml: " + "; ".join(problems))
     return Config(root=root, **flat)
@@ -224,14 +282,26 @@ def load_config(path: Optional[Path] = None, cwd: Optional[Path] = None) -> Conf
         if not candidate.is_file():
             return Config(root=str(cwd or Path.cwd()))
         path = candidate
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder; give the audiobrief.toml file inside it")
+    if path.exists() and not path.is_file():
+        raise ConfigError(f"{path}: not a regular file; give an audiobrief.toml file")
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found; create one with `audiobrief init`")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()[: MAX_CONFIG_BYTES + 1]
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 1000} kB, not a settings file; "
+                              "write one with `audiobrief init`")
+        data = tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); fix the line it names") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc}); check the file") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); re-save it as UTF-8") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be a settings file; write one with `audiobrief init`") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}); check the file") from None
     try:
         return parse_config(data, root=str(path.resolve().parent))
     except ConfigError as exc:

@@ -50,6 +50,8 @@ def _hsv(h: float, s: float, v: float) -> tuple[int, int, int]:
 
 
 MIN_SIDE, MAX_SIDE = 1400, 3000
+#: a cover never needs more pixels than this; bigger is a decompression bomb
+MAX_COVER_PIXELS = 3000 * 3000 * 4
 
 
 def check_cover(path: Path, warnings: list | None = None) -> tuple[bytes, str]:
@@ -70,8 +72,11 @@ def check_cover(path: Path, warnings: list | None = None) -> tuple[bytes, str]:
 
     try:
         image = Image.open(io.BytesIO(data))
+        if image.width * image.height > MAX_COVER_PIXELS:
+            raise ConfigError(f"cover {path} is {image.width}x{image.height} px, far larger than a cover needs; "
+                              "give a square 1400-3000 px PNG/JPEG")
         image.load()
-    except (UnidentifiedImageError, OSError, ValueError):
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         raise ConfigError(f"cover {path} is not a PNG or JPEG image; use a square 1400-3000 px PNG/JPEG") from None
     if image.format not in ("PNG", "JPEG"):
         raise ConfigError(f"cover {path} is a {image.format} image; save it as PNG or JPEG (square, 1400-3000 px)")
@@ -119,3 +124,4 @@ def publish_cover(config, out_dir: Path, warnings: list | None = None) -> Path:
     target = out_dir / f"cover{suffix}"
     write_if_changed(target, data)
     return target
+

@@ -147,30 +147,149 @@ def list_voices(spec_name: str = "pyttsx3") -> list[dict]:
 
 _FIX = "try again, set workers to 1, or simplify that text (very long paragraphs, unusual characters)"
 
+#: tries per clip: a clip that comes out silent or truncated, or whose worker
+#: hangs, is made again up to this many times in all
+ATTEMPTS = 3
+#: worker processes that may die in one build before it gives up
+MAX_WORKER_DEATHS = 3
+#: a clip shorter than this per word (at 175 wpm, scaled by the rate) is truncated;
+#: real speech is ~0.3 s per word, espeak's fastest ("a a a ...") 0.05 s
+MIN_SECONDS_PER_WORD = 0.025
+#: peak sample below which a clip with words in it counts as silent
+SILENT_PEAK = 16
 
-def _run_job(engine: Engine, job: SynthJob) -> None:
-    """Make one clip; every failure names the job's label."""
+
+def job_timeout(text: str) -> float:
+    """Seconds a clip may take before its worker counts as hung: scales with the
+    text. ``AUDIOBRIEF_SYNTH_TIMEOUT="base,per_word"`` overrides (tests)."""
+    import os
+
+    base, per_word = 40.0, 0.2
+    override = os.environ.get("AUDIOBRIEF_SYNTH_TIMEOUT")
+    if override:
+        first, _, second = override.partition(",")
+        base, per_word = float(first), float(second or 0)
+    words = len(text.split())
+    return base + per_word * words + (words / 1000) ** 2
+
+
+def clip_problem(path: Path, text: str, rate: Optional[int]) -> Optional[str]:
+    """What is wrong with a finished clip (None when it is usable): missing,
+    unreadable, empty, silent, or too short for its number of words."""
+    import re
+    import sys
+    import wave
+    from array import array
+
     try:
-        engine.synthesize(job.text, Path(job.wav_path))
-    except SynthesisError as exc:
-        raise SynthesisError(f"could not synthesise {job.label}: {exc}; {_FIX}") from exc
-    except OSError as exc:
-        raise SynthesisError(
-            f"could not write the clip for {job.label} to {job.wav_path} "
-            f"({exc.strerror or exc}); check the folder is writable and the disk has space"
-        ) from exc
+        with wave.open(str(path), "rb") as w:
+            width, nframes, framerate = w.getsampwidth(), w.getnframes(), w.getframerate()
+            frames = w.readframes(nframes)
+    except FileNotFoundError:
+        return "no file was written"
+    except (wave.Error, EOFError, OSError) as exc:
+        return f"not a readable WAV ({exc})"
+    if nframes <= 0 or not frames:
+        return "empty clip (0 frames)"
+    if len(frames) < nframes * width:
+        return f"truncated clip ({len(frames) // width} of {nframes} frames)"
+    words = len(re.findall(r"\w+", text))
+    seconds = nframes / framerate
+    if seconds < words * MIN_SECONDS_PER_WORD * 175 / (rate or 175):
+        return f"clip too short ({seconds:.2f} s for {words} words)"
+    if words and width == 2:
+        samples = array("h", frames[: len(frames) - len(frames) % 2])
+        if sys.byteorder == "big":
+            samples.byteswap()
+        if max(samples, default=0) < SILENT_PEAK and -min(samples, default=0) < SILENT_PEAK:
+            return "clip is silent"
+    return None
+
+
+def _fault(kind: str) -> bool:
+    """Fault injection for the tests: ``AUDIOBRIEF_FAULT=kind:/path/counter:N``
+    fires the first N times ``kind`` (hang, die, silent) is reached, across
+    processes. Unset in normal use."""
+    import os
+
+    spec = os.environ.get("AUDIOBRIEF_FAULT", "")
+    if not spec.startswith(kind + ":"):
+        return False
+    _, counter, times = spec.rsplit(":", 2) if spec.count(":") >= 2 else (kind, spec[len(kind) + 1:], "1")
+    for n in range(1, int(times) + 1):
+        try:
+            os.close(os.open(f"{counter}.{n}", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            return True
+        except FileExistsError:
+            continue
+    return False
+
+
+def _silence(path: Path) -> None:
+    """Fault injection: replace a clip by 0.2 s of silence."""
+    import wave
+
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(22050)
+        w.writeframes(b"\x00\x00" * 4410)
+
+
+def _run_job(engine: Engine, job: SynthJob, rate: Optional[int] = None) -> None:
+    """Make one clip and check it; a silent or truncated clip is made again.
+    Every failure names the job's label."""
+    path = Path(job.wav_path)
+    problems = []
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            engine.synthesize(job.text, path)
+        except SynthesisError as exc:
+            _raise_if_disk_full(job, path)
+            raise SynthesisError(f"could not synthesise {job.label}: {exc}; {_FIX}") from exc
+        except OSError as exc:
+            _raise_if_disk_full(job, path)
+            raise SynthesisError(
+                f"could not write the clip for {job.label} to {job.wav_path} "
+                f"({exc.strerror or exc}); check the folder is writable and the disk has space"
+            ) from exc
+        if _fault("silent"):
+            _silence(path)
+        problem = clip_problem(path, job.text, rate)
+        if problem is None:
+            return
+        _raise_if_disk_full(job, path)
+        problems.append(f"attempt {attempt}: {problem}")
+        log.warning("clip for %s was bad (%s); making it again", job.label, problem)
+        try:
+            path.unlink()
+        except OSError:
+            pass
+    raise SynthesisError(f"could not synthesise {job.label}: {'; '.join(problems)}; {_FIX}")
+
+
+def _raise_if_disk_full(job: SynthJob, path: Path) -> None:
+    """A clip that failed because the disk filled up is a disk problem, not a speech one."""
+    from ..errors import PublishError
+    from ..fsutil import disk_is_full
+
+    if disk_is_full(path.parent):
+        raise PublishError(f"cannot write the clip for {job.label} in {path.parent}: the disk is full; "
+                           "free some space; the previous files are intact")
 
 
 # Worker-process state: one warm engine per spawned worker.
 _worker_engine: Optional[Engine] = None
 _worker_error: Optional[BaseException] = None
+_worker_rate: Optional[int] = None
 
 
 def _init_worker(spec: EngineSpec) -> None:
     """Pool initializer: build the worker's engine once.  A failure is kept and
     raised by each job, so the parent sees the real error (a ConfigError, say)
     instead of a broken pool."""
-    global _worker_engine, _worker_error
+    global _worker_engine, _worker_error, _worker_rate
+    _worker_rate = spec.rate
     try:
         _worker_engine = get_engine(spec)
     except Exception as exc:
@@ -181,7 +300,15 @@ def _work(job: SynthJob) -> str:
     if _worker_error is not None:
         raise _worker_error
     assert _worker_engine is not None
-    _run_job(_worker_engine, job)
+    if _fault("hang"):
+        import time
+
+        time.sleep(10_000)
+    if _fault("die"):
+        import os
+
+        os._exit(9)
+    _run_job(_worker_engine, job, _worker_rate)
     return job.wav_path
 
 
@@ -193,11 +320,13 @@ def synthesize_all(
 ) -> None:
     """Make every clip in ``jobs``.
 
-    ``workers <= 1``: in this process with one engine.  ``workers >= 2``: a
-    ``ProcessPoolExecutor`` of spawned processes, one warm engine each.
-    ``on_done(job)`` is called in this process as each clip is finished.  A
-    clip that cannot be made raises ``SynthesisError`` naming its label; if a
-    worker process dies, the pool is rebuilt once for the clips not yet made.
+    ``workers <= 1``: in this process with one engine (the engine's own
+    deadline guards each attempt).  ``workers >= 2``: a ``ProcessPoolExecutor``
+    of spawned processes, one warm engine each; a clip whose worker runs past
+    :func:`job_timeout` has its worker killed and is retried, and a worker that
+    dies is replaced (up to ``MAX_WORKER_DEATHS`` times).  ``on_done(job)`` is
+    called in this process as each clip is finished.  A clip that cannot be
+    made raises ``SynthesisError`` naming its label.
     """
     jobs = list(jobs)
     if not jobs:
@@ -205,11 +334,20 @@ def synthesize_all(
     if workers <= 1:
         engine = get_engine(spec)
         for job in jobs:
-            _run_job(engine, job)
+            _run_job(engine, job, spec.rate)
             if on_done is not None:
                 on_done(job)
         return
     _synthesize_pool(jobs, spec, workers, on_done)
+
+
+def _kill_workers(pool: Any) -> None:
+    """Kill a pool's processes (a hung espeak cannot be interrupted from inside)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.kill()
+        except Exception:
+            pass
 
 
 def _synthesize_pool(
@@ -219,44 +357,76 @@ def _synthesize_pool(
     on_done: Optional[Callable[[SynthJob], None]],
 ) -> None:
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    import time
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("spawn")
     pending = dict(enumerate(jobs))
-    for round_number in (1, 2):
-        if not pending:
-            return
+    hangs = {index: 0 for index in pending}
+    deaths = 0
+
+    def finish(index: int) -> None:
+        job = pending.pop(index)
+        if on_done is not None:
+            on_done(job)
+
+    while pending:
         pool = ProcessPoolExecutor(
             max_workers=min(workers, len(pending)),
             mp_context=context,
             initializer=_init_worker,
             initargs=(spec,),
         )
-        futures = {}
+        futures: dict[Any, int] = {}
+        started: dict[Any, float] = {}
+        hung: Optional[int] = None
+        broken = False
         try:
             futures = {pool.submit(_work, job): index for index, job in pending.items()}
-            for future in as_completed(futures):
-                future.result()  # re-raises the worker's SynthesisError / ConfigError
-                job = pending.pop(futures[future])
-                if on_done is not None:
-                    on_done(job)
-            return
-        except BrokenProcessPool:
-            # Keep what did finish before the crash; redo the rest once.
-            for future, index in futures.items():
-                if index in pending and future.done() and not future.cancelled():
-                    if future.exception() is None:
-                        job = pending.pop(index)
-                        if on_done is not None:
-                            on_done(job)
-            log.warning(
-                "a speech worker process died (round %d); %d clip(s) left", round_number, len(pending)
-            )
+            waiting = set(futures)
+            while waiting and hung is None and not broken:
+                done, waiting = wait(waiting, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in done:
+                    try:
+                        future.result()  # re-raises the worker's SynthesisError / ConfigError
+                    except BrokenProcessPool:
+                        broken = True
+                        continue
+                    finish(futures[future])
+                now = time.monotonic()
+                for future in waiting:
+                    if future.running():
+                        since = started.setdefault(future, now)
+                        # a "running" future may still sit in the call queue behind
+                        # one other clip: allow for that before calling it hung
+                        index = futures[future]
+                        if now - since > 2 * job_timeout(pending[index].text):
+                            hung = index
+                            break
         finally:
+            if hung is not None or broken:
+                _kill_workers(pool)
             pool.shutdown(wait=True, cancel_futures=True)
-    left = list(pending.values())
-    raise SynthesisError(
-        f"a speech worker process died twice while making clips; {len(left)} not made, "
-        f"starting with {left[0].label}; set workers to 1 to see the engine's own error"
-    )
+        if broken or hung is not None:
+            # keep what did finish before the kill or crash; redo the rest
+            for future, index in futures.items():
+                if index in pending and future.done() and not future.cancelled() and future.exception() is None:
+                    finish(index)
+        if hung is not None and hung in pending:
+            hangs[hung] += 1
+            limit = 2 * job_timeout(pending[hung].text)
+            if hangs[hung] >= ATTEMPTS:
+                raise SynthesisError(
+                    f"could not synthesise {pending[hung].label}: the speech engine hung "
+                    f"(no clip after {limit:.0f} s, {ATTEMPTS} attempts); {_FIX}")
+            log.warning("speech for %s hung for %.0f s; worker killed, trying again", pending[hung].label, limit)
+        elif broken:
+            deaths += 1
+            if deaths > MAX_WORKER_DEATHS and pending:
+                left = list(pending.values())
+                raise SynthesisError(
+                    f"a speech worker process died {deaths} times while making clips; {len(left)} not made, "
+                    f"starting with {left[0].label}; set workers to 1 to see the engine's own error"
+                )
+            log.warning("a speech worker process died; replaced (%d clip(s) left)", len(pending))

@@ -81,6 +81,29 @@ def _quiet_print(*args: Any, **kwargs: Any) -> None:
     log.debug("pyttsx3: %s", " ".join(str(a) for a in args))
 
 
+#: exceptions raised inside espeak's callback (e.g. the disk filled up while the
+#: driver wrote the WAV); ctypes cannot propagate them, so they are kept here
+_CALLBACK_ERRORS: list[BaseException] = []
+
+
+def _install_unraisable_hook() -> None:
+    """Catch exceptions ctypes would print as 'Exception ignored on calling ctypes
+    callback function' with a traceback: record them for the waiting synthesis."""
+    previous = sys.unraisablehook
+    if getattr(previous, "_audiobrief", False):
+        return
+
+    def hook(unraisable: Any) -> None:
+        if "ctypes callback" in str(getattr(unraisable, "err_msg", "")) or "pyttsx3" in repr(unraisable.object):
+            _CALLBACK_ERRORS.append(unraisable.exc_value)
+            log.debug("error inside the espeak callback: %r", unraisable.exc_value)
+            return
+        previous(unraisable)
+
+    hook._audiobrief = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook
+
+
 def _load_pyttsx3() -> Any:
     espeak_lib.preload()
     try:
@@ -114,6 +137,7 @@ def _tts_engine() -> Any:
             module.print = _quiet_print  # silences "Audio saved to ..." for this module only
         if _is_espeak(tts):
             _linear_buffer(tts.proxy._driver)
+        _install_unraisable_hook()
         _TTS = tts
         return tts
 
@@ -557,9 +581,11 @@ class Pyttsx3Engine:
             tts.runAndWait()
             deadline = time.monotonic() + timeout
             while True:
-                if state["errors"]:
+                if state["errors"] or _CALLBACK_ERRORS:
+                    error = state["errors"][0] if state["errors"] else _CALLBACK_ERRORS.pop(0)
+                    _CALLBACK_ERRORS.clear()
                     self._cancel()
-                    raise _BadClip(f"engine error: {state['errors'][0]}")
+                    raise _BadClip(f"engine error: {error}")
                 if finished.is_set() and path.exists() and not self._playing():
                     break
                 if not self._espeak and path.exists() and not tts.isBusy():

@@ -9,7 +9,25 @@ from audiobrief.catalog import ARCHIVE_DIR, Catalog, Entry, now_iso
 from audiobrief.errors import PublishError
 
 
-def _move(src: Path, dst: Path) -> None:
+def _pending(catalog: Catalog) -> list:
+    """Files to remove once the catalog that no longer names them is written."""
+    return catalog.__dict__.setdefault("_remove_after_commit", [])
+
+
+def finish_moves(catalog: Catalog) -> None:
+    """Second half of a move: drop the old copies (call after the catalog and feed are written)."""
+    from audiobrief.fsutil import remove_quietly
+
+    for path in _pending(catalog):
+        remove_quietly(path)
+    _pending(catalog).clear()
+
+
+def _move(src: Path, dst: Path, catalog: Catalog) -> None:
+    """Put ``src`` at ``dst`` too; ``src`` goes only after the catalog commit
+    (:func:`finish_moves`), so a crash in between leaves the old state whole."""
+    import shutil
+
     if not src.is_file():
         return
     dst.parent.mkdir(parents=True, exist_ok=True)
@@ -20,7 +38,13 @@ def _move(src: Path, dst: Path) -> None:
             n += 1
         os.replace(dst, older)
     try:
-        os.replace(src, dst)
+        if dst.exists():
+            dst.unlink()
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+        _pending(catalog).append(src)
     except OSError as exc:
         raise PublishError(f"cannot move {src} to {dst} ({exc.strerror}); check permissions of {dst.parent}") from None
 
@@ -28,7 +52,7 @@ def _move(src: Path, dst: Path) -> None:
 def archive_entry(catalog: Catalog, entry: Entry, out_dir: Path) -> Entry:
     """Out of the feed; its files go to archive/. The guid and number stay reserved."""
     for name in entry.files():
-        _move(out_dir / name, out_dir / ARCHIVE_DIR / name)
+        _move(out_dir / name, out_dir / ARCHIVE_DIR / name, catalog)
     catalog.changed = now_iso()
     return catalog.replace_entry(entry, archived=True)
 
@@ -40,7 +64,7 @@ def restore_entry(catalog: Catalog, entry: Entry, out_dir: Path) -> Entry:
         raise PublishError(f"cannot restore {entry.slug}: {', '.join(missing)} is in neither {out_dir} nor "
                            f"{out_dir / ARCHIVE_DIR}; put the file back or make the article again")
     for name in entry.files():
-        _move(out_dir / ARCHIVE_DIR / name, out_dir / name)
+        _move(out_dir / ARCHIVE_DIR / name, out_dir / name, catalog)
     catalog.changed = now_iso()
     return catalog.replace_entry(entry, archived=False)
 

@@ -27,6 +27,15 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+def safe_config(config: Config) -> Config:
+    """The config with every text setting passed through :func:`xml_safe`."""
+    from dataclasses import fields, replace
+
+    changes = {f.name: xml_safe(getattr(config, f.name)) for f in fields(config)
+               if isinstance(getattr(config, f.name), str) and xml_safe(getattr(config, f.name)) != getattr(config, f.name)}
+    return replace(config, **changes) if changes else config
+
+
 def base_url(config: Config) -> str:
     url = config.base_url or LOCAL_BASE_URL
     return url if url.endswith("/") else url + "/"
@@ -68,6 +77,7 @@ def render_feed(config: Config, episodes: Sequence[Entry], cover_name: str, *, g
     from audiobrief.publish import podcast_ns
     from audiobrief.publish.shownotes import html_notes
 
+    config = safe_config(config)
     fg = FeedGenerator()
     fg.load_extension("podcast")
     pi = podcast_ns.register(fg)

@@ -46,6 +46,9 @@ def publish_folder(config: Config, catalog: Catalog, out_dir: Path, cover_name: 
     feed = write_feed(config, catalog, out_dir, cover_name)
     write_pages(config, catalog, out_dir, cover_name)  # index.html and <slug>.html, with the feed
     flash = write_flash(config, catalog.newest_first(), out_dir)
+    from audiobrief.publish.archive import finish_moves
+
+    finish_moves(catalog)  # archived/restored files leave their old place only now
     return PublishReport(out_dir, feed, len(catalog.newest_first()), [e.slug for e in archived], flash.note)
 
 

@@ -12,31 +12,51 @@ from pathlib import Path
 from audiobrief.errors import InputError
 from audiobrief.models import Article
 
-#: refuse larger inputs; an article is never this big, a log file or a video is
-MAX_BYTES = 5 * 1024 * 1024
+#: refuse larger inputs; an article is never this big, a log file or a video is.
+#: Configurable with ``[input] max_article_mb`` in audiobrief.toml (README, "Guarantees").
+MAX_BYTES = 5_000_000
 
 TEXT_SUFFIXES = {"", ".txt", ".text"}
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """Read a source file, turning every OS problem into a one-line InputError."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file; check the path or run `audiobrief make` with no argument for the sample")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder, not an article; give the article file inside it")
-    if not path.is_file():
-        raise InputError(f"{path}: not a regular file; give a text, Markdown or HTML article")
+    """Read a source file, turning every OS problem into a one-line InputError.
+
+    Only regular files are read (a folder, FIFO, socket or device is refused
+    before it is opened, so nothing blocks), and never more than ``max_bytes``
+    + 1 bytes, even if the file grows while it is read.
+    """
+    import os
+    import stat
+
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"{path}: {size / 1e6:.1f} MB is larger than the {max_bytes / 1e6:.0f} MB limit for one article; split it"
-            )
-        return path.read_bytes()
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file; check the path or run `audiobrief make` with no argument for the sample") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}); check the path") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path}: is a folder, not an article; give the article file inside it")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
+        raise InputError(f"{path}: is {kind}, not a regular file; save the article to a text, Markdown or HTML file")
+    limit = f"the {max_bytes / 1e6:g} MB limit for one article; split it, or raise [input] max_article_mb in audiobrief.toml"
+    if info.st_size > max_bytes:
+        raise InputError(f"{path}: {info.st_size / 1e6:.1f} MB is larger than {limit}")
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped after the check
+                raise InputError(f"{path}: not a regular file; give a text, Markdown or HTML article")
+            data = handle.read(max_bytes + 1)
     except PermissionError:
         raise InputError(f"{path}: permission denied; make the file readable") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror}); check the file") from None
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}); check the file") from None
+    if len(data) > max_bytes:
+        raise InputError(f"{path}: grew while being read and is now larger than {limit}")
+    return data
 
 
 #: the encodings a text article may come in, besides what a BOM announces
@@ -97,8 +117,10 @@ def decode(data: bytes, source: str) -> str:
     Binary files are refused with the fix. Line endings become \\n and
     non-breaking spaces plain spaces.
     """
+    if not data:
+        raise InputError(f"{source}: the file is empty (0 bytes); give an article with some text")
     if not data.strip():
-        raise InputError(f"{source}: the file is empty; give an article with some text")
+        raise InputError(f"{source}: the file holds only blank space; give an article with some text")
     bom = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8))
     if not bom and _binary(data):
         raise InputError(f"{source}: looks like a binary file, not text; give a .txt, .md or .html article")
@@ -127,13 +149,16 @@ def parse(text: str, suffix: str, source: str) -> Article:
     return parse_text(text, source=source)
 
 
-def read_article(path: Path | str) -> Article:
-    """Read one article file into an Article, choosing the reader by suffix."""
+def read_article(path: Path | str, max_bytes: int | None = None) -> Article:
+    """Read one article file into an Article, choosing the reader by suffix.
+
+    ``max_bytes``: refuse bigger files (default :data:`MAX_BYTES`).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES and suffix not in _READERS:
         raise InputError(
             f"{path}: '{suffix}' files are not supported; give a .txt, .md or .html article"
         )
-    text = decode(read_bytes(path), str(path))
+    text = decode(read_bytes(path, MAX_BYTES if max_bytes is None else max_bytes), str(path))
     return parse(text, suffix, str(path))

@@ -1,0 +1,117 @@
+"""One writer per folder: concurrent runs queue (and say so), --no-wait stops at
+once, and a lock left by a killed process never blocks the next run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import folder_hash, run_cli
+from statecheck import feed_guids, leftover_temps, published_state
+
+TOPICS = ["Tram Timetables", "Orchard Frost", "Library Hours", "Ferry Repairs"]
+
+
+def _article(folder: Path, title: str) -> Path:
+    path = folder / (title.lower().replace(" ", "-") + ".txt")
+    path.write_text(f"{title}\n\nA short notice about {title.lower()} for the neighbourhood.\n\n"
+                    f"Details\n\nMore about {title.lower()} will follow next week.\n")
+    return path
+
+
+def _popen(*args, env=None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "audiobrief", *map(str, args)],
+                            env={**os.environ, "COLUMNS": "200", **(env or {})},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_four_makes_at_once_all_land_in_the_feed_with_unique_guids(tmp_path):
+    out = tmp_path / "episodes"
+    sources = [_article(tmp_path, t) for t in TOPICS]
+    procs = [_popen("make", src, "--out", out, "-j", "1", "--base-url", "https://example.org/pod/") for src in sources]
+    results = [(p.wait(timeout=300), p.stdout.read(), p.stderr.read()) for p in procs]
+    for code, _, err in results:
+        assert code == 0, err
+        assert "Traceback" not in err
+    catalog = json.loads((out / "episodes.json").read_text())["episodes"]
+    assert sorted(e["title"] for e in catalog) == sorted(TOPICS)
+    guids = feed_guids(out)
+    assert len(guids) == 4 and len(set(guids)) == 4
+    assert sorted(e["number"] for e in catalog) == [1, 2, 3, 4]
+    assert published_state(out) == []
+    assert leftover_temps(out) == []
+
+
+HOLD = (
+    "import sys, time\n"
+    "from pathlib import Path\n"
+    "from audiobrief.fsutil import publish_lock\n"
+    "with publish_lock(Path(sys.argv[1])):\n"
+    "    print('locked', flush=True)\n"
+    "    time.sleep(float(sys.argv[2]))\n"
+)
+
+
+def _holder(out: Path, seconds: float, env=None) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(out), str(seconds)], stdout=subprocess.PIPE, text=True,  # noqa: E501
+                            env={**os.environ, **(env or {})})
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def test_no_wait_stops_at_once_and_wait_queues_visibly(tmp_path, populated_out):
+    src = _article(tmp_path, "Tram Timetables")
+    holder = _holder(populated_out, 8)
+    before = folder_hash(populated_out)
+    try:
+        started = time.monotonic()
+        refused = run_cli("make", src, "--out", populated_out, "--no-wait")
+        assert time.monotonic() - started < 30
+        assert refused.returncode == 4
+        lines = refused.stderr.strip().splitlines()
+        assert lines[-1].startswith("error: ") and "another audiobrief run" in lines[-1] and f"process {holder.pid}" in lines[-1]
+        assert folder_hash(populated_out) == before
+        queued = run_cli("make", src, "--out", populated_out, "-j", "1")
+    finally:
+        holder.wait(timeout=30)
+    assert queued.returncode == 0, queued.stderr
+    assert f"waiting for process {holder.pid}" in queued.stderr
+    assert published_state(populated_out) == []
+    assert len(feed_guids(populated_out)) == 2
+
+
+def test_a_lock_held_by_a_killed_process_does_not_block(tmp_path, populated_out):
+    holder = _holder(populated_out, 60)
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    src = _article(tmp_path, "Orchard Frost")
+    result = run_cli("make", src, "--out", populated_out, "--no-wait", "-j", "1")
+    assert result.returncode == 0, result.stderr
+    assert "was interrupted" in result.stderr  # the dead holder is noticed and named
+    assert published_state(populated_out) == []
+
+
+def test_a_stale_soft_lock_is_broken_but_a_live_one_is_respected(tmp_path, populated_out):
+    """Where the file system has no OS locks, a lock file is the lock: one left
+    by a dead process on this host is removed; one held by a live process is not."""
+    env = {"AUDIOBRIEF_SOFT_LOCK": "1"}
+    holder = _holder(populated_out, 60, env)
+    src = _article(tmp_path, "Ferry Repairs")
+    try:
+        blocked = subprocess.run([sys.executable, "-m", "audiobrief", "make", str(src), "--out", str(populated_out),
+                                  "--no-wait"], capture_output=True, text=True, env={**os.environ, **env}, timeout=120)
+        assert blocked.returncode == 4 and "another audiobrief run" in blocked.stderr
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    assert (populated_out / ".audiobrief.softlock").exists()  # a soft lock survives its killed holder...
+    result = subprocess.run([sys.executable, "-m", "audiobrief", "make", str(src), "--out", str(populated_out),
+                             "--no-wait", "-j", "1"], capture_output=True, text=True, env={**os.environ, **env}, timeout=180)
+    assert result.returncode == 0, result.stderr  # ...and is broken because that process is gone
+    assert "stale lock" in result.stderr or "was interrupted" in result.stderr  # filelock 4 breaks it itself
+    assert published_state(populated_out) == []

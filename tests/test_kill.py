@@ -1,0 +1,153 @@
+"""Kill test: SIGKILL `make` at 34 moments spread over the build, including
+inside the MP3, catalog and feed writes, and check the published state after
+every kill: feed.xml parses, the catalog loads, every listed episode has its
+MP3 with the right size and length, and a re-run completes.
+
+Precise kills use the fault-injection hooks in audiobrief.fsutil:
+AUDIOBRIEF_TRACE records each write step (begin / synced / renamed) and
+AUDIOBRIEF_SLOW_WRITES pauses after it, so the kill lands right at that step.
+The other kills are at times spread evenly over a measured build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from statecheck import leftover_temps, published_state
+
+PAUSE = 0.05  # seconds each write step pauses in the traced runs
+
+
+def article(title: str, version: int) -> str:
+    return (
+        f"{title}\n\n"
+        f"This is version {version} of a short article about river gauges and flood warnings.\n\n"
+        f"Upstream Readings\n\n"
+        f"Gauge number {version + 3} reported a rise of {version} centimetres overnight, the engineers said.\n\n"
+        f"The council will publish update {version} of its plan on the next working day.\n"
+    )
+
+
+def start_make(src: Path, out: Path, trace: Path | None) -> subprocess.Popen:
+    env = {**os.environ, "COLUMNS": "200"}
+    if trace is not None:
+        env["AUDIOBRIEF_TRACE"] = str(trace)
+        env["AUDIOBRIEF_SLOW_WRITES"] = str(PAUSE)
+    return subprocess.Popen([sys.executable, "-m", "audiobrief", "make", str(src), "--out", str(out), "-j", "1",
+                             "--base-url", "https://example.org/pod/"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def rerun(src: Path, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "audiobrief", "make", str(src), "--out", str(out), "-j", "1",
+                           "--base-url", "https://example.org/pod/"], capture_output=True, text=True, timeout=180)
+
+
+def kill_at_event(proc: subprocess.Popen, trace: Path, event: str, deadline: float = 120) -> bool:
+    """SIGKILL ``proc`` as soon as ``event`` (e.g. 'synced episodes.json') is traced."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if trace.exists() and event in trace.read_text().splitlines():
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.002)
+    proc.kill()
+    proc.wait()
+    raise AssertionError(f"{event} never happened")
+
+
+def kill_after(proc: subprocess.Popen, seconds: float) -> bool:
+    try:
+        proc.wait(timeout=seconds)
+        return False  # finished before the kill
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        return True
+
+
+EVENTS = [f"{step} {name}" for name in ("MP3", "episodes.json", "feed.xml") for step in ("begin", "synced", "renamed")]
+
+
+def test_sigkill_at_34_moments_never_leaves_a_broken_state(tmp_path):
+    out = tmp_path / "episodes"
+    main = tmp_path / "river.txt"
+    main.write_text(article("River Gauges Rise", 0))
+    first = rerun(main, out)
+    assert first.returncode == 0, first.stderr
+    # how long a traced build takes (update path, new clips), to spread the timed kills over it
+    main.write_text(article("River Gauges Rise", 1))
+    began = time.monotonic()
+    reference = start_make(main, out, tmp_path / "reference.trace")
+    assert reference.wait(timeout=180) == 0
+    build_seconds = time.monotonic() - began
+    steps = (tmp_path / "reference.trace").read_text().split()
+    assert "episodes.json" in steps and "feed.xml" in steps
+
+    plan: list[tuple[str, object]] = []
+    for event in EVENTS:  # each write step, on the update path and on the new-episode path
+        plan += [("update", event), ("new", event)]
+    timed = 16  # spread over the first 90% of a build: start-up, reading, speaking, mixing, publishing
+    plan += [("update" if i % 2 else "new", 0.9 * build_seconds * (i + 0.5) / timed) for i in range(timed)]
+
+    kills, broken, finished_early = 0, [], 0
+    for k, (path_kind, target) in enumerate(plan, start=2):
+        src = main if path_kind == "update" else tmp_path / f"new-{k}.txt"
+        src.write_text(article("River Gauges Rise" if path_kind == "update" else f"Harbour Notice {k}", k))
+        trace = tmp_path / f"kill-{k}.trace"
+        proc = start_make(src, out, trace)
+        if isinstance(target, str):
+            mp3_event = target.replace("MP3", "")  # the MP3's name is not known in advance
+            if target.startswith(("begin MP3", "synced MP3", "renamed MP3")):
+                killed = _kill_at_mp3(proc, trace, mp3_event.strip())
+            else:
+                killed = kill_at_event(proc, trace, target)
+        else:
+            killed = kill_after(proc, target)
+        kills += killed
+        finished_early += not killed
+        problems = published_state(out)
+        if problems:
+            broken.append((k, path_kind, target, problems))
+        again = rerun(src, out)
+        if again.returncode != 0:
+            broken.append((k, path_kind, target, [f"re-run failed: {again.stderr.strip()}"]))
+            continue
+        problems = published_state(out) + [f"leftover temp {p}" for p in leftover_temps(out)]
+        titles = [e["title"] for e in json.loads((out / "episodes.json").read_text())["episodes"]]
+        if (("River Gauges Rise" if path_kind == "update" else f"Harbour Notice {k}") not in titles):
+            problems.append("episode missing after the re-run")
+        if problems:
+            broken.append((k, path_kind, target, ["after re-run"] + problems))
+    summary = {"kills": kills, "finished_before_kill": finished_early, "broken_states": len(broken)}
+    print("kill test:", json.dumps(summary))
+    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    assert not broken, broken
+    assert kills >= 30, summary
+
+
+def _kill_at_mp3(proc: subprocess.Popen, trace: Path, step: str) -> bool:
+    end = time.monotonic() + 120
+    while time.monotonic() < end:
+        if trace.exists() and any(line.startswith(step + " ") and line.endswith(".mp3")
+                                  for line in trace.read_text().splitlines()):
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.002)
+    proc.kill()
+    proc.wait()
+    raise AssertionError(f"{step} of the MP3 never happened")
