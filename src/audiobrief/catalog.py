@@ -39,6 +39,8 @@ class Entry:
     true_peak_dbtp: Optional[float] = None
     chapters_file: str = ""  # <slug>.chapters.json (Podcast Index JSON chapters)
     transcripts: tuple = field(default_factory=tuple)  # ({"file", "type"}, ...): VTT and SRT
+    #: hash of everything that decides this episode's files: unchanged -> nothing is made again
+    build_key: str = ""
 
 
 @dataclass

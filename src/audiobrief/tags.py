@@ -8,8 +8,7 @@ from typing import Optional, Sequence
 from audiobrief.models import Chapter
 
 
-def tagged_mp3(
-    mp3: bytes,
+def id3_tag(
     *,
     title: str,
     artist: str,
@@ -20,9 +19,8 @@ def tagged_mp3(
     cover: Optional[Path] = None,
     language: str = "eng",
     transcript: str = "",
-) -> bytes:
-    """The MP3 with ID3v2.4 tags prepended, built in memory."""
-    import io
+):
+    """The ID3v2.4 tag (a mutagen ``ID3``) with text frames, cover and chapters."""
 
     from mutagen.id3 import APIC, CHAP, COMM, CTOC, CTOCFlags, ID3, TALB, TCON, TDRC, TIT2, TPE1, USLT
 
@@ -44,9 +42,49 @@ def tagged_mp3(
     for element_id, chapter in zip(ids, chapters):
         tags.add(CHAP(element_id=element_id, start_time=chapter.start_ms, end_time=chapter.end_ms,
                       sub_frames=[TIT2(encoding=3, text=chapter.title)]))
+    return tags
+
+
+def tagged_mp3(mp3: bytes, **fields) -> bytes:
+    """The MP3 with ID3v2.4 tags prepended, built in memory."""
+    import io
+
     buffer = io.BytesIO(mp3)
-    tags.save(buffer, v2_version=4, padding=lambda info: 0)
+    id3_tag(**fields).save(buffer, v2_version=4, padding=lambda info: 0)
     return buffer.getvalue()
+
+
+def write_tagged_mp3(target: Path, segments: Sequence, **fields) -> tuple[int, bool]:
+    """Write the tag and then each MP3 segment file to ``target``, streaming
+    (the episode is never in memory).  The file is replaced atomically, and
+    only if its bytes differ; returns (size, whether it was written)."""
+    import filecmp
+    import io
+    import os
+    import shutil
+
+    from audiobrief.fsutil import atomic_replace, temp_path
+
+    head = io.BytesIO()
+    id3_tag(**fields).save(head, v2_version=4, padding=lambda info: 0)
+    tmp = temp_path(target)
+    try:
+        with open(tmp, "wb") as out:
+            out.write(head.getvalue())
+            for segment in segments:
+                with open(segment, "rb") as part:
+                    shutil.copyfileobj(part, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+        size = tmp.stat().st_size
+        if target.is_file() and target.stat().st_size == size and filecmp.cmp(tmp, target, shallow=False):
+            tmp.unlink()
+            return size, False
+        atomic_replace(tmp, target)
+        return size, True
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def id3_language(code: str) -> str:

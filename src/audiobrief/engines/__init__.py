@@ -161,6 +161,9 @@ def _run_job(engine: Engine, job: SynthJob) -> None:
         ) from exc
 
 
+run_job = _run_job  # public name: the pipeline's synthesis task uses it
+
+
 # Worker-process state: one warm engine per spawned worker.
 _worker_engine: Optional[Engine] = None
 _worker_error: Optional[BaseException] = None

@@ -1,0 +1,112 @@
+"""One episode's steps, from script to encoded segments, for ``pipeline.run``.
+
+speak (missing clips, one call per section and voice) -> lay out blocks ->
+measure each block -> choose the gain for the whole episode -> measure again
+after the limiter -> encode each block -> check what the decoded MP3
+measures -> chapter and cue times on the MP3's own timeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from audiobrief.models import Chapter, Cue
+from audiobrief.pipeline import Call
+
+MEASURE_PASSES = 3
+ENCODE_ATTEMPTS = 2
+TOLERANCE_LU = 0.3
+
+
+@dataclass(frozen=True)
+class Rendered:
+    segments: tuple[str, ...]  # MP3 segment files, in playing order
+    chapters: tuple[Chapter, ...]
+    cues: tuple[Cue, ...]
+    seconds: float
+    loudness_lufs: float  # of the decoded MP3
+    true_peak_dbtp: float
+    segments_made: int = 0  # encoded now (the rest came from the cache)
+
+
+def synthesize_batch(spec, jobs) -> int:
+    """Make and seal clips with this process's warm engine for ``spec``."""
+    from audiobrief.cache import seal_wav
+    from audiobrief.engines import get_engine, run_job
+
+    engine = get_engine(spec)
+    for job in jobs:
+        run_job(engine, job)
+        seal_wav(Path(job.wav_path))
+    return len(jobs)
+
+
+def _combined(results) -> list:
+    return [p for powers in results for p in powers]
+
+
+def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, config, profile, cache_root: Path,
+                  check_length: Callable[[float], None]):
+    """Generator of batches of calls; returns a ``Rendered``."""
+    from audiobrief.encode import ENCODER_DELAY_SAMPLES, samples_per_frame
+    from audiobrief.errors import InputError
+    from audiobrief.loudness import SILENT, gated_loudness
+    from audiobrief.segments import encode, measure, quantise
+    from audiobrief.timeline import lay_out
+
+    root = str(cache_root)
+    yield [Call(synthesize_batch, (spec, jobs), len(jobs)) for spec, jobs in synth_batches]
+    blocks = lay_out(script, clip_paths, article, transition=config.transition,
+                     section_pause_ms=config.section_pause_ms,
+                     section_pause_after_ms=config.section_pause_after_ms, resolve=config.resolve)
+    check_length(sum(b.frames for b in blocks) / blocks[0].rate)
+    rate = profile.sample_rate
+    raw = yield [Call(measure, (b, rate, root)) for b in blocks]
+    loudness = gated_loudness(_combined(raw))
+    if loudness <= SILENT:
+        raise InputError(f"{article.source or article.title}: the speech came out silent; "
+                         "check the voice with `audiobrief say`")
+    aim = profile.lufs + profile.encode_loss_lu
+    ceiling = profile.ceiling_dbtp - profile.encode_peak_margin_db
+    gain = quantise(aim - loudness)
+    tried: list[tuple[float, float]] = []
+    for _ in range(MEASURE_PASSES):  # the limiter takes a little loudness away: follow it
+        limited = yield [Call(measure, (b, rate, root, gain, ceiling)) for b in blocks]
+        got = gated_loudness(_combined(limited))
+        tried.append((gain, got))
+        slope = 1.0
+        if len(tried) >= 2 and tried[-1][1] != tried[-2][1]:
+            slope = min(3.0, max(1.0, (tried[-1][0] - tried[-2][0]) / (tried[-1][1] - tried[-2][1])))
+        better = quantise(gain + (aim - got) * slope)
+        if abs(aim - got) < 0.1 or better == gain:
+            break
+        gain = better
+    for _ in range(ENCODE_ATTEMPTS):  # check what a listener hears; correct once if needed
+        segments = yield [Call(encode, (b, rate, profile.bitrate, gain, ceiling, root), 2) for b in blocks]
+        heard = gated_loudness(_combined(s["powers"] for s in segments))
+        peak = max(s["peak"] for s in segments)
+        miss, over = profile.lufs - heard, peak - (profile.ceiling_dbtp - 0.1)
+        if abs(miss) <= TOLERANCE_LU and over <= 0:
+            break
+        gain = quantise(gain + miss)
+        if over > 0:
+            ceiling = round(ceiling - over - 0.1, 2)
+
+    spf = samples_per_frame(rate)
+    chapters: list[tuple[str, int]] = []
+    cues: list[Cue] = []
+    offset = 0
+    to_ms = lambda samples: round(samples * 1000 / rate)  # noqa: E731
+    for block, seg in zip(blocks, segments):
+        at = lambda frames: offset + ENCODER_DELAY_SAMPLES + round(frames * rate / block.rate)  # noqa: E731
+        if block.chapter is not None:
+            chapters.append((block.chapter, 0 if not chapters else to_ms(at(block.chapter_at))))
+        cues += [Cue(text, to_ms(at(start)), to_ms(at(end))) for text, start, end in block.cues]
+        offset += seg["frames"] * spf
+    total = to_ms(offset)
+    marks = tuple(Chapter(title, start, chapters[i + 1][1] if i + 1 < len(chapters) else total)
+                  for i, (title, start) in enumerate(chapters))
+    return Rendered(tuple(s["path"] for s in segments), marks, tuple(cues), offset / rate,
+                    round(heard, 2), round(peak, 2), sum(1 for s in segments if s["made"]))
