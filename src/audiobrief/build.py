@@ -319,27 +319,37 @@ def _intact(out_dir: Path, entry) -> bool:
 def _refresh_feed(config: Config, out_dir: Path, cache_root: Path, report: BuildReport) -> None:
     """Nothing to make: the feed is rewritten only if the catalog or the settings
     it shows changed since it was last written (a stamp in the cache says)."""
-    import hashlib
-
-    from audiobrief import __version__
     from audiobrief.cache import write_atomic
-    from audiobrief.catalog import CATALOG_NAME, load_catalog
+    from audiobrief.catalog import load_catalog
     from audiobrief.cover import publish_cover
     from audiobrief.fsutil import publish_lock
     from audiobrief.publish.feed import write_feed
 
     with publish_lock(out_dir):
-        catalog_bytes = (out_dir / CATALOG_NAME).read_bytes() if (out_dir / CATALOG_NAME).is_file() else b""
-        stamp = hashlib.sha256(repr((__version__, config)).encode("utf-8") + catalog_bytes).hexdigest()
-        stamp_path = cache_root / "feed.stamp"
+        stamp = _feed_stamp(config, out_dir)
         try:
-            if report.feed.is_file() and stamp_path.read_text() == stamp:
+            if report.feed.is_file() and (cache_root / FEED_STAMP).read_text() == stamp:
                 return
         except OSError:
             pass
         cover = publish_cover(config, out_dir, report.warnings)
         write_feed(config, load_catalog(out_dir), out_dir, cover.name)
-        write_atomic(stamp_path, stamp.encode("utf-8"))
+        write_atomic(cache_root / FEED_STAMP, stamp.encode("utf-8"))
+
+
+FEED_STAMP = "feed.stamp"
+
+
+def _feed_stamp(config: Config, out_dir: Path) -> str:
+    """What the feed was made from: the catalog's bytes and the settings."""
+    import hashlib
+
+    from audiobrief import __version__
+    from audiobrief.catalog import CATALOG_NAME
+
+    catalog = out_dir / CATALOG_NAME
+    data = catalog.read_bytes() if catalog.is_file() else b""
+    return hashlib.sha256(repr((__version__, config)).encode("utf-8") + data).hexdigest()
 
 
 def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cache_root: Path, jobs: int,
@@ -362,7 +372,10 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
     needed = sum(len(j) for w in works.values() for _, j in w.missing) + len(works)
     executor = make_executor(min(jobs, max(1, needed)))
 
-    def on_done(index, rendered, error) -> None:
+    order = sorted(works)  # publish in input order: slugs and numbers never depend on timing
+    finished: dict = {}
+
+    def publish(index, rendered, error) -> None:
         work = works[index]
         try:
             if error is not None:
@@ -383,11 +396,22 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
             progress.end(str(index), "failed")
         progress.step("all")
 
+    def on_done(index, rendered, error) -> None:
+        finished[index] = (rendered, error)
+        while order and order[0] in finished:
+            first = order.pop(0)
+            publish(first, *finished.pop(first))
+
     try:
         run(steps, executor, on_step=lambda index, n: progress.step(str(index), n), on_done=on_done)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
     progress.end("all")
+    from audiobrief.cache import write_atomic
+    from audiobrief.fsutil import publish_lock
+
+    with publish_lock(out_dir):
+        write_atomic(cache_root / FEED_STAMP, _feed_stamp(config, out_dir).encode("utf-8"))
 
 
 def _with_music(mix, script: Sequence[Piece], config: Config):
