@@ -58,6 +58,11 @@ def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, co
 
     root = str(cache_root)
     yield [Call(synthesize_batch, (spec, jobs), len(jobs)) for spec, jobs in synth_batches]
+    if config.music:  # the music bed spans the whole mix: made in memory, in one worker
+        [done] = yield [Call(render_with_music, ([str(p) for p in clip_paths], script, article, config, profile,
+                                                  root), 8)]
+        check_length(done.seconds)
+        return done
     blocks = lay_out(script, clip_paths, article, transition=config.transition,
                      section_pause_ms=config.section_pause_ms,
                      section_pause_after_ms=config.section_pause_after_ms, resolve=config.resolve)
@@ -110,3 +115,29 @@ def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, co
                   for i, (title, start) in enumerate(chapters))
     return Rendered(tuple(s["path"] for s in segments), marks, tuple(cues), offset / rate,
                     round(heard, 2), round(peak, 2), sum(1 for s in segments if s["made"]))
+
+
+def render_with_music(clip_paths, script, article, config, profile, cache_root: str) -> Rendered:
+    """The whole episode in memory (mix, music bed, master): used only with a music bed."""
+    import hashlib
+
+    from audiobrief.cache import store_segment
+    from audiobrief.encode import count_frames, encoder_delay_ms, on_mp3_timeline
+    from audiobrief.master import master
+    from audiobrief.mix import mix_episode
+    from audiobrief.music import add_music_bed
+    from audiobrief.transcript import shift_cues
+
+    mix = mix_episode(script, [Path(p) for p in clip_paths], article, transition=config.transition,
+                      section_pause_ms=config.section_pause_ms,
+                      section_pause_after_ms=config.section_pause_after_ms, resolve=config.resolve)
+    intro = sum(1 for p in script if p.kind == "intro")
+    outro = sum(1 for p in script if p.kind == "outro")
+    mix = add_music_bed(mix, config.resolve(config.music), config.music_duck_db, intro, outro)
+    done = master(mix.audio.raw_data, mix.audio.frame_rate, mix.audio.channels, profile)
+    key = hashlib.sha256(done.mp3).hexdigest()
+    segment = store_segment(cache_root, key, done.mp3, round(done.seconds * profile.sample_rate),
+                            count_frames(done.mp3), {})
+    return Rendered((str(segment.path),), on_mp3_timeline(mix.chapters, profile.sample_rate),
+                    shift_cues(mix.cues, encoder_delay_ms(profile.sample_rate)), done.seconds,
+                    done.measured.integrated_lufs, done.measured.true_peak_dbtp, 1)
