@@ -15,8 +15,9 @@ from typing import Callable, Optional, Sequence
 from audiobrief.models import Chapter, Cue
 from audiobrief.pipeline import Call
 
-MEASURE_PASSES = 3
 ENCODE_ATTEMPTS = 2
+#: gains tried after the limiter, relative to the one that would be right without it
+GAIN_STEPS_DB = (0.0, 2.5, 5.0)
 TOLERANCE_LU = 0.3
 
 
@@ -47,13 +48,31 @@ def _combined(results) -> list:
     return [p for powers in results for p in powers]
 
 
+def _slope(curve, gain: float) -> float:
+    """d(loudness)/d(gain) of the limited episode near ``gain`` (at least 0.1)."""
+    pairs = list(zip(curve, curve[1:]))
+    (g0, l0), (g1, l1) = next(((a, b) for a, b in pairs if a[0] <= gain <= b[0]), pairs[-1] if gain > curve[-1][0]
+                              else pairs[0])
+    return max(0.1, (l1 - l0) / (g1 - g0)) if g1 != g0 else 1.0
+
+
+def _solve(curve, aim: float) -> float:
+    """The gain at which the limited loudness reaches ``aim``, interpolating the
+    measured (gain, loudness) points (extrapolating from the nearest two)."""
+    for (g0, l0), (g1, l1) in zip(curve, curve[1:]):
+        if l0 <= aim <= l1:
+            return g0 + (aim - l0) / (l1 - l0) * (g1 - g0) if l1 != l0 else g0
+    (g0, l0) = curve[0] if aim < curve[0][1] else curve[-1]
+    return g0 + (aim - l0) / _slope(curve, g0)
+
+
 def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, config, profile, cache_root: Path,
                   check_length: Callable[[float], None]):
     """Generator of batches of calls; returns a ``Rendered``."""
     from audiobrief.encode import ENCODER_DELAY_SAMPLES, samples_per_frame
     from audiobrief.errors import InputError
     from audiobrief.loudness import SILENT, gated_loudness
-    from audiobrief.segments import encode, measure, quantise
+    from audiobrief.segments import encode, measure, measure_limited, quantise
     from audiobrief.timeline import lay_out
 
     root = str(cache_root)
@@ -76,18 +95,12 @@ def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, co
     aim = profile.lufs + profile.encode_loss_lu
     ceiling = profile.ceiling_dbtp - profile.encode_peak_margin_db
     gain = quantise(aim - loudness)
-    tried: list[tuple[float, float]] = []
-    for _ in range(MEASURE_PASSES):  # the limiter takes a little loudness away: follow it
-        limited = yield [Call(measure, (b, rate, root, gain, ceiling)) for b in blocks]
-        got = gated_loudness(_combined(limited))
-        tried.append((gain, got))
-        slope = 1.0
-        if len(tried) >= 2 and tried[-1][1] != tried[-2][1]:
-            slope = min(3.0, max(1.0, (tried[-1][0] - tried[-2][0]) / (tried[-1][1] - tried[-2][1])))
-        better = quantise(gain + (aim - got) * slope)
-        if abs(aim - got) < 0.1 or better == gain:
-            break
-        gain = better
+    # the limiter takes loudness away, more the harder it works: measure the
+    # limited episode at a few gains in one pass and interpolate
+    gains = tuple(quantise(gain + step) for step in GAIN_STEPS_DB)
+    limited = yield [Call(measure_limited, (b, rate, root, gains, ceiling)) for b in blocks]
+    curve = [(g, gated_loudness(_combined(per_block[i] for per_block in limited))) for i, g in enumerate(gains)]
+    gain = quantise(_solve(curve, aim))
     for _ in range(ENCODE_ATTEMPTS):  # check what a listener hears; correct once if needed
         segments = yield [Call(encode, (b, rate, profile.bitrate, gain, ceiling, root), 2) for b in blocks]
         heard = gated_loudness(_combined(s["powers"] for s in segments))
@@ -95,7 +108,7 @@ def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, co
         miss, over = profile.lufs - heard, peak - (profile.ceiling_dbtp - 0.1)
         if abs(miss) <= TOLERANCE_LU and over <= 0:
             break
-        gain = quantise(gain + miss)
+        gain = quantise(gain + miss / _slope(curve, gain))
         if over > 0:
             ceiling = round(ceiling - over - 0.1, 2)
 

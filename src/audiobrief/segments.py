@@ -102,19 +102,31 @@ def _key(*parts) -> str:
 # ------------------------------------------------------------------ the tasks
 
 
-def measure(block: Block, out_rate: int, cache_root: str, gain_db: Optional[float] = None,
-            ceiling_dbtp: float = 0.0) -> list:
-    """100 ms sub-block powers of the block at ``out_rate``: as it is
-    (``gain_db`` None), or after the gain and the true-peak limiter."""
-    from audiobrief.loudness import block_powers, limit
+def measure(block: Block, out_rate: int, cache_root: str) -> list:
+    """100 ms sub-block powers of the block as it is (at the engine's rate:
+    speech has nothing above it to lose by resampling)."""
+    from audiobrief.loudness import block_powers
 
-    key = _key("measure", block.key, out_rate, gain_db, ceiling_dbtp)
+    key = _key("measure", block.key)
     facts = _load_facts(cache_root, key)
     if facts is None:
-        x = resampled(block, out_rate)
-        if gain_db is not None:
-            x = limit(x * 10 ** (gain_db / 20), out_rate, ceiling_dbtp)
-        facts = _store_facts(cache_root, key, {"powers": block_powers(x, out_rate).tolist()})
+        facts = _store_facts(cache_root, key, {"powers": block_powers(render(block), block.rate).tolist()})
+    return facts["powers"]
+
+
+def measure_limited(block: Block, out_rate: int, cache_root: str, gains: tuple, ceiling_dbtp: float) -> list:
+    """Sub-block powers of the block after each gain in ``gains`` and the
+    true-peak limiter: one render, several limiter runs, so the
+    episode's gain can be found by interpolation instead of pass after pass."""
+    from audiobrief.loudness import block_powers, limit
+
+    key = _key("limited", block.key, list(gains), ceiling_dbtp)
+    facts = _load_facts(cache_root, key)
+    if facts is None:  # at the engine's rate: half the work, and the encode step checks the result
+        x = render(block)
+        powers = [block_powers(limit(x * 10 ** (g / 20), block.rate, ceiling_dbtp), block.rate).tolist()
+                  for g in gains]
+        facts = _store_facts(cache_root, key, {"powers": powers})
     return facts["powers"]
 
 
