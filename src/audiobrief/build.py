@@ -414,14 +414,6 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
         write_atomic(cache_root / FEED_STAMP, _feed_stamp(config, out_dir).encode("utf-8"))
 
 
-def _with_music(mix, script: Sequence[Piece], config: Config):
-    from audiobrief.music import add_music_bed
-
-    intro = sum(1 for p in script if p.kind == "intro")
-    outro = sum(1 for p in script if p.kind == "outro")
-    return add_music_bed(mix, config.resolve(config.music), config.music_duck_db, intro, outro)
-
-
 def check_length(seconds: float, article: Article, profile, config: Config) -> None:
     """Refuse an episode longer than ``max_minutes`` or its profile allows (nothing is written)."""
     from audiobrief.errors import InputError

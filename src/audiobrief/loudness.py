@@ -83,6 +83,11 @@ def k_filter(samples, rate: int):
     return out[:, taps:].ravel()[: len(x)]
 
 
+#: the name the rest of the package uses
+def k_weighted(samples, rate: int):
+    return k_filter(samples, rate)
+
+
 _RESPONSES: dict = {}
 
 
@@ -136,6 +141,14 @@ def gated_loudness(sub_powers) -> float:
 
 
 def integrated_loudness(samples, rate: int) -> float:
+    """Integrated loudness in LUFS. Shorter than one 400 ms block (a one-word
+    ``say``), the standard has no answer: the whole clip counts as one block."""
+    import numpy as np
+
+    if len(samples) < rate * 4 * SUB_BLOCK_S:
+        power = float(np.mean(k_weighted(samples, rate) ** 2)) if len(samples) else 0.0
+        loud = _lufs(power)
+        return loud if loud > ABSOLUTE_GATE else SILENT
     return gated_loudness(block_powers(samples, rate))
 
 
@@ -280,11 +293,12 @@ def normalize(samples, rate: int, target: Target, passes: int = 8):
     ceiling = target.ceiling_dbtp - target.encode_margin_db
     limiter_ceiling = ceiling
     gain_db = target.lufs - loudness
-    out, tried = x, []
+    out, tried, peak = x, [], SILENT
     for _ in range(passes):
         out = limit(x * 10 ** (gain_db / 20), rate, limiter_ceiling)
         loudness = integrated_loudness(out, rate)
-        over = true_peak(out) - ceiling  # the limiter works per sample; peaks between samples can poke out
+        peak = true_peak(out)
+        over = peak - ceiling  # the limiter works per sample; peaks between samples can poke out
         miss = target.lufs - loudness
         if abs(miss) < 0.1 and over <= 0:
             break
@@ -296,10 +310,10 @@ def normalize(samples, rate: int, target: Target, passes: int = 8):
         gain_db += miss * slope
         if over > 0:
             limiter_ceiling -= over + 0.02
-    peak = true_peak(out)
     if peak > ceiling:  # a last hair over: trim statically rather than clip
-        out = out * 10 ** ((ceiling - peak) / 20)
-    return out, measure(out, rate)
+        trim = ceiling - peak
+        out, loudness, peak = out * 10 ** (trim / 20), loudness + trim, ceiling
+    return out, Measurement(round(loudness, 2), round(peak, 2))
 
 
 def to_float(pcm: bytes, channels: int = 1):

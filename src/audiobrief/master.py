@@ -6,7 +6,9 @@
    takes away and a little low on the peak for what it adds;
 3. encode, decode the MP3 (libsndfile via soundfile) and measure what a
    listener gets; if it is more than ``TOLERANCE_LU`` off target or over
-   the ceiling, correct and encode again (at most ``ATTEMPTS`` times).
+   the ceiling, correct and encode again (at most ``ATTEMPTS`` times); if the
+   peak is still over after that, trim it statically: the ceiling is a hard
+   limit, the loudness has a tolerance.
 """
 
 from __future__ import annotations
@@ -55,4 +57,11 @@ def master(pcm: bytes, rate: int, channels: int, profile) -> Mastered:
         aim += miss
         if over > 0:
             margin += over + 0.1
+    if result.true_peak_dbtp > profile.ceiling_dbtp - 0.1:
+        # still over after correcting: the ceiling is a hard limit, loudness has a tolerance
+        trim = profile.ceiling_dbtp - 0.2 - result.true_peak_dbtp
+        mp3 = encode_mp3(to_pcm16(out * 10 ** (trim / 20)), profile.sample_rate, 1, out_rate=profile.sample_rate,
+                         bitrate=profile.bitrate)
+        decoded, decoded_rate = decode_mp3(mp3)
+        result = measure(decoded, decoded_rate)
     return Mastered(mp3, len(x) / profile.sample_rate, result)

@@ -23,8 +23,13 @@ RAMP_MS = 200  # the duck starts this long before a sentence and lifts this long
 BED_LEVEL_DB = -8.0  # unducked bed, relative to the speech's RMS level
 
 
-def add_music_bed(mix: Mix, bed_path: Path, duck_db: float, intro_cues: int, outro_cues: int) -> Mix:
-    """``mix`` with the bed under its first ``intro_cues`` and last ``outro_cues`` sentences."""
+def add_music_bed(mix: Mix, bed_path: Path, duck_db: float, intro_cues: int, outro_cues: int,
+                  intro_fade_ms: int = FADE_OUT_MS) -> Mix:
+    """``mix`` with the bed under its first ``intro_cues`` and last ``outro_cues`` sentences.
+
+    After the intro the bed fades out over ``intro_fade_ms`` (the pause before
+    the first transition), so the transition and the first section are clean.
+    """
     import numpy as np
     from pydub import AudioSegment
     from scipy.ndimage import maximum_filter1d, uniform_filter1d
@@ -52,17 +57,17 @@ def add_music_bed(mix: Mix, bed_path: Path, duck_db: float, intro_cues: int, out
 
     regions = []
     if intro_cues and cues:
-        regions.append((0, at(cues[min(intro_cues, len(cues)) - 1].end_ms + FADE_OUT_MS)))
+        regions.append((0, at(cues[min(intro_cues, len(cues)) - 1].end_ms + intro_fade_ms), intro_fade_ms))
     if outro_cues and cues:
-        regions.append((at(cues[-outro_cues].start_ms - OUTRO_LEAD_MS), len(out)))
-    for start, end in regions:
+        regions.append((at(cues[-outro_cues].start_ms - OUTRO_LEAD_MS), len(out), FADE_OUT_MS))
+    for start, end, fade_ms in regions:
         start, end = max(0, start), min(len(out), end)
         length = end - start
         if length <= 0:
             continue
         loop = np.resize(bed_samples, length)  # repeats the bed as often as needed
         envelope = np.ones(length)
-        fade_in, fade_out = min(length, at(FADE_IN_MS)), min(length, at(FADE_OUT_MS))
+        fade_in, fade_out = min(length, at(FADE_IN_MS)), max(1, min(length, at(fade_ms)))
         envelope[:fade_in] *= np.linspace(0, 1, fade_in)
         envelope[length - fade_out:] *= np.linspace(1, 0, fade_out)
         duck = 10 ** (-duck_db * talking[start:end] / 20)

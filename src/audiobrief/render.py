@@ -112,6 +112,14 @@ def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, co
         if over > 0:
             ceiling = round(ceiling - over - 0.1, 2)
 
+    if peak > profile.ceiling_dbtp - 0.1:
+        # still over: the ceiling is a hard limit, loudness has a tolerance -- trim statically
+        trim = profile.ceiling_dbtp - 0.2 - peak
+        gain, ceiling = quantise(gain + trim), round(ceiling + trim, 2)
+        segments = yield [Call(encode, (b, rate, profile.bitrate, gain, ceiling, root), 2) for b in blocks]
+        heard = gated_loudness(_combined(s["powers"] for s in segments))
+        peak = max(s["peak"] for s in segments)
+
     spf = samples_per_frame(rate)
     chapters: list[tuple[str, int]] = []
     cues: list[Cue] = []
@@ -146,7 +154,8 @@ def render_with_music(clip_paths, script, article, config, profile, cache_root: 
                       section_pause_after_ms=config.section_pause_after_ms, resolve=config.resolve)
     intro = sum(1 for p in script if p.kind == "intro")
     outro = sum(1 for p in script if p.kind == "outro")
-    mix = add_music_bed(mix, config.resolve(config.music), config.music_duck_db, intro, outro)
+    mix = add_music_bed(mix, config.resolve(config.music), config.music_duck_db, intro, outro,
+                        intro_fade_ms=max(100, config.section_pause_ms))
     done = master(mix.audio.raw_data, mix.audio.frame_rate, mix.audio.channels, profile)
     key = hashlib.sha256(done.mp3).hexdigest()
     segment = store_segment(cache_root, key, done.mp3, round(done.seconds * profile.sample_rate),

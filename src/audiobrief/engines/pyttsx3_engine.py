@@ -490,6 +490,12 @@ class Pyttsx3Engine:
             )
         es.SetParameter(es.RATE, self.rate, 0)
         es.SetParameter(es.VOLUME, 100, 0)
+        honoured = self.true_rate()
+        if honoured is not None and honoured != self.rate:  # never speak at a rate nobody asked for
+            raise ConfigError(
+                f"espeak would speak at {honoured} words per minute, not the {self.rate} asked for; "
+                f"choose a rate from {MIN_RATE} to {MAX_RATE}"
+            )
 
     def true_rate(self) -> Optional[int]:
         """The rate espeak will really use (``getProperty('rate')`` can be stale)."""
