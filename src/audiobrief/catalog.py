@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Optional
 
@@ -68,8 +68,13 @@ class Catalog:
         return sorted(self.episodes, key=lambda e: (e.pub_date, e.number), reverse=True)
 
     def to_json(self) -> str:
-        data = {"version": VERSION, "episodes": [asdict(e) for e in sorted(self.episodes, key=lambda e: e.number)]}
-        return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+        """One episode per line: readable, diff-friendly, and written by json's
+        C encoder (``indent`` would switch to the pure-Python one: 10,000
+        episodes took seconds instead of a tenth of one)."""
+        names = [f.name for f in fields(Entry)]
+        rows = [json.dumps({n: getattr(e, n) for n in names}, ensure_ascii=False)
+                for e in sorted(self.episodes, key=lambda e: e.number)]
+        return f'{{"version": {VERSION}, "episodes": [\n' + ",\n".join(rows) + "\n]}\n"
 
     def save(self) -> None:
         atomic_write_text(self.path, self.to_json())
