@@ -17,7 +17,7 @@ from audiobrief.pipeline import Call
 
 ENCODE_ATTEMPTS = 2
 #: gains tried after the limiter, relative to the one that would be right without it
-GAIN_STEPS_DB = (0.0, 2.5, 5.0)
+GAIN_STEPS_DB = (0.5, 4.0)
 TOLERANCE_LU = 0.3
 
 
