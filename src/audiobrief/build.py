@@ -360,12 +360,24 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
     from audiobrief.pipeline import make_executor, run
     from audiobrief.render import episode_steps
 
+    import json
+
+    from audiobrief.cache import write_atomic
+
+    gains_file = cache_root / "gains.json"
+    try:
+        gains = json.loads(gains_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        gains = {}
     steps = {}
     for index, work in works.items():
         item = work.planned
+        source = str(Path(item.article.source).resolve())
+        previous = gains.get(f"{source} {profile.name}") if isinstance(gains, dict) else None
         steps[index] = episode_steps(
             item.script, work.clips, item.article, work.missing, config, profile, cache_root,
-            lambda seconds, item=item: check_length(seconds, item.article, profile, config))
+            lambda seconds, item=item: check_length(seconds, item.article, profile, config),
+            tuple(previous) if isinstance(previous, list) and len(previous) == 2 else None)
         blocks = len(item.article.sections) + 2
         progress.begin(str(index), item.article.title, sum(len(j) for _, j in work.missing) + 4 * blocks)
     progress.begin("all", f"{len(works)} episode(s)", len(works))
@@ -380,6 +392,7 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
         try:
             if error is not None:
                 raise error
+            gains[f"{Path(work.planned.article.source).resolve()} {profile.name}"] = list(rendered.gain)
             report.segments_encoded += rendered.segments_made
             report.segments_cached += len(rendered.segments) - rendered.segments_made
             report.episodes.append(publish_episode(
@@ -412,6 +425,7 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
 
     with publish_lock(out_dir):
         write_atomic(cache_root / FEED_STAMP, _feed_stamp(config, out_dir).encode("utf-8"))
+        write_atomic(gains_file, json.dumps(gains, sort_keys=True, indent=0).encode("utf-8"))
 
 
 def check_length(seconds: float, article: Article, profile, config: Config) -> None:

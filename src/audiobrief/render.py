@@ -18,6 +18,8 @@ from audiobrief.pipeline import Call
 ENCODE_ATTEMPTS = 2
 #: gains tried after the limiter, relative to the one that would be right without it
 GAIN_STEPS_DB = (0.5, 4.0)
+#: a new gain this close to the previous build's is not worth re-encoding every block for
+GAIN_HOLD_DB = 0.2
 TOLERANCE_LU = 0.3
 
 
@@ -30,6 +32,7 @@ class Rendered:
     loudness_lufs: float  # of the decoded MP3
     true_peak_dbtp: float
     segments_made: int = 0  # encoded now (the rest came from the cache)
+    gain: tuple = ()  # (gain dB, limiter ceiling dBTP) used, remembered for the next build
 
 
 def synthesize_batch(spec, jobs) -> int:
@@ -67,7 +70,7 @@ def _solve(curve, aim: float) -> float:
 
 
 def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, config, profile, cache_root: Path,
-                  check_length: Callable[[float], None]):
+                  check_length: Callable[[float], None], previous: Optional[tuple] = None):
     """Generator of batches of calls; returns a ``Rendered``."""
     from audiobrief.encode import ENCODER_DELAY_SAMPLES, samples_per_frame
     from audiobrief.errors import InputError
@@ -101,6 +104,8 @@ def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, co
     limited = yield [Call(measure_limited, (b, rate, root, gains, ceiling)) for b in blocks]
     curve = [(g, gated_loudness(_combined(per_block[i] for per_block in limited))) for i, g in enumerate(gains)]
     gain = quantise(_solve(curve, aim))
+    if previous and previous[1] == ceiling and abs(previous[0] - gain) <= GAIN_HOLD_DB:
+        gain = previous[0]  # keep the last build's gain: the unchanged blocks' segments stay valid
     for _ in range(ENCODE_ATTEMPTS):  # check what a listener hears; correct once if needed
         segments = yield [Call(encode, (b, rate, profile.bitrate, gain, ceiling, root), 2) for b in blocks]
         heard = gated_loudness(_combined(s["powers"] for s in segments))
@@ -135,7 +140,7 @@ def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, co
     marks = tuple(Chapter(title, start, chapters[i + 1][1] if i + 1 < len(chapters) else total)
                   for i, (title, start) in enumerate(chapters))
     return Rendered(tuple(s["path"] for s in segments), marks, tuple(cues), offset / rate,
-                    round(heard, 2), round(peak, 2), sum(1 for s in segments if s["made"]))
+                    round(heard, 2), round(peak, 2), sum(1 for s in segments if s["made"]), (gain, ceiling))
 
 
 def render_with_music(clip_paths, script, article, config, profile, cache_root: str) -> Rendered:
