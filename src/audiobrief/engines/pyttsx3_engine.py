@@ -490,12 +490,6 @@ class Pyttsx3Engine:
             )
         es.SetParameter(es.RATE, self.rate, 0)
         es.SetParameter(es.VOLUME, 100, 0)
-        honoured = self.true_rate()
-        if honoured is not None and honoured != self.rate:  # never speak at a rate nobody asked for
-            raise ConfigError(
-                f"espeak would speak at {honoured} words per minute, not the {self.rate} asked for; "
-                f"choose a rate from {MIN_RATE} to {MAX_RATE}"
-            )
 
     def true_rate(self) -> Optional[int]:
         """The rate espeak will really use (``getProperty('rate')`` can be stale)."""
@@ -548,6 +542,11 @@ class Pyttsx3Engine:
         try:
             if not self._wait_idle(5.0):
                 self._cancel()
+            if self._espeak:
+                # Set voice and rate directly as well as through the queue: measured,
+                # the queued rate alone was sometimes not applied after an engine with
+                # another voice/rate spoke (a 300 wpm clip came out at the previous 120).
+                self._apply_now()
             # Queue everything: runAndWait then runs the queue, starts synthesis and
             # returns; the wait below (with its deadline) is what blocks.
             tts.proxy.setBusy(True)
