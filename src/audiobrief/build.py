@@ -169,6 +169,26 @@ def find_missing(work: Work, config: Config) -> None:
     work.cached = len(planned.script) - len(seen)
 
 
+def speak(planned: Planned, config: Config, cache_root: Path, workers: int,
+          progress: Progress, report: BuildReport) -> list[Path]:
+    """One WAV per script piece (sentence), from the cache or synthesised; nothing else."""
+    from audiobrief.pipeline import make_executor
+    from audiobrief.profiles import get_profile
+    from audiobrief.render import synthesize_batch
+
+    work = prepare_work(planned, config, cache_root, get_profile(config.profile))
+    find_missing(work, config)
+    executor = make_executor(min(workers, max(1, len(work.missing))))
+    try:
+        for future in [executor.submit(synthesize_batch, spec, jobs) for spec, jobs in work.missing]:
+            future.result()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+    report.clips_made += sum(len(jobs) for _, jobs in work.missing)
+    report.clips_cached += work.cached
+    return work.clips
+
+
 BUILD_FORMAT = "build-v1"  # bump when the same inputs would now give different files
 
 
