@@ -271,7 +271,6 @@ def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Opti
     the catalog); per-article problems land in ``report.failures``.
     """
     from audiobrief.errors import AudiobriefError
-    from audiobrief.pipeline import default_jobs, make_executor, run
     from audiobrief.profiles import get_profile
     from audiobrief.publish.feed import FEED_NAME, is_local_only
     from audiobrief.render import episode_steps
@@ -315,13 +314,28 @@ def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Opti
         report.sections_spoken += len({id(jobs) for _, jobs in work.missing})
         works[index] = work
     if works:
-        _render_and_publish(works, config, profile, out_dir, cache_root, workers or default_jobs(),
+        _render_and_publish(works, config, profile, out_dir, cache_root, workers or _auto_jobs(works),
                             progress, report)
     else:
         _refresh_feed(config, out_dir, cache_root, report)
     order = {str(Path(p.article.source).resolve()): i for i, p in enumerate(planned)}
     report.episodes.sort(key=lambda e: order.get(e.source, 0))
     return report
+
+
+#: below this many sentences in one article, starting worker processes (~1 s each:
+#: an interpreter, numpy, the engine) costs more than it saves (measured: one
+#: 400-word article took 14-16 s with 2 workers, 12-14 s in-process, loaded machine)
+PARALLEL_MIN_PIECES = 400
+
+
+def _auto_jobs(works: dict) -> int:
+    """``--jobs`` not given: every CPU when there is enough work, else this process."""
+    from audiobrief.pipeline import default_jobs
+
+    if len(works) > 1 or sum(len(w.planned.script) for w in works.values()) >= PARALLEL_MIN_PIECES:
+        return default_jobs()
+    return 1
 
 
 def _intact(out_dir: Path, entry) -> bool:

@@ -96,7 +96,7 @@ def make(
     config_file: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./audiobrief.toml if present]."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="Public URL of the output folder, for enclosure links."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
-                                       help="Worker processes for speech and encoding [default: number of CPUs]."),
+                                       help="Worker processes for speech and encoding [default: number of CPUs when there is more than one article or a long one, else 1]."),
     profile: Optional[str] = typer.Option(None, "--profile", "-p",
                                           help="Output profile: podcast, alexa or hq [default: from config, else podcast]."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Clip cache folder [default: OUT/.cache]."),
