@@ -146,8 +146,7 @@ class Bench:
         self.add("make again after one edited sentence", median(edits), median(firsts), 0.3)
 
     def feed_10k(self) -> None:
-        help_text = subprocess.run([AUDIOBRIEF, "--help"], capture_output=True, text=True).stdout
-        if not re.search(r"\bfeed\b", help_text):
+        if subprocess.run([AUDIOBRIEF, "feed", "--help"], capture_output=True).returncode != 0:
             print("  feed with 10,000 episodes: skipped (no `audiobrief feed` command yet)")
             return
         out = self.fresh("feed10k")

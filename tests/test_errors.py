@@ -44,12 +44,15 @@ def test_bad_article_leaves_episodes_untouched(case, populated_out, tmp_path):
     _assert_clean_failure(result, populated_out, before, *words)
 
 
-def test_one_bad_article_among_good_ones_changes_nothing(populated_out, tmp_path):
+def test_one_bad_article_among_good_ones_is_skipped(populated_out, tmp_path):
+    """A batch publishes what it can: the bad article is reported, the exit code says so."""
     good = tmp_path / "good.txt"
     good.write_text("Fine Title\n\nA fine paragraph.\n")
-    before = folder_hash(populated_out)
     result = run_cli("make", good, tmp_path / "missing.txt", "--out", populated_out)
-    _assert_clean_failure(result, populated_out, before, "missing.txt")
+    assert result.returncode == 2 and "Traceback" not in result.stderr + result.stdout
+    errors = [l for l in result.stderr.splitlines() if l.startswith("error: ")]
+    assert len(errors) == 1 and "missing.txt" in errors[0] and "no such file" in errors[0]
+    assert "new" in result.stdout and (populated_out / "fine-title.mp3").is_file()
 
 
 def test_plan_of_missing_file_is_one_line(tmp_path):

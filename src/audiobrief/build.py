@@ -17,13 +17,15 @@ from audiobrief.models import Article, Piece
 
 
 class Progress:
-    """What the build tells its caller as it goes (the CLI draws a bar)."""
+    """What the build tells its caller as it goes (the CLI draws bars).
 
-    def begin(self, label: str, total: int) -> None: ...
+    ``key`` names a bar: ``"all"`` for the whole run, else one article."""
 
-    def step(self, n: int = 1) -> None: ...
+    def begin(self, key: str, label: str, total: int) -> None: ...
 
-    def end(self) -> None: ...
+    def step(self, key: str, n: int = 1) -> None: ...
+
+    def end(self, key: str, status: str = "") -> None: ...
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,14 @@ class EpisodeResult:
     profile: str = "podcast"
     loudness_lufs: Optional[float] = None
     true_peak_dbtp: Optional[float] = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Failure:
+    source: str
+    error: str
+    exit_code: int = 1
 
 
 @dataclass
@@ -47,7 +57,16 @@ class BuildReport:
     episodes: list[EpisodeResult] = field(default_factory=list)
     clips_made: int = 0
     clips_cached: int = 0
+    #: sections (and intro/closing) that needed at least one clip spoken
+    sections_spoken: int = 0
+    segments_encoded: int = 0
+    segments_cached: int = 0
     warnings: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return max((f.exit_code for f in self.failures), default=0)
 
 
 @dataclass(frozen=True)
@@ -77,41 +96,137 @@ def _engine_spec(config: Config, article: Article, piece: Optional[Piece] = None
     return EngineSpec(name=config.engine, voice=voice, rate=rate, language=article.language or config.language)
 
 
-def speak(planned: Planned, config: Config, cache_root: Path, workers: int,
-          progress: Progress, report: BuildReport) -> list[Path]:
-    """One WAV per script piece (sentence), taken from the cache or synthesised.
+def _engine_ids(specs, cache_root: Path) -> dict:
+    """Cache id per engine spec.  Remembered in the cache folder (keyed by the
+    spec and the engine packages' versions), so a re-run with nothing to
+    speak never starts the engine."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    Pieces can carry their own voice and rate (front matter, per section):
-    each distinct voice/rate is one engine spec and one batch of jobs.
-    """
+    from audiobrief.cache import remember_engine_id, remembered_engine_id
+    from audiobrief.engines import engine_cache_id
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "-"
+
+    versions = ",".join(f"{n}={installed(n)}" for n in ("pyttsx3", "espeakng-loader"))
+    ids = {}
+    for spec in dict.fromkeys(specs):
+        key = f"{spec!r} {versions}"
+        ids[spec] = remembered_engine_id(cache_root, key)
+        if ids[spec] is None:
+            ids[spec] = engine_cache_id(spec)
+            remember_engine_id(cache_root, key, ids[spec])
+    return ids
+
+
+@dataclass
+class Work:
+    """One article on its way: its clips, what is missing, its build key."""
+
+    planned: Planned
+    clips: list[Path]
+    missing: list  # [(spec, [SynthJob, ...]), ...] one batch per section and voice
+    build_key: str
+    cached: int = 0
+
+
+def prepare_work(planned: Planned, config: Config, cache_root: Path, profile) -> Work:
+    """Clip paths (content-addressed) and the synthesis jobs for the clips not in the cache."""
     from audiobrief.cache import ClipCache
-    from audiobrief.engines import SynthJob, engine_cache_id, synthesize_all
+    from audiobrief.engines import SynthJob
 
     specs = [_engine_spec(config, planned.article, p) for p in planned.script]
     cache = ClipCache(cache_root)
-    ids = {spec: engine_cache_id(spec) for spec in dict.fromkeys(specs)}
+    ids = _engine_ids(specs, cache_root)
     paths = [cache.path_for(ids[spec], p.text) for p, spec in zip(planned.script, specs)]
+    key = build_key(planned, [p.name for p in paths], config, profile)
+    return Work(planned, paths, [], key)
+
+
+def find_missing(work: Work, config: Config) -> None:
+    """Fill ``work.missing``: clips absent or failing their check, grouped per section and voice."""
+    from audiobrief.cache import ClipCache
+    from audiobrief.engines import SynthJob
+
+    planned = work.planned
     headings = {i: s.heading for i, s in enumerate(planned.article.sections)}
-    batches: dict = {}
+    groups: dict = {}
     seen: set = set()
-    for piece, spec, path in zip(planned.script, specs, paths):
-        if path in seen or cache.is_valid(path):
+    for piece, path in zip(planned.script, work.clips):
+        if path in seen or ClipCache.is_valid(path):
             continue
         seen.add(path)
-        cache.prepare(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
         where = piece.kind if piece.section is None else (
             f'section {piece.section + 1} "{headings[piece.section] or planned.article.title}"')
-        batches.setdefault(spec, []).append(SynthJob(text=piece.text, wav_path=str(path), label=where))
-    made = sum(len(jobs) for jobs in batches.values())
-    _check_space(cache_root, [job for jobs in batches.values() for job in jobs], planned.script)
-    progress.begin(planned.article.title, len(planned.script))
-    progress.step(len(planned.script) - made)
-    for spec, jobs in batches.items():
-        synthesize_all(jobs, spec, workers=workers, on_done=lambda job: progress.step())
-    progress.end()
-    report.clips_made += made
-    report.clips_cached += len(planned.script) - made
-    return paths
+        spec = _engine_spec(config, planned.article, piece)
+        groups.setdefault((piece.section, spec), []).append(
+            SynthJob(text=piece.text, wav_path=str(path), label=f"{planned.article.source}: {where}"))
+    work.missing = [(spec, jobs) for (_, spec), jobs in groups.items()]
+    work.cached = len(planned.script) - len(seen)
+
+
+def speak(planned: Planned, config: Config, cache_root: Path, workers: int,
+          progress: Progress, report: BuildReport) -> list[Path]:
+    """One WAV per script piece (sentence), from the cache or synthesised; nothing else."""
+    from audiobrief.pipeline import make_executor
+    from audiobrief.profiles import get_profile
+    from audiobrief.render import synthesize_batch
+
+    work = prepare_work(planned, config, cache_root, get_profile(config.profile))
+    find_missing(work, config)
+    executor = make_executor(min(workers, max(1, len(work.missing))))
+    try:
+        for future in [executor.submit(synthesize_batch, spec, jobs) for spec, jobs in work.missing]:
+            future.result()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+    report.clips_made += sum(len(jobs) for _, jobs in work.missing)
+    report.clips_cached += work.cached
+    return work.clips
+
+
+BUILD_FORMAT = "build-v1"  # bump when the same inputs would now give different files
+
+
+def build_key(planned: Planned, clip_keys: Sequence[str], config: Config, profile) -> str:
+    """Everything that decides an episode's files: clips, mix settings, tags, profile."""
+    import hashlib
+    import json
+    from dataclasses import asdict
+
+    article = planned.article
+    cover = config.resolve(config.cover)
+    try:
+        cover_id = hashlib.sha256(cover.read_bytes()).hexdigest() if cover else f"generated:{config.title}"
+    except OSError:
+        cover_id = str(cover)
+    transition = config.transition
+    if transition not in ("sting", "crossfade", "none"):
+        try:
+            transition = hashlib.sha256(config.resolve(transition).read_bytes()).hexdigest()
+        except OSError:
+            pass
+    music = ""
+    if config.music:
+        try:
+            music = hashlib.sha256(config.resolve(config.music).read_bytes()).hexdigest()
+        except OSError:
+            music = config.music
+    data = {
+        "format": BUILD_FORMAT,
+        "clips": list(clip_keys),
+        "pieces": [[p.kind, p.section, p.pause_after] for p in planned.script],
+        "mix": [transition, config.section_pause_ms, config.section_pause_after_ms, music, config.music_duck_db],
+        "profile": asdict(profile),
+        "tags": [article.title, config.author, config.title, article.summary, article.language, article.credits,
+                 [s.heading for s in article.sections], [s.paragraphs[:1] for s in article.sections],
+                 article.date, cover_id],
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
 def _check_space(cache_root: Path, jobs, script: Sequence[Piece]) -> None:
@@ -131,51 +246,232 @@ def _summary(article: Article) -> str:
     return first if len(first) <= 300 else first[:297].rsplit(" ", 1)[0] + "..."
 
 
+def expand_inputs(args: Sequence) -> tuple[list[Path], list[Failure]]:
+    """Files, folders (their article files, sorted) and globs -> article paths."""
+    import glob
+
+    from audiobrief.readers import TEXT_SUFFIXES
+
+    found: list[Path] = []
+    failures: list[Failure] = []
+    for arg in args:
+        path = Path(arg)
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir()
+                            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in TEXT_SUFFIXES - {""})
+            if not inside:
+                failures.append(Failure(str(path), f"{path}: no article files (.txt) in this folder; "
+                                                   "give article files or a folder holding some", 2))
+            found += inside
+        elif not path.exists() and glob.has_magic(str(arg)):
+            matches = sorted(Path(m) for m in glob.glob(str(arg)) if Path(m).is_file())
+            if not matches:
+                failures.append(Failure(str(arg), f"{arg}: matches no file; check the pattern", 2))
+            found += matches
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found)), failures
+
+
 def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Optional[int] = None,
-          progress: Optional[Progress] = None) -> BuildReport:
-    from audiobrief.encode import encoder_delay_ms, on_mp3_timeline
-    from audiobrief.master import master
-    from audiobrief.mix import mix_episode
+          progress: Optional[Progress] = None, cache_dir: Optional[Path] = None) -> BuildReport:
+    """Make and publish one episode per article; a failing article is reported and skipped.
+
+    Raises only for problems that stop everything (settings, output folder,
+    the catalog); per-article problems land in ``report.failures``.
+    """
+    from audiobrief.errors import AudiobriefError
     from audiobrief.profiles import get_profile
     from audiobrief.publish.feed import FEED_NAME, is_local_only
-    from audiobrief.transcript import shift_cues
+    from audiobrief.render import episode_steps
 
     progress = progress or Progress()
     profile = get_profile(config.profile)
-    # 1. gather: read and script every article before touching the output folder
-    planned = [plan(Path(p), config) for p in paths]
+    cache_root = Path(cache_dir) if cache_dir else out_dir / ".cache"
     _check_inputs(config)  # a bad sound file or cover fails before any work
     report = BuildReport(out_dir=out_dir, feed=out_dir / FEED_NAME, local_only=is_local_only(config))
+    # 1. gather: read and script every article before touching the output folder
+    sources, report.failures = expand_inputs(paths)
+    planned: list[Planned] = []
+    for path in sources:
+        try:
+            planned.append(plan(Path(path), config))
+        except AudiobriefError as exc:
+            report.failures.append(Failure(str(path), str(exc), exc.exit_code))
+    if not planned:
+        return report
     _prepare_output(out_dir)
-    for item in planned:
-        jobs = workers if workers else _auto_workers(item.script)
-        # 2. speak: one clip per sentence
-        clips = speak(item, config, out_dir / ".cache", jobs, progress, report)
-        # 3. mix: pauses, transitions, music bed; refuse what is too long
-        mix = mix_episode(item.script, clips, item.article, transition=config.transition,
-                          section_pause_ms=config.section_pause_ms,
-                          section_pause_after_ms=config.section_pause_after_ms, resolve=config.resolve)
-        if config.music:
-            mix = _with_music(mix, item.script, config)
-        check_length(len(mix.audio) / 1000, item.article, profile, config)
-        # 4. loudness to the profile's target, encoded and checked
-        done = master(mix.audio.raw_data, mix.audio.frame_rate, mix.audio.channels, profile)
-        chapters = on_mp3_timeline(mix.chapters, profile.sample_rate)
-        cues = shift_cues(mix.cues, encoder_delay_ms(profile.sample_rate))
-        # 5. tag and publish, one writer at a time
-        report.episodes.append(publish_episode(
-            item.article, chapters, done.mp3, done.seconds, config, out_dir,
-            cues=cues, measured=done.measured, profile=profile.name, warnings=report.warnings))
+    # 2. keys: an episode whose build key is unchanged is not made again
+    from audiobrief.catalog import load_catalog
+
+    catalog = load_catalog(out_dir)
+    works: dict[int, Work] = {}
+    for index, item in enumerate(planned):
+        try:
+            work = prepare_work(item, config, cache_root, profile)
+        except AudiobriefError as exc:
+            report.failures.append(Failure(item.article.source, str(exc), exc.exit_code))
+            continue
+        old = catalog.find_source(str(Path(item.article.source).resolve()))
+        if old is not None and old.build_key == work.build_key and _intact(out_dir, old):
+            report.clips_cached += len(item.script)
+            report.episodes.append(EpisodeResult(old.slug, old.title, out_dir / old.file, old.duration,
+                                                 len(old.chapters), "unchanged", old.profile,
+                                                 old.loudness_lufs, old.true_peak_dbtp, old.source))
+            continue
+        find_missing(work, config)
+        _check_space(cache_root, [job for _, jobs in work.missing for job in jobs], item.script)
+        report.clips_made += sum(len(jobs) for _, jobs in work.missing)
+        report.clips_cached += work.cached
+        report.sections_spoken += len({id(jobs) for _, jobs in work.missing})
+        works[index] = work
+    if works:
+        _render_and_publish(works, config, profile, out_dir, cache_root, workers or _auto_jobs(works),
+                            progress, report)
+    else:
+        _refresh_feed(config, out_dir, cache_root, report)
+    order = {str(Path(p.article.source).resolve()): i for i, p in enumerate(planned)}
+    report.episodes.sort(key=lambda e: order.get(e.source, 0))
     return report
 
 
-def _with_music(mix, script: Sequence[Piece], config: Config):
-    from audiobrief.music import add_music_bed
+#: below this many sentences in one article, starting worker processes (~1 s each:
+#: an interpreter, numpy, the engine) costs more than it saves (measured: one
+#: 400-word article took 14-16 s with 2 workers, 12-14 s in-process, loaded machine)
+PARALLEL_MIN_PIECES = 400
 
-    intro = sum(1 for p in script if p.kind == "intro")
-    outro = sum(1 for p in script if p.kind == "outro")
-    return add_music_bed(mix, config.resolve(config.music), config.music_duck_db, intro, outro,
-                         intro_fade_ms=max(100, config.section_pause_ms))
+
+def _auto_jobs(works: dict) -> int:
+    """``--jobs`` not given: every CPU when there is enough work, else this process."""
+    from audiobrief.pipeline import default_jobs
+
+    if len(works) > 1 or sum(len(w.planned.script) for w in works.values()) >= PARALLEL_MIN_PIECES:
+        return default_jobs()
+    return 1
+
+
+def _intact(out_dir: Path, entry) -> bool:
+    """The published files of a catalog entry are still there, the MP3 at its recorded size."""
+    mp3 = out_dir / entry.file
+    try:
+        if mp3.stat().st_size != entry.bytes:
+            return False
+    except OSError:
+        return False
+    sidecars = [entry.chapters_file] + [t["file"] for t in entry.transcripts]
+    return all((out_dir / name).is_file() for name in sidecars if name)
+
+
+def _refresh_feed(config: Config, out_dir: Path, cache_root: Path, report: BuildReport) -> None:
+    """Nothing to make: the feed is rewritten only if the catalog or the settings
+    it shows changed since it was last written (a stamp in the cache says)."""
+    from audiobrief.cache import write_atomic
+    from audiobrief.catalog import load_catalog
+    from audiobrief.cover import publish_cover
+    from audiobrief.fsutil import publish_lock
+    from audiobrief.publish.feed import write_feed
+
+    with publish_lock(out_dir):
+        stamp = _feed_stamp(config, out_dir)
+        try:
+            if report.feed.is_file() and (cache_root / FEED_STAMP).read_text() == stamp:
+                return
+        except OSError:
+            pass
+        cover = publish_cover(config, out_dir, report.warnings)
+        write_feed(config, load_catalog(out_dir), out_dir, cover.name)
+        write_atomic(cache_root / FEED_STAMP, stamp.encode("utf-8"))
+
+
+FEED_STAMP = "feed.stamp"
+
+
+def _feed_stamp(config: Config, out_dir: Path) -> str:
+    """What the feed was made from: the catalog's bytes and the settings."""
+    import hashlib
+
+    from audiobrief import __version__
+    from audiobrief.catalog import CATALOG_NAME
+
+    catalog = out_dir / CATALOG_NAME
+    data = catalog.read_bytes() if catalog.is_file() else b""
+    return hashlib.sha256(repr((__version__, config)).encode("utf-8") + data).hexdigest()
+
+
+def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cache_root: Path, jobs: int,
+                        progress: Progress, report: BuildReport) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from audiobrief.errors import AudiobriefError
+    from audiobrief.pipeline import make_executor, run
+    from audiobrief.render import episode_steps
+
+    import json
+
+    from audiobrief.cache import write_atomic
+
+    gains_file = cache_root / "gains.json"
+    try:
+        gains = json.loads(gains_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        gains = {}
+    steps = {}
+    for index, work in works.items():
+        item = work.planned
+        source = str(Path(item.article.source).resolve())
+        previous = gains.get(f"{source} {profile.name}") if isinstance(gains, dict) else None
+        steps[index] = episode_steps(
+            item.script, work.clips, item.article, work.missing, config, profile, cache_root,
+            lambda seconds, item=item: check_length(seconds, item.article, profile, config),
+            tuple(previous) if isinstance(previous, list) and len(previous) == 2 else None)
+        blocks = len(item.article.sections) + 2
+        progress.begin(str(index), item.article.title, sum(len(j) for _, j in work.missing) + 4 * blocks)
+    progress.begin("all", f"{len(works)} episode(s)", len(works))
+    needed = sum(len(j) for w in works.values() for _, j in w.missing) + len(works)
+    executor = make_executor(min(jobs, max(1, needed)))
+
+    order = sorted(works)  # publish in input order: slugs and numbers never depend on timing
+    finished: dict = {}
+
+    def publish(index, rendered, error) -> None:
+        work = works[index]
+        try:
+            if error is not None:
+                raise error
+            gains[f"{Path(work.planned.article.source).resolve()} {profile.name}"] = list(rendered.gain)
+            report.segments_encoded += rendered.segments_made
+            report.segments_cached += len(rendered.segments) - rendered.segments_made
+            report.episodes.append(publish_episode(
+                work.planned.article, rendered, config, out_dir, build_key=work.build_key,
+                profile=profile.name, warnings=report.warnings))
+            progress.end(str(index), "done")
+        except AudiobriefError as exc:
+            report.failures.append(Failure(work.planned.article.source, str(exc), exc.exit_code))
+            progress.end(str(index), "failed")
+        except BrokenProcessPool:
+            report.failures.append(Failure(work.planned.article.source,
+                                           f"{work.planned.article.source}: a worker process died; "
+                                           "run again, or with --jobs 1 to see the engine's own error", 3))
+            progress.end(str(index), "failed")
+        progress.step("all")
+
+    def on_done(index, rendered, error) -> None:
+        finished[index] = (rendered, error)
+        while order and order[0] in finished:
+            first = order.pop(0)
+            publish(first, *finished.pop(first))
+
+    try:
+        run(steps, executor, on_step=lambda index, n: progress.step(str(index), n), on_done=on_done)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+    progress.end("all")
+    from audiobrief.cache import write_atomic
+    from audiobrief.fsutil import publish_lock
+
+    with publish_lock(out_dir):
+        write_atomic(cache_root / FEED_STAMP, _feed_stamp(config, out_dir).encode("utf-8"))
+        write_atomic(gains_file, json.dumps(gains, sort_keys=True, indent=0).encode("utf-8"))
 
 
 def check_length(seconds: float, article: Article, profile, config: Config) -> None:
@@ -204,12 +500,6 @@ def _check_inputs(config: Config) -> None:
     cover_bytes_for(config.title, config.resolve(config.cover))
 
 
-def _auto_workers(script: Sequence[Piece]) -> int:
-    """Worker processes pay ~0.5 s to start; only worth it for long articles."""
-    chars = sum(len(p.text) for p in script)
-    return 1 if chars < 20_000 else max(1, min(os.cpu_count() or 1, 4))
-
-
 def _prepare_output(out_dir: Path) -> None:
     from audiobrief.catalog import remove_unpublished_versions
     from audiobrief.fsutil import ensure_folder, publish_lock, remove_leftover_temps
@@ -220,20 +510,21 @@ def _prepare_output(out_dir: Path) -> None:
         remove_unpublished_versions(out_dir)
 
 
-def publish_episode(article: Article, chapters, mp3: bytes, duration: float, config: Config,
-                    out_dir: Path, *, cues=(), measured=None, profile: str = "podcast",
-                    warnings: Optional[list] = None) -> EpisodeResult:
+def publish_episode(article: Article, rendered, config: Config, out_dir: Path, *, build_key: str = "",
+                    profile: str = "podcast", warnings: Optional[list] = None) -> EpisodeResult:
+    """Join the rendered segments into the tagged MP3, write sidecars, catalog and feed."""
     from audiobrief.catalog import Entry, load_catalog
     from audiobrief.fsutil import publish_versioned, retire
     from audiobrief.cover import publish_cover
     from audiobrief.fsutil import publish_lock, write_if_changed
     from audiobrief.publish.site import publish_folder
     from audiobrief.slug import slugify
-    from audiobrief.tags import id3_language, tagged_mp3
+    from audiobrief.tags import id3_language, write_tagged_mp3
     from audiobrief.transcript import (SRT_TYPE, VTT_TYPE, plain_text, render_chapters_json, render_srt,
                                        render_vtt)
 
     source = str(Path(article.source).resolve())
+    chapters, cues = rendered.chapters, rendered.cues
     with publish_lock(out_dir):
         catalog = load_catalog(out_dir)
         old = catalog.find_source(source)
@@ -242,12 +533,10 @@ def publish_episode(article: Article, chapters, mp3: bytes, duration: float, con
         now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
         pub_date = old.pub_date if old else (_article_date(article) or now)
         summary = _summary(article)
-        data = tagged_mp3(mp3, title=article.title, artist=config.author, album=config.title,
-                          date=pub_date[:10], summary=summary, chapters=chapters, cover=cover_path,
-                          language=id3_language(article.language), transcript=plain_text(cues))
-        # the live MP3 is never overwritten: changed audio gets a new name, and the
-        # old file goes only after the catalog and feed that name the new one
-        name, mp3_changed = publish_versioned(out_dir, slug, ".mp3", data, old.file if old else None)
+        name, size, mp3_changed = write_tagged_mp3(
+            out_dir, slug, old.file if old else None, rendered.segments, title=article.title,
+            artist=config.author, album=config.title, date=pub_date[:10], summary=summary, chapters=chapters,
+            cover=cover_path, language=id3_language(article.language), transcript=plain_text(cues))
         target = out_dir / name
         sidecars = {
             f"{slug}.chapters.json": render_chapters_json(chapters, article.title),
@@ -255,28 +544,29 @@ def publish_episode(article: Article, chapters, mp3: bytes, duration: float, con
             f"{slug}.srt": render_srt(cues),
         }
         changed = [mp3_changed]
-        changed += [write_if_changed(out_dir / name, text.encode("utf-8")) for name, text in sidecars.items()]
+        changed += [write_if_changed(out_dir / sidecar, text.encode("utf-8")) for sidecar, text in sidecars.items()]
         unchanged = old is not None and not any(changed)
         entry = Entry(
             slug=slug, guid=old.guid if old else catalog.new_guid(),
             number=old.number if old else catalog.next_number(),
-            title=article.title, source=source, file=target.name, bytes=len(data),
-            duration=round(duration, 3), pub_date=pub_date,
+            title=article.title, source=source, file=target.name, bytes=size,
+            duration=round(rendered.seconds, 3), pub_date=pub_date,
             updated=old.updated if unchanged else now, summary=summary, language=article.language,
             credits=article.credits,
             chapters=tuple({"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms} for c in chapters),
             profile=profile,
-            loudness_lufs=measured.integrated_lufs if measured else None,
-            true_peak_dbtp=measured.true_peak_dbtp if measured else None,
+            loudness_lufs=rendered.loudness_lufs,
+            true_peak_dbtp=rendered.true_peak_dbtp,
             chapters_file=f"{slug}.chapters.json",
             transcripts=({"file": f"{slug}.vtt", "type": VTT_TYPE}, {"file": f"{slug}.srt", "type": SRT_TYPE}),
+            build_key=build_key,
         )
         catalog.upsert(entry)
         publish_folder(config, catalog, out_dir, cover_path.name)  # saves the catalog first, then feed, pages, flash briefing
         retire(out_dir, old.file if old else None, name, {e.file for e in catalog.episodes})
     status = "unchanged" if unchanged else ("updated" if old else "new")
-    return EpisodeResult(slug, article.title, target, duration, len(chapters), status, profile,
-                         entry.loudness_lufs, entry.true_peak_dbtp)
+    return EpisodeResult(slug, article.title, target, rendered.seconds, len(chapters), status, profile,
+                         entry.loudness_lufs, entry.true_peak_dbtp, source)
 
 
 def _article_date(article: Article) -> Optional[str]:

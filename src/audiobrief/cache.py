@@ -1,21 +1,89 @@
-"""Content-addressed clip cache: the key is everything that changes the sound."""
+"""Content-addressed cache: spoken clips and encoded episode segments.
+
+A clip's key is the SHA-256 of everything that changes its sound: the
+engine's cache id (engine name and version, driver, canonical voice, rate,
+sample format) and the exact normalised text the engine receives (lexicon
+substitutions happen before that, so the entries that apply are part of the
+text).  ``FORMAT`` is bumped whenever what is stored changes meaning.
+
+Every entry is sealed: a clip carries a trailing RIFF chunk ``abck`` holding a
+BLAKE2b digest of everything before it; a segment's digest sits in its JSON
+sidecar.  A truncated or corrupt entry fails its check and is made again,
+never served.  Entries are written to a temp name and renamed, so a killed
+run leaves no half-written entry under a real name.
+
+Layout (``DIR/.cache`` by default, ``--cache-dir`` elsewhere)::
+
+    clips/ab/<key>.wav          one sentence, engine rate, mono 16-bit
+    segments/cd/<key>.mp3 .json  one encoded block of an episode, and its facts
+    engines.json                 engine spec -> cache id, so an unchanged
+                                 re-run needs no speech engine at all
+"""
 
 from __future__ import annotations
 
 import hashlib
-import wave
+import json
+import os
+import secrets
+import struct
+import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator, Optional
 
 CACHE_DIR = ".cache"
+FORMAT = "v2"
+_SEAL_ID = b"abck"
+_DIGEST = 16
+_SEAL_LEN = 8 + _DIGEST
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=_DIGEST).digest()
 
 
 def clip_key(engine_id: str, text: str) -> str:
-    return hashlib.sha256(f"{engine_id}\n{text}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"clip-{FORMAT}\n{engine_id}\n{text}".encode("utf-8")).hexdigest()
+
+
+def _tmp(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(3)}.part")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp(path)
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def seal_wav(path: Path) -> None:
+    """Append the checksum chunk to a freshly made WAV (atomically)."""
+    data = bytearray(path.read_bytes())
+    if data[:4] != b"RIFF":
+        return
+    data[4:8] = struct.pack("<I", len(data) + _SEAL_LEN - 8)
+    data += _SEAL_ID + struct.pack("<I", _DIGEST)
+    data += digest(bytes(data[:-8]) + bytes(data[-8:]))  # covers the header and the chunk id too
+    write_atomic(path, bytes(data))
+
+
+def unsealed_wav(data: bytes) -> Optional[bytes]:
+    """The WAV bytes of a sealed clip, or None if it is truncated or corrupt."""
+    if len(data) < 44 + _SEAL_LEN or data[:4] != b"RIFF" or data[-_SEAL_LEN:-_DIGEST] != _SEAL_ID + struct.pack("<I", _DIGEST):
+        return None
+    if struct.unpack("<I", data[4:8])[0] != len(data) - 8:
+        return None
+    if digest(data[:-_DIGEST]) != data[-_DIGEST:]:
+        return None
+    return data
 
 
 class ClipCache:
     def __init__(self, root: Path) -> None:
-        self.folder = root / "clips"
+        self.root = Path(root)
+        self.folder = self.root / "clips"
 
     def path_for(self, engine_id: str, text: str) -> Path:
         key = clip_key(engine_id, text)
@@ -23,14 +91,129 @@ class ClipCache:
 
     @staticmethod
     def is_valid(path: Path) -> bool:
-        """A cached clip is served only if it is a readable, non-empty WAV."""
+        """Served only if it exists and its seal matches its bytes."""
         try:
-            with wave.open(str(path), "rb") as wav:
-                frames = wav.getnframes()
-                expected = frames * wav.getsampwidth() * wav.getnchannels()
-            return frames > 0 and path.stat().st_size >= expected + 44
-        except (OSError, EOFError, wave.Error):
+            return unsealed_wav(path.read_bytes()) is not None
+        except OSError:
             return False
 
     def prepare(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+
+
+# --------------------------------------------------------------------- segments
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One encoded block: its MP3 bytes live in ``path``."""
+
+    path: Path
+    samples: int  # PCM samples fed to the encoder (output rate)
+    frames: int  # MP3 frames written
+    facts: dict  # measurements of the decoded segment (loudness sub-blocks, peak)
+
+
+def segment_paths(root: Path, key: str) -> tuple[Path, Path]:
+    folder = Path(root) / "segments" / key[:2]
+    return folder / f"{key}.mp3", folder / f"{key}.json"
+
+
+def load_segment(root: Path, key: str) -> Optional[Segment]:
+    mp3, meta = segment_paths(root, key)
+    try:
+        facts = json.loads(meta.read_text(encoding="utf-8"))
+        data = mp3.read_bytes()
+    except (OSError, ValueError):
+        return None
+    if not isinstance(facts, dict) or facts.get("digest") != digest(data).hex() or facts.get("bytes") != len(data):
+        return None
+    return Segment(mp3, facts["samples"], facts["frames"], facts)
+
+
+def store_segment(root: Path, key: str, mp3: bytes, samples: int, frames: int, facts: dict) -> Segment:
+    path, meta = segment_paths(root, key)
+    write_atomic(path, mp3)
+    info = {**facts, "samples": samples, "frames": frames, "bytes": len(mp3), "digest": digest(mp3).hex()}
+    write_atomic(meta, json.dumps(info).encode("utf-8"))
+    return Segment(path, samples, frames, info)
+
+
+# --------------------------------------------------------------------- engine ids
+
+
+def remembered_engine_id(root: Path, spec_key: str) -> Optional[str]:
+    try:
+        return json.loads((Path(root) / "engines.json").read_text(encoding="utf-8")).get(spec_key)
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def remember_engine_id(root: Path, spec_key: str, engine_id: str) -> None:
+    path = Path(root) / "engines.json"
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(known, dict):
+            known = {}
+    except (OSError, ValueError):
+        known = {}
+    if known.get(spec_key) != engine_id:
+        known[spec_key] = engine_id
+        write_atomic(path, json.dumps(known, indent=1, sort_keys=True).encode("utf-8"))
+
+
+# --------------------------------------------------------------------- info and prune
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    root: Path
+    clips: int
+    segments: int
+    bytes: int
+
+
+def _entries(root: Path) -> Iterator[os.DirEntry]:
+    for sub in ("clips", "segments"):
+        base = Path(root) / sub
+        if not base.is_dir():
+            continue
+        for shard in os.scandir(base):
+            if shard.is_dir():
+                yield from (e for e in os.scandir(shard.path) if e.is_file())
+
+
+def cache_info(root: Path) -> CacheInfo:
+    clips = segments = size = 0
+    for entry in _entries(root):
+        size += entry.stat().st_size
+        if entry.name.endswith(".wav"):
+            clips += 1
+        elif entry.name.endswith(".mp3"):
+            segments += 1
+    return CacheInfo(Path(root), clips, segments, size)
+
+
+def prune(root: Path, max_bytes: int = 0, older_than_days: Optional[float] = None) -> tuple[int, int]:
+    """Delete least recently used entries until the cache holds at most
+    ``max_bytes`` (and everything not used for ``older_than_days``).
+    Returns (files removed, bytes freed).  Left-over temp files always go."""
+    entries = []
+    for entry in _entries(root):
+        st = entry.stat()
+        entries.append((max(st.st_atime, st.st_mtime), st.st_size, Path(entry.path)))
+    entries.sort()
+    total = sum(size for _, size, _ in entries)
+    cutoff = time.time() - older_than_days * 86400 if older_than_days is not None else None
+    removed = freed = 0
+    for when, size, path in entries:
+        stale = path.name.endswith(".part") or (cutoff is not None and when < cutoff)
+        if not stale and total - freed <= max_bytes:
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed += 1
+        freed += size
+    return removed, freed

@@ -51,6 +51,8 @@ class Entry:
     image: Optional[str] = None
     #: taken out of the feed (``episodes remove`` or ``keep_last``); files are in archive/
     archived: bool = False
+    #: hash of everything that decides this episode's files: unchanged -> nothing is made again
+    build_key: str = ""
 
     def files(self) -> list[str]:
         """Every file of this episode, relative to the episodes folder."""
@@ -119,14 +121,15 @@ class Catalog:
                       reverse=True)
 
     def to_json(self) -> str:
-        data = {
-            "version": VERSION,
-            "podcast_guid": self.podcast_guid,
-            "changed": self.changed,
-            "base_url": self.base_url,
-            "episodes": [asdict(e) for e in sorted(self.episodes, key=lambda e: e.number)],
-        }
-        return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+        """One episode per line: readable, diff-friendly, and written by json's
+        C encoder (``indent`` would switch to the pure-Python one: 10,000
+        episodes took seconds instead of a tenth of one)."""
+        head = json.dumps({"version": VERSION, "podcast_guid": self.podcast_guid, "changed": self.changed,
+                           "base_url": self.base_url}, ensure_ascii=False)
+        names = [f.name for f in fields(Entry)]
+        rows = [json.dumps({n: getattr(e, n) for n in names}, ensure_ascii=False)
+                for e in sorted(self.episodes, key=lambda e: e.number)]
+        return head[:-1] + ', "episodes": [\n' + ",\n".join(rows) + "\n]}\n"
 
     def save(self) -> None:
         atomic_write_text(self.path, self.to_json())

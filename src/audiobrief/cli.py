@@ -61,23 +61,28 @@ def _stderr():
 
 
 class _RichProgress:
-    """Draws the build's progress with a rich bar on stderr."""
+    """Draws the build's progress on stderr: one bar for the run, one per article in flight."""
 
     def __init__(self, progress) -> None:
         self._progress = progress
-        self._task = None
+        self._tasks: dict = {}
 
-    def begin(self, label: str, total: int) -> None:
+    def begin(self, key: str, label: str, total: int) -> None:
         short = label if len(label) <= 40 else label[:39] + "\u2026"
-        self._task = self._progress.add_task(f"Speaking {short}", total=total)
+        verb = "Making" if key == "all" else "  "
+        self._tasks[key] = self._progress.add_task(f"{verb} {short}", total=max(1, total),
+                                                   visible=key == "all" or len(self._tasks) < 12)
 
-    def step(self, n: int = 1) -> None:
-        if self._task is not None and n:
-            self._progress.advance(self._task, n)
+    def step(self, key: str, n: int = 1) -> None:
+        task = self._tasks.get(key)
+        if task is not None and n:
+            self._progress.advance(task, n)
 
-    def end(self) -> None:
-        if self._task is not None:
-            self._progress.update(self._task, completed=self._progress.tasks[-1].total)
+    def end(self, key: str, status: str = "") -> None:
+        task = self._tasks.get(key)
+        if task is not None:
+            total = self._progress.tasks[task].total if task < len(self._progress.tasks) else None
+            self._progress.update(task, completed=total)
 
 
 def _duration(seconds: float) -> str:
@@ -93,42 +98,138 @@ def _loudness(lufs: Optional[float], peak: Optional[float]) -> str:
 
 @app.command()
 def make(
-    articles: Optional[List[Path]] = typer.Argument(
-        None, help="Article files (.txt). None: the bundled sample article.", show_default=False),
+    articles: Optional[List[str]] = typer.Argument(
+        None, help="Article files, folders of articles, or globs like 'news/*.txt'. None: the bundled sample.",
+        show_default=False),
     out: Path = typer.Option(Path("episodes"), "--out", "-o", help="Folder for episodes, catalog and feed."),
     config_file: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./audiobrief.toml if present]."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="Public URL of the output folder, for enclosure links."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Speech worker processes [default: auto]."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Worker processes for speech and encoding [default: number of CPUs when there is more than one article or a long one, else 1]."),
     profile: Optional[str] = typer.Option(None, "--profile", "-p",
                                           help="Output profile: podcast, alexa or hq [default: from config, else podcast]."),
     wait: Optional[bool] = typer.Option(None, "--wait/--no-wait", help="If another run is writing --out: queue behind it (default) or stop at once.", show_default=False),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Clip cache folder [default: OUT/.cache]."),
 ) -> None:
     """Make one episode per article and publish it to the feed.
 
-    Example: audiobrief make story.txt other.txt --out episodes --base-url https://example.org/pod/ --profile podcast
+    A failing article is reported and skipped; the others are published and
+    the exit code says something failed. Unchanged episodes are not made again.
+
+    Example: audiobrief make articles/ --out episodes --base-url https://example.org/pod/ --jobs 2
     """
     if wait is not None:
         _lock_policy(wait)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     from audiobrief.build import build, sample_article
 
     config = _config(config_file, base_url=base_url, profile=profile)
     paths = list(articles) if articles else [sample_article()]
     err = _stderr()
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=False) as bar:
-        report = build(paths, config, out, workers=jobs, progress=_RichProgress(bar))
+    if err.is_terminal:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=False) as bar:
+            report = build(paths, config, out, workers=jobs, progress=_RichProgress(bar), cache_dir=cache_dir)
+    else:
+        report = build(paths, config, out, workers=jobs, progress=_LineProgress(), cache_dir=cache_dir)
     for ep in report.episodes:
         typer.echo(f"{ep.status:>9}  {ep.mp3}  {_duration(ep.duration)}  {ep.chapters} chapters  "
                    f"{_loudness(ep.loudness_lufs, ep.true_peak_dbtp)} ({ep.profile})  {ep.title}")
+    for failure in report.failures:
+        typer.echo(f"error: {failure.error}", err=True)
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
-    typer.echo(f"feed: {report.feed} ({len(report.episodes)} episode(s) made; "
-               f"{report.clips_made} clips spoken, {report.clips_cached} from cache)")
-    if report.local_only:
+    made = sum(1 for ep in report.episodes if ep.status != "unchanged")
+    typer.echo(f"feed: {report.feed} ({made} episode(s) made, {len(report.episodes) - made} unchanged, "
+               f"{len(report.failures)} failed; {report.clips_made} clips spoken, {report.clips_cached} from cache; "
+               f"{report.segments_encoded} segments encoded, {report.segments_cached} from cache)")
+    if report.local_only and report.episodes:
         typer.echo("note: no base URL set, so the feed links to http://localhost:8000/ and works on this machine only; "
                   "set base_url in audiobrief.toml or pass --base-url", err=True)
+    if report.failures:
+        raise typer.Exit(report.exit_code)
+
+
+class _LineProgress:
+    """Progress without a terminal (logs, CI): one line per finished article."""
+
+    def __init__(self) -> None:
+        self._labels: dict = {}
+        self._done = 0
+
+    def begin(self, key: str, label: str, total: int) -> None:
+        self._labels[key] = label
+
+    def step(self, key: str, n: int = 1) -> None:
+        pass
+
+    def end(self, key: str, status: str = "") -> None:
+        if key != "all":
+            self._done += 1
+            total = len(self._labels) - ("all" in self._labels)
+            typer.echo(f"[{self._done}/{total}] {status or 'done'}: {self._labels.get(key, key)}", err=True)
+
+
+cache_app = typer.Typer(help="The clip cache: its size, and trimming it.\n\nExample: audiobrief cache info --out episodes",
+                        no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+def _cache_root(out: Path, cache_dir: Optional[Path]) -> Path:
+    return cache_dir if cache_dir else out / ".cache"
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"
+
+
+@cache_app.command("info")
+def cache_info(
+    out: Path = typer.Option(Path("episodes"), "--out", "-o", help="Episodes folder whose cache to show."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder [default: OUT/.cache]."),
+) -> None:
+    """Show where the cache is and how big it is.
+
+    Example: audiobrief cache info --out episodes
+    """
+    from audiobrief.cache import cache_info as info
+
+    found = info(_cache_root(out, cache_dir))
+    typer.echo(f"{found.root}: {_size(found.bytes)} in {found.clips} clips and {found.segments} encoded segments")
+
+
+@cache_app.command("prune")
+def cache_prune(
+    out: Path = typer.Option(Path("episodes"), "--out", "-o", help="Episodes folder whose cache to trim."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder [default: OUT/.cache]."),
+    max_size: str = typer.Option("0", "--max-size", help="Keep at most this much, least recently used go first: "
+                                                         "e.g. 500MB, 2GB; 0 empties it."),
+    older_than: Optional[float] = typer.Option(None, "--older-than", help="Only remove entries unused for this many days."),
+) -> None:
+    """Trim the cache: least recently used entries first.
+
+    Example: audiobrief cache prune --max-size 500MB
+    """
+    from audiobrief.cache import prune
+    from audiobrief.errors import ConfigError
+
+    text = max_size.strip().upper().replace(" ", "")
+    units = {"GB": 1 << 30, "MB": 1 << 20, "KB": 1 << 10, "B": 1}
+    unit = next((u for u in units if text.endswith(u)), "")
+    try:
+        limit = int(float(text[: len(text) - len(unit)] if unit else text) * units.get(unit, 1))
+    except ValueError:
+        raise ConfigError(f"--max-size {max_size!r} is not a size; give e.g. 500MB or 2GB") from None
+    if older_than is not None and limit == 0:
+        limit = 1 << 62  # only age decides
+    removed, freed = prune(_cache_root(out, cache_dir), limit, older_than)
+    typer.echo(f"removed {removed} file(s), {_size(freed)} freed")
 
 
 @app.command()

@@ -41,3 +41,36 @@ def on_mp3_timeline(chapters, out_rate: int = DEFAULT_SAMPLE_RATE):
         replace(c, start_ms=c.start_ms + (delay if i else 0), end_ms=c.end_ms + delay)
         for i, c in enumerate(chapters)
     ) if chapters else chapters
+
+
+_BITRATES = {  # kbps by index, MPEG-1 layer III / MPEG-2 and 2.5 layer III
+    1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+
+
+def count_frames(mp3: bytes) -> int:
+    """Number of MPEG layer III frames in a bare stream (no tags), by walking the headers.
+
+    Each frame decodes to 1152 samples (MPEG-1) or 576 (MPEG-2/2.5); the
+    episode's timeline is built from these counts.
+    """
+    count = pos = 0
+    size = len(mp3)
+    while pos + 4 <= size:
+        b1, b2, b3 = mp3[pos + 1], mp3[pos + 2], mp3[pos + 3]
+        if mp3[pos] != 0xFF or (b1 & 0xE0) != 0xE0:
+            raise ValueError(f"no MP3 frame header at byte {pos}")
+        version = (b1 >> 3) & 3
+        bitrate = _BITRATES[1 if version == 3 else 2][b2 >> 4]
+        rate = _RATES[version][(b2 >> 2) & 3]
+        padding = (b2 >> 1) & 1
+        length = (144 if version == 3 else 72) * bitrate * 1000 // rate + padding
+        pos += length
+        count += 1
+    return count
+
+
+def samples_per_frame(out_rate: int) -> int:
+    return 1152 if out_rate >= 32000 else 576

@@ -98,6 +98,20 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+def temp_path(path: Path) -> Path:
+    """A temp name beside ``path`` that ``remove_leftover_temps`` recognises."""
+    return path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+
+
+def atomic_replace(tmp: Path, path: Path) -> None:
+    """Rename a finished (fsynced) temp file over ``path``."""
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise PublishError(f"cannot write {path} ({exc.strerror}); check free space and permissions of {path.parent}") from None
+    _fsync_dir(path.parent)
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Atomically write ``data`` unless ``path`` already holds exactly it; True if written."""
     if path.is_file() and path.read_bytes() == data:

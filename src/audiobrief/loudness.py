@@ -52,19 +52,67 @@ def k_weighting(rate: int):
     return shelf, highpass
 
 
-def k_weighted(samples, rate: int):
-    import numpy as np
-    from scipy.signal import sosfilt
+#: the K-weighting filters ring for a few ms; this much zero padding keeps the
+#: FFT's wrap-around far below anything measurable
+FILTER_TAIL_S = 0.25
 
-    sos = np.array([list(b) + list(a) for b, a in k_weighting(rate)])
-    return sosfilt(sos, np.asarray(samples, dtype=np.float64))
+
+FFT_SIZE = 1 << 16
+
+
+def k_filter(samples, rate: int):
+    """The K-weighted signal, the same as running the two biquads from rest.
+
+    The filters' impulse response dies out within ``FILTER_TAIL_S``; it is
+    taken from their exact frequency response and applied by overlap-save
+    FFT convolution in fixed-size frames (numpy only: importing
+    scipy.signal costs more than a second per process)."""
+    import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    x = np.asarray(samples, dtype=np.float64)
+    if not len(x):
+        return x
+    taps = int(rate * FILTER_TAIL_S)
+    step = FFT_SIZE - taps
+    frames = -(-len(x) // step)
+    padded = np.zeros((frames - 1) * step + FFT_SIZE)
+    padded[taps: taps + len(x)] = x
+    windows = sliding_window_view(padded, FFT_SIZE)[::step][:frames]
+    out = np.fft.irfft(np.fft.rfft(windows, axis=1) * _k_response(rate, taps), FFT_SIZE, axis=1)
+    return out[:, taps:].ravel()[: len(x)]
+
+
+#: the name the rest of the package uses
+def k_weighted(samples, rate: int):
+    return k_filter(samples, rate)
+
+
+_RESPONSES: dict = {}
+
+
+def _k_response(rate: int, taps: int):
+    """Frequency response (``FFT_SIZE``-point grid) of the K-weighting's impulse
+    response cut to ``taps`` samples (memoised per rate)."""
+    import numpy as np
+
+    key = (rate, taps)
+    if key not in _RESPONSES:
+        z = np.exp(-2j * np.pi * np.fft.rfftfreq(FFT_SIZE))  # z^-1 on the FFT grid
+        response = np.ones(len(z), dtype=complex)
+        for b, a in k_weighting(rate):
+            response *= (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
+        impulse = np.fft.irfft(response, FFT_SIZE)
+        impulse[taps:] = 0.0
+        _RESPONSES[key] = np.fft.rfft(impulse)
+    return _RESPONSES[key]
 
 
 def block_powers(samples, rate: int):
     """Mean square of the K-weighted signal per 100 ms sub-block (mono float)."""
     import numpy as np
 
-    x = k_weighted(samples, rate)
+    x = k_filter(samples, rate)
     hop = int(round(rate * SUB_BLOCK_S))
     count = len(x) // hop
     return np.mean(x[: count * hop].reshape(count, hop) ** 2, axis=1)
@@ -161,6 +209,35 @@ def measure(samples, rate: int) -> Measurement:
     return Measurement(round(integrated_loudness(samples, rate), 2), round(true_peak(samples), 2))
 
 
+def minimum_filter(x, size: int):
+    """Centred running minimum over ``size`` samples, edges repeated (van Herk /
+    Gil-Werman: two running minima over fixed blocks, O(n), numpy only)."""
+    import numpy as np
+
+    x = np.asarray(x, dtype=np.float64)
+    if size <= 1 or not len(x):
+        return x.copy()
+    left, right = size // 2, size - 1 - size // 2
+    padded = np.concatenate([np.full(left, x[0]), x, np.full(right, x[-1])])
+    blocks = -(-len(padded) // size)
+    padded = np.concatenate([padded, np.full(blocks * size - len(padded), x[-1])]).reshape(blocks, size)
+    forward = np.minimum.accumulate(padded, axis=1).ravel()
+    backward = np.minimum.accumulate(padded[:, ::-1], axis=1)[:, ::-1].ravel()
+    n = len(x)
+    return np.minimum(backward[:n], forward[size - 1: size - 1 + n])
+
+
+def moving_average(x, size: int):
+    """Centred running mean over ``size`` (odd) samples, edges repeated."""
+    import numpy as np
+
+    x = np.asarray(x, dtype=np.float64)
+    half = size // 2
+    padded = np.concatenate([np.full(half + 1, x[0]), x, np.full(half, x[-1])])
+    sums = np.cumsum(padded)
+    return (sums[size:] - sums[:-size]) / size
+
+
 def limit(samples, rate: int, ceiling_dbtp: float, attack_ms: float = 3.0, hold_ms: float = 40.0):
     """A look-ahead limiter keeping the oversampled peak at or under the ceiling.
 
@@ -170,7 +247,6 @@ def limit(samples, rate: int, ceiling_dbtp: float, attack_ms: float = 3.0, hold_
     any sample needs: it ramps down before a peak and releases after it.
     """
     import numpy as np
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
     x = np.asarray(samples, dtype=np.float64)
     if not len(x):
@@ -186,11 +262,11 @@ def limit(samples, rate: int, ceiling_dbtp: float, attack_ms: float = 3.0, hold_
     hold = max(attack, int(rate * hold_ms / 1000))
     hold += (hold - attack) % 2  # keep the shift below whole
     # held[n] = min(need[n - hold .. n + attack]): a centred minimum, shifted
-    centred = minimum_filter1d(need, size=hold + attack + 1, mode="nearest")
+    centred = minimum_filter(need, hold + attack + 1)
     shift = (hold - attack) // 2
     held = np.concatenate([np.full(shift, centred[0]), centred[: len(centred) - shift]]) if shift else centred
     # a mean over [n - attack, n + attack] of values each <= need[n]
-    gain = np.minimum(uniform_filter1d(held, size=2 * attack + 1, mode="nearest"), need)
+    gain = np.minimum(moving_average(held, 2 * attack + 1), need)
     return x * gain
 
 

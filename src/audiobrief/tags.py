@@ -8,8 +8,7 @@ from typing import Optional, Sequence
 from audiobrief.models import Chapter
 
 
-def tagged_mp3(
-    mp3: bytes,
+def id3_tag(
     *,
     title: str,
     artist: str,
@@ -20,9 +19,8 @@ def tagged_mp3(
     cover: Optional[Path] = None,
     language: str = "eng",
     transcript: str = "",
-) -> bytes:
-    """The MP3 with ID3v2.4 tags prepended, built in memory."""
-    import io
+):
+    """The ID3v2.4 tag (a mutagen ``ID3``) with text frames, cover and chapters."""
 
     from mutagen.id3 import APIC, CHAP, COMM, CTOC, CTOCFlags, ID3, TALB, TCON, TDRC, TIT2, TPE1, USLT
 
@@ -44,9 +42,61 @@ def tagged_mp3(
     for element_id, chapter in zip(ids, chapters):
         tags.add(CHAP(element_id=element_id, start_time=chapter.start_ms, end_time=chapter.end_ms,
                       sub_frames=[TIT2(encoding=3, text=chapter.title)]))
+    return tags
+
+
+def tagged_mp3(mp3: bytes, **fields) -> bytes:
+    """The MP3 with ID3v2.4 tags prepended, built in memory."""
+    import io
+
     buffer = io.BytesIO(mp3)
-    tags.save(buffer, v2_version=4, padding=lambda info: 0)
+    id3_tag(**fields).save(buffer, v2_version=4, padding=lambda info: 0)
     return buffer.getvalue()
+
+
+def write_tagged_mp3(folder: Path, stem: str, current: Optional[str], segments: Sequence,
+                     **fields) -> tuple[str, int, bool]:
+    """Stream the tag and each MP3 segment file into the episode's MP3 (never in memory).
+
+    The live file the catalog names (``current``) is never overwritten: the
+    same bytes keep ``current``; a new episode gets ``<stem>.mp3``; changed
+    audio gets ``<stem>.<8 hex of its hash>.mp3`` (see fsutil.publish_versioned),
+    so the old file stays valid until the catalog naming the new one is
+    written. Returns (name, size, whether a file was written).
+    """
+    import filecmp
+    import hashlib
+    import io
+    import os
+
+    from audiobrief.fsutil import atomic_replace, temp_path
+
+    head = io.BytesIO()
+    id3_tag(**fields).save(head, v2_version=4, padding=lambda info: 0)
+    digest = hashlib.sha256(head.getvalue())
+    tmp = temp_path(folder / f"{stem}.mp3")
+    try:
+        with open(tmp, "wb") as out:
+            out.write(head.getvalue())
+            for segment in segments:
+                with open(segment, "rb") as part:
+                    while chunk := part.read(1 << 20):
+                        digest.update(chunk)
+                        out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        size = tmp.stat().st_size
+        live = folder / current if current else None
+        if live is not None and live.is_file() and live.stat().st_size == size and filecmp.cmp(tmp, live, shallow=False):
+            return current, size, False
+        name = f"{stem}.mp3" if current is None else f"{stem}.{digest.hexdigest()[:8]}.mp3"
+        if name == current:  # never overwrite the live file
+            name = f"{stem}.{hashlib.sha256(digest.digest()).hexdigest()[:8]}.mp3"
+        atomic_replace(tmp, folder / name)
+        return name, size, True
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def id3_language(code: str) -> str:

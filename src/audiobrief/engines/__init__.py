@@ -278,6 +278,9 @@ def _raise_if_disk_full(job: SynthJob, path: Path) -> None:
                            "free some space; the previous files are intact")
 
 
+run_job = _run_job  # public name: the pipeline's synthesis task uses it
+
+
 # Worker-process state: one warm engine per spawned worker.
 _worker_engine: Optional[Engine] = None
 _worker_error: Optional[BaseException] = None

@@ -140,8 +140,8 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
     from audiobrief.fsutil import atomic_write_bytes
 
     def render() -> bytes:
-        return render_feed(config, catalog.newest_first(), cover_name, guid=channel_guid(config, catalog),
-                           changed=catalog.changed)
+        return render_feed_reusing(config, catalog.newest_first(), cover_name, out_dir / ".cache" / ITEMS_CACHE,
+                                   guid=channel_guid(config, catalog), changed=catalog.changed)
 
     data = render()
     target = out_dir / FEED_NAME
@@ -154,3 +154,53 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
         data = render()
     atomic_write_bytes(target, data)
     return target
+
+
+ITEMS_CACHE = "feed-items.json"
+_ITEM = re.compile(rb"^ *<item>.*?</item>\n", re.S | re.M)
+
+
+def render_feed_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, cache_file, *, guid: str,
+                        changed: Optional[str] = None) -> bytes:
+    """``render_feed``'s exact bytes, rendering only the items that changed.
+
+    Each item's XML depends only on its entry and the settings, and pretty
+    printing indents it the same wherever it sits; so the items of earlier
+    runs are kept (by guid, with a digest of the entry) and only new or
+    changed entries go through feedgen, together with the newest entry,
+    which the channel's dates come from.  10,000 episodes: one item
+    rendered instead of 10,000.
+    """
+    import hashlib
+    import json
+
+    from audiobrief.cache import write_atomic
+
+    def full(entries) -> bytes:
+        return render_feed(config, entries, cover_name, guid=guid, changed=changed)
+
+    if not episodes:
+        return full(episodes)
+    settings = hashlib.sha256(repr((__version__, config, cover_name, guid)).encode("utf-8")).hexdigest()
+    try:
+        cached = json.loads(cache_file.read_text(encoding="utf-8"))
+        items = cached["items"] if cached.get("settings") == settings else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        items = {}
+    digest = {e.guid: hashlib.sha256(repr(e).encode("utf-8")).hexdigest() for e in episodes}
+    newest = max(episodes, key=lambda e: _when(e.updated))
+    fresh = [e for e in episodes if e is newest or items.get(e.guid, [None])[0] != digest[e.guid]]
+    data = full(fresh)
+    found = list(_ITEM.finditer(data))
+    if len(found) != len(fresh):  # not the shape expected: never guess, render everything
+        return full(episodes)
+    for entry, match in zip(fresh, found):
+        items[entry.guid] = [digest[entry.guid], match.group(0).decode("utf-8")]
+    head, tail = data[: found[0].start()], data[found[-1].end():]
+    out = head + b"".join(items[e.guid][1].encode("utf-8") for e in episodes) + tail
+    keep = {e.guid: items[e.guid] for e in episodes}
+    try:
+        write_atomic(cache_file, json.dumps({"settings": settings, "items": keep}).encode("utf-8"))
+    except OSError:
+        pass  # only a cache
+    return out

@@ -1,0 +1,128 @@
+"""Parallel rendering of many episodes through one ``concurrent.futures.Executor``.
+
+Each episode is a generator of steps: it yields a batch of calls (plain
+top-level functions with picklable arguments), receives their results, and
+finally returns what it made.  ``run`` submits every episode's current batch
+to the executor and advances an episode when its batch is done, so
+synthesis and encoding of different sections and different articles overlap
+on every worker.  Results never depend on which worker did what, or in
+which order: the output is the same for any ``--jobs``.
+
+The executor is anything with ``submit`` returning futures: a
+``ProcessPoolExecutor`` of spawned workers (each keeps one warm engine per
+voice; see ``engines.get_engine``), ``InlineExecutor`` for ``--jobs 1``, or
+later a distributed engine's executor.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass
+from typing import Any, Callable, Generator, Optional, Sequence
+
+
+@dataclass(frozen=True)
+class Call:
+    fn: Callable
+    args: tuple
+    weight: int = 1  # progress units this call stands for
+
+
+Steps = Generator[list, list, Any]
+
+
+class InlineExecutor(Executor):
+    """Runs each call at once in this process (``--jobs 1``)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # delivered through the future, as a pool would
+            future.set_exception(exc)
+        return future
+
+
+def make_executor(jobs: int) -> Executor:
+    """``jobs`` spawned worker processes, or this process alone for 1."""
+    if jobs <= 1:
+        return InlineExecutor()
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def run(episodes: dict, executor: Executor, on_step: Optional[Callable[[Any, int], None]] = None,
+        on_done: Optional[Callable[[Any, Any, Optional[BaseException]], None]] = None) -> None:
+    """Drive every episode's steps to the end.
+
+    ``episodes`` maps an id to a generator.  ``on_step(id, units)`` reports
+    progress; ``on_done(id, result, error)`` is called once per episode, in
+    this process, as soon as it is finished or has failed (one failing
+    episode does not stop the others).
+    """
+    pending: dict[Future, tuple] = {}  # future -> (episode id, index in its batch)
+    batches: dict[Any, list] = {}  # episode id -> results of its current batch
+    remaining: dict[Any, int] = {}  # episode id -> calls of its batch not finished yet
+    calls: dict[Any, Sequence[Call]] = {}
+
+    def advance(eid, gen, value) -> None:
+        while True:
+            try:
+                batch = gen.send(value)
+            except StopIteration as stop:
+                if on_done:
+                    on_done(eid, stop.value, None)
+                return
+            except Exception as exc:  # noqa: BLE001 - reported per episode
+                if on_done:
+                    on_done(eid, None, exc)
+                return
+            if not batch:
+                value = []
+                continue
+            calls[eid] = batch
+            batches[eid] = [None] * len(batch)
+            remaining[eid] = len(batch)
+            for index, call in enumerate(batch):
+                pending[executor.submit(call.fn, *call.args)] = (eid, index)
+            return
+
+    gens = dict(episodes)
+    for eid, gen in gens.items():
+        advance(eid, gen, None)
+    failed: set = set()
+    while pending:
+        done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+        for future in done:
+            eid, index = pending.pop(future)
+            if eid in failed:
+                continue
+            error = future.exception()
+            if error is not None:
+                failed.add(eid)
+                try:
+                    gens[eid].throw(error)
+                except StopIteration as stop:
+                    if on_done:
+                        on_done(eid, stop.value, None)
+                except Exception as exc:  # noqa: BLE001
+                    if on_done:
+                        on_done(eid, None, exc)
+                continue
+            batches[eid][index] = future.result()
+            if on_step:
+                on_step(eid, calls[eid][index].weight)
+            remaining[eid] -= 1
+            if not remaining[eid]:
+                results = batches.pop(eid)
+                advance(eid, gens[eid], results)

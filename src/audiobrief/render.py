@@ -1,0 +1,170 @@
+"""One episode's steps, from script to encoded segments, for ``pipeline.run``.
+
+speak (missing clips, one call per section and voice) -> lay out blocks ->
+measure each block -> choose the gain for the whole episode -> measure again
+after the limiter -> encode each block -> check what the decoded MP3
+measures -> chapter and cue times on the MP3's own timeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from audiobrief.models import Chapter, Cue
+from audiobrief.pipeline import Call
+
+ENCODE_ATTEMPTS = 2
+#: gains tried after the limiter, relative to the one that would be right without it
+GAIN_STEPS_DB = (0.5, 4.0)
+#: a new gain this close to the previous build's is not worth re-encoding every block for
+GAIN_HOLD_DB = 0.2
+TOLERANCE_LU = 0.3
+
+
+@dataclass(frozen=True)
+class Rendered:
+    segments: tuple[str, ...]  # MP3 segment files, in playing order
+    chapters: tuple[Chapter, ...]
+    cues: tuple[Cue, ...]
+    seconds: float
+    loudness_lufs: float  # of the decoded MP3
+    true_peak_dbtp: float
+    segments_made: int = 0  # encoded now (the rest came from the cache)
+    gain: tuple = ()  # (gain dB, limiter ceiling dBTP) used, remembered for the next build
+
+
+def synthesize_batch(spec, jobs) -> int:
+    """Make and seal clips with this process's warm engine for ``spec``."""
+    from audiobrief.cache import seal_wav
+    from audiobrief.engines import get_engine, run_job
+
+    engine = get_engine(spec)
+    for job in jobs:
+        run_job(engine, job)
+        seal_wav(Path(job.wav_path))
+    return len(jobs)
+
+
+def _combined(results) -> list:
+    return [p for powers in results for p in powers]
+
+
+def _slope(curve, gain: float) -> float:
+    """d(loudness)/d(gain) of the limited episode near ``gain`` (at least 0.1)."""
+    pairs = list(zip(curve, curve[1:]))
+    (g0, l0), (g1, l1) = next(((a, b) for a, b in pairs if a[0] <= gain <= b[0]), pairs[-1] if gain > curve[-1][0]
+                              else pairs[0])
+    return max(0.1, (l1 - l0) / (g1 - g0)) if g1 != g0 else 1.0
+
+
+def _solve(curve, aim: float) -> float:
+    """The gain at which the limited loudness reaches ``aim``, interpolating the
+    measured (gain, loudness) points (extrapolating from the nearest two)."""
+    for (g0, l0), (g1, l1) in zip(curve, curve[1:]):
+        if l0 <= aim <= l1:
+            return g0 + (aim - l0) / (l1 - l0) * (g1 - g0) if l1 != l0 else g0
+    (g0, l0) = curve[0] if aim < curve[0][1] else curve[-1]
+    return g0 + (aim - l0) / _slope(curve, g0)
+
+
+def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, config, profile, cache_root: Path,
+                  check_length: Callable[[float], None], previous: Optional[tuple] = None):
+    """Generator of batches of calls; returns a ``Rendered``."""
+    from audiobrief.encode import ENCODER_DELAY_SAMPLES, samples_per_frame
+    from audiobrief.errors import InputError
+    from audiobrief.loudness import SILENT, gated_loudness
+    from audiobrief.segments import encode, measure, measure_limited, quantise
+    from audiobrief.timeline import lay_out
+
+    root = str(cache_root)
+    yield [Call(synthesize_batch, (spec, jobs), len(jobs)) for spec, jobs in synth_batches]
+    if config.music:  # the music bed spans the whole mix: made in memory, in one worker
+        [done] = yield [Call(render_with_music, ([str(p) for p in clip_paths], script, article, config, profile,
+                                                  root), 8)]
+        check_length(done.seconds)
+        return done
+    blocks = lay_out(script, clip_paths, article, transition=config.transition,
+                     section_pause_ms=config.section_pause_ms,
+                     section_pause_after_ms=config.section_pause_after_ms, resolve=config.resolve)
+    check_length(sum(b.frames for b in blocks) / blocks[0].rate)
+    rate = profile.sample_rate
+    raw = yield [Call(measure, (b, rate, root)) for b in blocks]
+    loudness = gated_loudness(_combined(raw))
+    if loudness <= SILENT:
+        raise InputError(f"{article.source or article.title}: the speech came out silent; "
+                         "check the voice with `audiobrief say`")
+    aim = profile.lufs + profile.encode_loss_lu
+    ceiling = profile.ceiling_dbtp - profile.encode_peak_margin_db
+    gain = quantise(aim - loudness)
+    # the limiter takes loudness away, more the harder it works: measure the
+    # limited episode at a few gains in one pass and interpolate
+    gains = tuple(quantise(gain + step) for step in GAIN_STEPS_DB)
+    limited = yield [Call(measure_limited, (b, rate, root, gains, ceiling)) for b in blocks]
+    curve = [(g, gated_loudness(_combined(per_block[i] for per_block in limited))) for i, g in enumerate(gains)]
+    gain = quantise(_solve(curve, aim))
+    if previous and previous[1] == ceiling and abs(previous[0] - gain) <= GAIN_HOLD_DB:
+        gain = previous[0]  # keep the last build's gain: the unchanged blocks' segments stay valid
+    for _ in range(ENCODE_ATTEMPTS):  # check what a listener hears; correct once if needed
+        segments = yield [Call(encode, (b, rate, profile.bitrate, gain, ceiling, root), 2) for b in blocks]
+        heard = gated_loudness(_combined(s["powers"] for s in segments))
+        peak = max(s["peak"] for s in segments)
+        miss, over = profile.lufs - heard, peak - (profile.ceiling_dbtp - 0.1)
+        if abs(miss) <= TOLERANCE_LU and over <= 0:
+            break
+        gain = quantise(gain + miss / _slope(curve, gain))
+        if over > 0:
+            ceiling = round(ceiling - over - 0.1, 2)
+
+    if peak > profile.ceiling_dbtp - 0.1:
+        # still over: the ceiling is a hard limit, loudness has a tolerance -- trim statically
+        trim = profile.ceiling_dbtp - 0.2 - peak
+        gain, ceiling = quantise(gain + trim), round(ceiling + trim, 2)
+        segments = yield [Call(encode, (b, rate, profile.bitrate, gain, ceiling, root), 2) for b in blocks]
+        heard = gated_loudness(_combined(s["powers"] for s in segments))
+        peak = max(s["peak"] for s in segments)
+
+    spf = samples_per_frame(rate)
+    chapters: list[tuple[str, int]] = []
+    cues: list[Cue] = []
+    offset = 0
+    to_ms = lambda samples: round(samples * 1000 / rate)  # noqa: E731
+    for block, seg in zip(blocks, segments):
+        at = lambda frames: offset + ENCODER_DELAY_SAMPLES + round(frames * rate / block.rate)  # noqa: E731
+        if block.chapter is not None:
+            chapters.append((block.chapter, 0 if not chapters else to_ms(at(block.chapter_at))))
+        cues += [Cue(text, to_ms(at(start)), to_ms(at(end))) for text, start, end in block.cues]
+        offset += seg["frames"] * spf
+    total = to_ms(offset)
+    marks = tuple(Chapter(title, start, chapters[i + 1][1] if i + 1 < len(chapters) else total)
+                  for i, (title, start) in enumerate(chapters))
+    return Rendered(tuple(s["path"] for s in segments), marks, tuple(cues), offset / rate,
+                    round(heard, 2), round(peak, 2), sum(1 for s in segments if s["made"]), (gain, ceiling))
+
+
+def render_with_music(clip_paths, script, article, config, profile, cache_root: str) -> Rendered:
+    """The whole episode in memory (mix, music bed, master): used only with a music bed."""
+    import hashlib
+
+    from audiobrief.cache import store_segment
+    from audiobrief.encode import count_frames, encoder_delay_ms, on_mp3_timeline
+    from audiobrief.master import master
+    from audiobrief.mix import mix_episode
+    from audiobrief.music import add_music_bed
+    from audiobrief.transcript import shift_cues
+
+    mix = mix_episode(script, [Path(p) for p in clip_paths], article, transition=config.transition,
+                      section_pause_ms=config.section_pause_ms,
+                      section_pause_after_ms=config.section_pause_after_ms, resolve=config.resolve)
+    intro = sum(1 for p in script if p.kind == "intro")
+    outro = sum(1 for p in script if p.kind == "outro")
+    mix = add_music_bed(mix, config.resolve(config.music), config.music_duck_db, intro, outro,
+                        intro_fade_ms=max(100, config.section_pause_ms))
+    done = master(mix.audio.raw_data, mix.audio.frame_rate, mix.audio.channels, profile)
+    key = hashlib.sha256(done.mp3).hexdigest()
+    segment = store_segment(cache_root, key, done.mp3, round(done.seconds * profile.sample_rate),
+                            count_frames(done.mp3), {})
+    return Rendered((str(segment.path),), on_mp3_timeline(mix.chapters, profile.sample_rate),
+                    shift_cues(mix.cues, encoder_delay_ms(profile.sample_rate)), done.seconds,
+                    done.measured.integrated_lufs, done.measured.true_peak_dbtp, 1)

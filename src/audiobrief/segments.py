@@ -1,0 +1,169 @@
+"""Blocks to sound: render, measure, and encode one block at a time.
+
+Loudness must be measured over the whole episode while no process holds the
+whole episode.  BS.1770's integrated loudness only needs the K-weighted
+power of every 100 ms sub-block, so each block reports its sub-block powers
+and the episode's loudness is the gated combination of all of them
+(``loudness.gated_loudness``).  The gain that follows is quantised to
+``GAIN_STEP_DB``, so editing one sentence rarely moves it: the other blocks'
+encoded segments are then reused from the cache.
+
+Each block is encoded by its own encoder into a stand-alone MP3 stream;
+the episode is those streams back to back (blocks start and end in silence,
+so the joins are silent).  Each stream is decoded once, right after
+encoding, to measure what a listener hears: loudness sub-blocks and true peak.
+
+Every function here is a plain top-level function of picklable arguments:
+they run in spawned worker processes, or inline with ``--jobs 1``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import Optional
+
+from audiobrief.timeline import Block, load_sound, read_clip
+
+GAIN_STEP_DB = 0.1
+RESAMPLE_QUALITY = "HQ"
+ENCODER = "lameenc-q5-v2"  # bump when the encoding recipe changes
+
+
+def render(block: Block):
+    """The block's audio at the engine's rate: float64 in [-1, 1]."""
+    import numpy as np
+
+    out = np.zeros(block.frames, dtype=np.float64)
+    at = 0
+    sounds: dict = {}
+    for part in block.parts:
+        if part.kind == "clip":
+            samples, _ = read_clip(part.path)
+            piece = samples[part.start: part.start + part.frames].astype(np.float64) / 32768.0
+            if part.fade_in:
+                piece[: part.fade_in] *= np.linspace(0.0, 1.0, part.fade_in)
+            out[at: at + len(piece)] = piece
+        elif part.kind == "sound":
+            if part.path not in sounds:
+                sounds[part.path] = load_sound(part.path, block.rate)
+            sound = sounds[part.path][: part.frames]
+            out[at: at + len(sound)] = sound
+        at += part.frames
+    return out
+
+
+def _to_rate(x, rate: int, out_rate: int):
+    """``x`` resampled to ``out_rate`` (soxr, high quality), float64."""
+    import numpy as np
+
+    if rate == out_rate:
+        return x
+    import soxr
+
+    return np.asarray(soxr.resample(x, rate, out_rate, quality=RESAMPLE_QUALITY), dtype=np.float64)
+
+
+def out_frames(block: Block, out_rate: int) -> int:
+    """How many samples ``resampled`` returns (soxr rounds the length)."""
+    return round(block.frames * out_rate / block.rate)
+
+
+# ------------------------------------------------------------------ facts cache
+
+
+def _facts_path(cache_root: str, key: str) -> Path:
+    return Path(cache_root) / "facts" / key[:2] / f"{key}.json"
+
+
+def _load_facts(cache_root: str, key: str) -> Optional[dict]:
+    try:
+        data = json.loads(_facts_path(cache_root, key).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("key") == key else None
+
+
+def _store_facts(cache_root: str, key: str, facts: dict) -> dict:
+    from audiobrief.cache import write_atomic
+
+    facts = {**facts, "key": key}
+    write_atomic(_facts_path(cache_root, key), json.dumps(facts).encode("utf-8"))
+    return facts
+
+
+def _key(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+# ------------------------------------------------------------------ the tasks
+
+
+def measure(block: Block, out_rate: int, cache_root: str) -> list:
+    """100 ms sub-block powers of the block as it is (at the engine's rate:
+    speech has nothing above it to lose by resampling)."""
+    from audiobrief.loudness import block_powers
+
+    key = _key("measure", block.key)
+    facts = _load_facts(cache_root, key)
+    if facts is None:
+        facts = _store_facts(cache_root, key, {"powers": block_powers(render(block), block.rate).tolist()})
+    return facts["powers"]
+
+
+def measure_limited(block: Block, out_rate: int, cache_root: str, gains: tuple, ceiling_dbtp: float) -> list:
+    """Sub-block powers of the block after each gain in ``gains`` and the
+    true-peak limiter: one render, several limiter runs, so the
+    episode's gain can be found by interpolation instead of pass after pass."""
+    from audiobrief.loudness import block_powers, limit
+
+    key = _key("limited", block.key, list(gains), ceiling_dbtp)
+    facts = _load_facts(cache_root, key)
+    if facts is None:  # at the engine's rate: half the work, and the encode step checks the result
+        x = render(block)
+        powers = [block_powers(limit(x * 10 ** (g / 20), block.rate, ceiling_dbtp), block.rate).tolist()
+                  for g in gains]
+        facts = _store_facts(cache_root, key, {"powers": powers})
+    return facts["powers"]
+
+
+def segment_key(block: Block, out_rate: int, bitrate: int, gain_db: float, ceiling_dbtp: float) -> str:
+    return _key("segment", ENCODER, block.key, out_rate, bitrate, gain_db, ceiling_dbtp)
+
+
+def encode(block: Block, out_rate: int, bitrate: int, gain_db: float, ceiling_dbtp: float,
+           cache_root: str) -> dict:
+    """Encode the block (gain, limiter, 16-bit, lameenc) into a cached MP3 segment.
+
+    Returns ``{"key", "samples", "frames", "powers", "peak"}``; ``powers`` and
+    ``peak`` are measured on the decoded segment, i.e. what a listener hears.
+    """
+    from audiobrief.cache import load_segment, store_segment
+
+    key = segment_key(block, out_rate, bitrate, gain_db, ceiling_dbtp)
+    found = load_segment(cache_root, key)
+    made = found is None
+    if made:
+        from audiobrief.encode import count_frames, encode_mp3
+        from audiobrief.loudness import block_powers, limit, to_pcm16, true_peak
+        from audiobrief.master import decode_mp3
+
+        # gain and limiter at the engine's rate (half the samples; its 4x true-peak
+        # estimate already covers what lies between samples), then up to the output rate
+        x = limit(render(block) * 10 ** (gain_db / 20), block.rate, ceiling_dbtp)
+        x = _to_rate(x, block.rate, out_rate)
+        mp3 = encode_mp3(to_pcm16(x), out_rate, 1, out_rate=out_rate, bitrate=bitrate)
+        samples = len(x)
+        del x
+        decoded, rate = decode_mp3(mp3)
+        facts = {"powers": block_powers(decoded, rate).tolist(), "peak": true_peak(decoded)}
+        del decoded
+        found = store_segment(cache_root, key, mp3, samples, count_frames(mp3), facts)
+    return {"key": key, "samples": found.samples, "frames": found.frames,
+            "powers": found.facts["powers"], "peak": found.facts["peak"], "path": str(found.path), "made": made}
+
+
+def quantise(gain_db: float) -> float:
+    return round(round(gain_db / GAIN_STEP_DB) * GAIN_STEP_DB, 2)

@@ -1,0 +1,214 @@
+"""The episode as a list of blocks, laid out without holding its audio.
+
+A block is what gets rendered, loudness-measured and encoded on its own:
+the intro, each section (its transition first), and the closing credits and
+outro.  A block longer than ``MAX_BLOCK_S`` is cut at a pause between
+sentences, so no process ever holds more than about that much audio.
+Every block starts and ends in silence, which is what lets blocks be
+resampled, limited and MP3-encoded independently and joined afterwards.
+
+A block is described, not rendered: parts are silences, the transition
+sound, and spoken clips (trimmed to a small margin around the speech).  Its
+``key`` hashes that description, so an unchanged block is found in the
+cache and not rendered again.  Positions are in frames at the engine's rate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Sequence
+
+from audiobrief.models import Article, Piece
+
+SILENCE_THRESHOLD_DBFS = -50.0
+EDGE_KEEP_MS = 15
+CHUNK_MS = 5
+CROSSFADE_MS = 250
+TAIL_MS = 300
+MAX_BLOCK_S = 30.0
+MIN_CUT_PAUSE_MS = 300
+STING_VERSION = "sting-1"
+
+
+@dataclass(frozen=True)
+class Part:
+    kind: str  # "silence", "clip" or "sound"
+    frames: int  # length in frames
+    path: str = ""  # clip WAV, or the sound ("sting" or a WAV path)
+    start: int = 0  # clip: first frame kept
+    fade_in: int = 0  # clip: frames of fade-in (the crossfade transition)
+
+
+@dataclass(frozen=True)
+class Block:
+    parts: tuple[Part, ...]
+    rate: int
+    sound_id: str = ""  # what the transition sound is (for the key)
+    #: chapter that starts at ``chapter_at`` frames into this block (None: continues one)
+    chapter: Optional[str] = None
+    chapter_at: int = 0
+    #: (text, start, end) of each sentence, frames from the block's start
+    cues: tuple[tuple[str, int, int], ...] = ()
+
+    @property
+    def frames(self) -> int:
+        return sum(p.frames for p in self.parts)
+
+    @property
+    def key(self) -> str:
+        parts = [[p.kind, p.frames, Path(p.path).name if p.kind == "clip" else p.path, p.start, p.fade_in]
+                 for p in self.parts]
+        text = json.dumps([self.rate, self.sound_id, parts])
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_clip(path: str):
+    """(int16 samples, rate) of a WAV clip."""
+    import numpy as np
+
+    with wave.open(str(path), "rb") as w:
+        rate, n = w.getframerate(), w.getnframes()
+        data = np.frombuffer(w.readframes(n), dtype="<i2")
+        if w.getnchannels() > 1:
+            data = data.reshape(-1, w.getnchannels()).mean(axis=1).astype("<i2")
+    return data, rate
+
+
+def speech_bounds(samples, rate: int) -> tuple[int, int]:
+    """(start, end) frames of a clip kept after trimming silent edges to ``EDGE_KEEP_MS``.
+
+    A 5 ms window counts as sound when its RMS reaches -50 dBFS."""
+    import numpy as np
+
+    chunk = max(1, rate * CHUNK_MS // 1000)
+    n = len(samples) // chunk
+    if n == 0:
+        return 0, len(samples)
+    x = samples[: n * chunk].astype(np.float64).reshape(n, chunk) / 32768.0
+    rms = np.sqrt(np.mean(x * x, axis=1))
+    loud = np.flatnonzero(rms >= 10 ** (SILENCE_THRESHOLD_DBFS / 20))
+    if not len(loud):
+        return 0, len(samples)
+    keep = rate * EDGE_KEEP_MS // 1000
+    start = max(0, int(loud[0]) * chunk - keep)
+    end = min(len(samples), (int(loud[-1]) + 1) * chunk + keep)
+    return start, end
+
+
+def sting(rate: int):
+    """A soft two-note chime (a rising fifth), about a third of a second, float in [-1, 1]."""
+    import numpy as np
+
+    def note(freq: float, ms: int):
+        n = rate * ms // 1000
+        t = np.arange(n) / rate
+        tone = 10 ** (-22 / 20) * np.sin(2 * np.pi * freq * t) + 10 ** (-34 / 20) * np.sin(4 * np.pi * freq * t)
+        env = np.ones(n)
+        rise, fall = rate * 8 // 1000, int(n * 0.7)
+        env[:rise] = np.linspace(0, 1, rise)
+        env[n - fall:] *= np.linspace(1, 0, fall)
+        return tone * env
+
+    return np.concatenate([note(659.25, 160), note(987.77, 220)])
+
+
+def load_sound(name: str, rate: int):
+    """The transition sound at ``rate`` as float samples: the sting, or a user's WAV."""
+    if name == "sting":
+        return sting(rate)
+    from audiobrief.mix import load_sound as load_wav
+    import numpy as np
+
+    audio = load_wav(Path(name), rate, "transition sound")
+    return np.frombuffer(audio.raw_data, dtype="<i2").astype(np.float64) / 32768.0
+
+
+def _sound_id(name: str) -> str:
+    if name == "sting":
+        return STING_VERSION
+    try:
+        return hashlib.sha256(Path(name).read_bytes()).hexdigest()
+    except OSError:
+        return name
+
+
+def chapter_titles(article: Article) -> list[str]:
+    return [s.heading or article.title for s in article.sections]
+
+
+def lay_out(pieces: Sequence[Piece], clip_paths: Sequence[Path], article: Article, *,
+            transition: str = "sting", section_pause_ms: int = 600, section_pause_after_ms: int = 450,
+            resolve=lambda p: Path(p), max_block_s: float = MAX_BLOCK_S) -> list[Block]:
+    """The blocks of an episode, in playing order.
+
+    Chapters: "Intro", one per section (the lead section takes the article
+    title) and "Credits"; a chapter starts where its first clip's speech
+    starts.  Between chapters: ``section_pause_ms`` of silence, the transition
+    and ``section_pause_after_ms``; with ``crossfade`` the first clip fades
+    in over the end of the pause instead.
+    """
+    rate = None
+    bounds = []
+    for path in clip_paths:
+        samples, clip_rate = read_clip(str(path))
+        rate = rate or clip_rate
+        bounds.append(speech_bounds(samples, clip_rate))
+    rate = rate or 22050
+    ms = lambda value: rate * value // 1000  # noqa: E731
+    sound_name, sound_frames = None, 0
+    if transition not in ("none", "crossfade"):
+        sound_name = "sting" if transition == "sting" else str(resolve(transition))
+        sound_frames = len(load_sound(sound_name, rate))
+    sound_id = _sound_id(sound_name) if sound_name else transition
+    titles = chapter_titles(article)
+    blocks: list[Block] = []
+    parts: list[Part] = []
+    cues: list[tuple[str, int, int]] = []
+    chapter: Optional[str] = "Intro"
+    chapter_at = 0
+    at = 0  # frames into the current block
+
+    def close() -> None:
+        nonlocal parts, cues, chapter, chapter_at, at
+        if parts:
+            blocks.append(Block(tuple(parts), rate, sound_id, chapter, chapter_at, tuple(cues)))
+        parts, cues, chapter, chapter_at, at = [], [], None, 0, 0
+
+    def add(part: Part) -> None:
+        nonlocal at
+        if part.frames > 0:
+            parts.append(part)
+            at += part.frames
+
+    current = "intro"
+    for piece, path, (start, end) in zip(pieces, clip_paths, bounds):
+        block = piece.section if piece.section is not None else ("intro" if piece.kind == "intro" else "end")
+        fade = 0
+        if block != current:
+            close()
+            if sound_name:
+                add(Part("silence", ms(section_pause_ms)))
+                add(Part("sound", sound_frames, sound_name))
+                add(Part("silence", ms(section_pause_after_ms)))
+            elif transition == "crossfade":
+                fade = min(ms(CROSSFADE_MS), ms(section_pause_ms), end - start)
+                add(Part("silence", ms(section_pause_ms) - fade))
+            else:
+                add(Part("silence", ms(section_pause_ms) + ms(section_pause_after_ms)))
+            chapter = titles[block] if isinstance(block, int) else "Credits"
+            chapter_at = at
+            current = block
+        elif at >= max_block_s * rate and parts and parts[-1].kind == "silence" \
+                and parts[-1].frames >= ms(MIN_CUT_PAUSE_MS):
+            close()  # a long section: go on in a new block after a pause
+        cues.append((piece.text, at, at + end - start))
+        add(Part("clip", end - start, str(path), start, fade))
+        if piece.pause_after:
+            add(Part("silence", ms(piece.pause_after)))
+    add(Part("silence", ms(TAIL_MS)))
+    close()
+    return blocks
