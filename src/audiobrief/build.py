@@ -68,7 +68,10 @@ def plan(path: Path, config: Config) -> Planned:
 def _engine_spec(config: Config, article: Article):
     from audiobrief.engines import EngineSpec
 
-    return EngineSpec(name=config.engine, voice=config.voice or None, rate=config.rate,
+    voice = config.voice or None
+    if voice and config.engine == "piper" and voice.endswith(".onnx"):
+        voice = str(config.resolve(voice))  # a voice file, relative to the config file
+    return EngineSpec(name=config.engine, voice=voice, rate=config.rate,
                       language=article.language or config.language)
 
 
