@@ -294,3 +294,22 @@ def test_make_with_a_voice_file_mixes_at_the_voices_own_sample_rate(tmp_path):
     chaps = sorted(ID3(str(mp3)).getall("CHAP"), key=lambda f: f.start_time)
     titles = [f.sub_frames["TIT2"].text[0] for f in chaps]
     assert titles[0] == "Intro" and titles[-1] == "Credits" and len(titles) == 7
+
+
+def test_both_engines_work_in_one_process(tmp_path):
+    """pyttsx3's libespeak-ng and piper's built-in espeak-ng must not meet (that segfaulted)."""
+    import subprocess
+
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from audiobrief.engines import EngineSpec, get_engine\n"
+        "out = Path(sys.argv[1]); default = get_engine(EngineSpec())\n"
+        "default.synthesize('First the default engine.', out / 'a.wav')\n"
+        f"piper = get_engine(EngineSpec(name='piper', voice={str(TINY)!r}))\n"
+        "piper.synthesize('Then piper, saying [[h@'+chr(39)+'loU]].', out / 'b.wav')\n"
+        "default.synthesize('And the default engine again.', out / 'c.wav')\n"
+        "piper.synthesize('And piper again.', out / 'd.wav')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert [wav_info(tmp_path / f"{n}.wav")[2] for n in "abcd"] == [22050, 16000, 22050, 16000]

@@ -5,44 +5,49 @@ Piper voices are trained on espeak-ng's *IPA* output, and Piper reads raw
 phonemes in ``[[...]]`` as IPA.  espeak-ng itself does the translation: with
 phoneme input switched on (espeak-ng keeps that switch from the last
 ``espeak_Synth`` call), ``espeak_TextToPhonemes`` reads ``[[...]]`` as
-mnemonics and writes IPA.  The library is the one ``espeakng-loader`` ships
-(see ``espeak_lib``); nothing else is needed.
+mnemonics and writes IPA.
+
+The espeak-ng used is the copy built into piper-tts (``piper.espeakbridge``
+exports the espeak API), with the data piper phonemises with: the same
+phonemes the voice was trained on, and never the ``libespeak-ng`` that the
+pyttsx3 engine drives (a second user of that one would break pyttsx3's state).
+Piper splits ``[[...]]`` out of the text before calling espeak, so leaving
+phoneme input on changes nothing for ordinary text.
 """
 
 from __future__ import annotations
 
 import ctypes
 import re
-import threading
 from typing import Any, Optional
 
 from ..errors import ConfigError
-from . import espeak_lib
 
 PHONEME_BLOCK = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
 
-_AUDIO_OUTPUT_SYNCHRONOUS = 2
 _CHARS_UTF8 = 1
 _PHONEMES_INPUT = 0x100  # espeakPHONEMES: honour [[...]] in the text
 _PHONEMES_IPA = 0x02
 
-_LOCK = threading.Lock()
 _lib: Any = None
 _callback: Any = None  # kept alive: espeak holds the pointer
-_voice: Optional[str] = None
 
 
-def _library(voice: str) -> Any:
-    global _lib, _callback, _voice
+def _piper_espeak() -> tuple[Any, Any]:
+    """(piper's espeak API via ctypes, the lock piper holds around espeak), initialised."""
+    global _lib, _callback
+    import piper.voice as piper_voice
+    from piper import espeakbridge
+    from piper.phonemize_espeak import ESPEAK_DATA_DIR, EspeakPhonemizer
+
+    lock = getattr(piper_voice, "_ESPEAK_PHONEMIZER_LOCK", None)
     if _lib is None:
-        espeak_lib.preload()
-        import espeakng_loader
-
-        lib = ctypes.CDLL(espeakng_loader.get_library_path())
-        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-        if lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, espeakng_loader.get_data_path().encode(), 0) <= 0:
-            raise ConfigError("espeak-ng could not start to translate phoneme entries; "
-                              "reinstall it with `pip install --force-reinstall espeakng-loader`")
+        if lock is not None and getattr(piper_voice, "_ESPEAK_PHONEMIZER", False) is None:
+            with lock:  # the phonemiser piper would make anyway; it initialises espeak
+                piper_voice._ESPEAK_PHONEMIZER = EspeakPhonemizer(ESPEAK_DATA_DIR)
+        elif lock is None:
+            EspeakPhonemizer(ESPEAK_DATA_DIR)
+        lib = ctypes.CDLL(espeakbridge.__file__)
         callback_type = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
         _callback = callback_type(lambda wav, samples, events: 0)
         lib.espeak_SetSynthCallback(_callback)
@@ -52,19 +57,19 @@ def _library(voice: str) -> Any:
         lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
         lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]
         _lib = lib
-    if voice != _voice:
-        if _lib.espeak_SetVoiceByName(voice.encode()) != 0:
-            _lib.espeak_SetVoiceByName(b"en")
-        # An empty synthesis with phoneme input on: espeak keeps the switch on for TextToPhonemes.
-        _lib.espeak_Synth(b"[[ ]]", 6, 0, 0, 0, _PHONEMES_INPUT | _CHARS_UTF8, None, None)
-        _voice = voice
-    return _lib
+    return _lib, lock
 
 
 def mnemonics_to_ipa(mnemonics: str, voice: str = "en-us") -> str:
     """IPA for espeak phoneme mnemonics, e.g. ``h@'loU`` -> ``həlˈoʊ``."""
-    with _LOCK:
-        lib = _library(voice)
+    import contextlib
+
+    lib, lock = _piper_espeak()
+    with lock if lock is not None else contextlib.nullcontext():
+        if lib.espeak_SetVoiceByName(voice.encode()) != 0:
+            lib.espeak_SetVoiceByName(b"en")
+        # An empty synthesis with phoneme input on: espeak keeps the switch on for TextToPhonemes.
+        lib.espeak_Synth(b"[[ ]]", 6, 0, 0, 0, _PHONEMES_INPUT | _CHARS_UTF8, None, None)
         buffer = ctypes.c_char_p(f"[[{mnemonics}]]".encode("utf-8"))
         parts = []
         while buffer.value:
