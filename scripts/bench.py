@@ -1,0 +1,236 @@
+"""audiobrief benchmarks: every figure is a ratio against a baseline measured in the same run.
+
+The baseline is the plain shell pipeline
+
+    espeak-ng --stdout -v VOICE -s RATE | lame -b 64 -m m --resample 44.1 -q 5 - out.mp3
+
+with the same voice, rate, sample rate, bitrate and encoder quality that
+audiobrief uses by default. Machines here are shared and noisy, so each case
+runs several times and the median is reported. Results are written to a JSON
+file; when an earlier file exists, its ratios are printed beside the new ones.
+
+Run it through ./scripts/bench, which sets up the venv and the baseline tools.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+AUDIOBRIEF = str(VENV_BIN / "audiobrief")
+VOICE, RATE = "en", 175
+
+WORDS = (
+    "river harbour market council library school garden bridge village station museum bakery "
+    "volunteers neighbours teachers farmers residents engineers nurses drivers students artists "
+    "built opened repaired painted measured counted shared planted collected visited improved "
+    "quiet busy early late small large bright narrow wooden modern local seasonal careful"
+).split()
+HEADINGS = ("Early Days", "What Changed", "The Numbers", "A Closer Look", "Voices From Town",
+            "Costs and Money", "Looking Ahead", "Final Word", "Side Notes", "The Plan")
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(9, 15))]
+    return " ".join(words).capitalize() + "."
+
+
+def make_article(seed: int, sections: int = 8, words: int = 400) -> str:
+    """An original, deterministic article of about ``words`` words in ``sections`` sections."""
+    rng = random.Random(seed)
+    per_section = max(1, words // sections // 12)
+    lines = [f"Town Report Number {seed}", ""]
+    for i in range(sections):
+        if i:
+            lines += [HEADINGS[i % len(HEADINGS)] + f" {seed}-{i}", ""]
+        lines += [" ".join(_sentence(rng) for _ in range(per_section)), ""]
+    lines.append("Sources: the town's own records")
+    return "\n".join(lines) + "\n"
+
+
+def run(cmd, **kwargs) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
+    return time.perf_counter() - start
+
+
+def baseline(article: Path, out: Path) -> float:
+    pipeline = (f"espeak-ng --stdout -v {VOICE} -s {RATE} -f '{article}' | "
+                f"lame --quiet -b 64 -m m --resample 44.1 -q 5 - '{out}'")
+    return run(["bash", "-o", "pipefail", "-c", pipeline])
+
+
+def make(args, **kwargs) -> float:
+    return run([AUDIOBRIEF, "make", *map(str, args)], **kwargs)
+
+
+def median(values):
+    return statistics.median(values)
+
+
+class Bench:
+    def __init__(self, repeat: int, work: Path) -> None:
+        self.repeat = repeat
+        self.work = work
+        self.rows: list[dict] = []
+
+    def fresh(self, name: str) -> Path:
+        path = self.work / name
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True)
+        return path
+
+    def add(self, case: str, value: float, base: float, target: float, unit: str = "s", note: str = "") -> None:
+        ratio = value / base if base else float("nan")
+        self.rows.append({"case": case, "median": round(value, 4), "baseline": round(base, 4),
+                          "ratio": round(ratio, 3), "target": target, "unit": unit,
+                          "ok": bool(ratio <= target), "note": note})
+        print(f"  {case}: {value:.3f} {unit} vs {base:.3f} -> x{ratio:.3f} (target <= {target})", flush=True)
+
+    # -- cases ---------------------------------------------------------------------------------
+    def cold(self) -> None:
+        article = self.work / "one.txt"
+        article.write_text(make_article(1))
+        ours, base = [], []
+        for i in range(self.repeat):
+            base.append(baseline(article, self.work / "base.mp3"))
+            out = self.fresh("cold-out")
+            ours.append(make([article, "--out", out]))
+        self.add("cold make, ~400 words (new process)", median(ours), median(base), 1.2)
+
+    def batch(self, count: int = 50) -> None:
+        folder = self.fresh("batch-articles")
+        articles = []
+        for i in range(count):
+            path = folder / f"a{i:02d}.txt"
+            path.write_text(make_article(100 + i))
+            articles.append(path)
+        ours, base = [], []
+        for _ in range(max(1, self.repeat // 2)):
+            start = time.perf_counter()
+            for path in articles:
+                baseline(path, self.work / "base.mp3")
+            base.append(time.perf_counter() - start)
+            out = self.fresh("batch-out")
+            ours.append(make([*articles, "--out", out, "--jobs", str(os.cpu_count() or 2)]))
+        self.add(f"{count} articles in one make, {os.cpu_count()} cores", median(ours), median(base), 0.6)
+
+    def rerun_and_edit(self) -> None:
+        article = self.work / "eight.txt"
+        firsts, reruns, edits = [], [], []
+        for i in range(self.repeat):
+            text = make_article(7, sections=8)
+            article.write_text(text)
+            out = self.fresh("rerun-out")
+            firsts.append(make([article, "--out", out]))
+            reruns.append(make([article, "--out", out]))
+            lines = text.splitlines()
+            body = [n for n, line in enumerate(lines) if len(line) > 80]
+            target = body[4]  # one paragraph in the fifth section
+            lines[target] = lines[target].replace(".", ", edited this time.", 1)
+            article.write_text("\n".join(lines) + "\n")
+            edits.append(make([article, "--out", out]))
+        self.add("make again, nothing changed", median(reruns), median(firsts), 0.05)
+        self.add("make again after one edited sentence", median(edits), median(firsts), 0.3)
+
+    def feed_10k(self) -> None:
+        help_text = subprocess.run([AUDIOBRIEF, "--help"], capture_output=True, text=True).stdout
+        if not re.search(r"\bfeed\b", help_text):
+            print("  feed with 10,000 episodes: skipped (no `audiobrief feed` command yet)")
+            return
+        out = self.fresh("feed10k")
+        small = self.work / "small.txt"
+        small.write_text(make_article(3, sections=2, words=60))
+        make([small, "--out", out])
+        catalog_path = out / "episodes.json"
+        data = json.loads(catalog_path.read_text())
+        [template] = data["episodes"]
+        episodes = []
+        for n in range(1, 10_001):
+            entry = dict(template)
+            entry.update(slug=f"episode-{n}", guid=f"00000000-0000-4000-8000-{n:012d}", number=n,
+                         source=f"/bench/article-{n}.txt", title=f"Episode {n}",
+                         pub_date=f"2020-01-01T00:00:00+00:00", updated="2020-01-01T00:00:00+00:00")
+            episodes.append(entry)
+        data["episodes"] = episodes
+        catalog_path.write_text(json.dumps(data))
+        feeds = [run([AUDIOBRIEF, "feed", "--out", str(out)]) for _ in range(self.repeat)]
+        self.add("feed with 10,000 episodes", median(feeds), 1.0, 1.0, note="baseline is the 1 s budget")
+        big, empty = [], []
+        for i in range(self.repeat):
+            extra = self.work / f"extra{i}.txt"
+            extra.write_text(make_article(500 + i, sections=2, words=60))
+            big.append(make([extra, "--out", out]))
+            empty.append(make([extra, "--out", self.fresh("empty-out")]))
+        self.add("add one episode: 10,000-episode catalog minus empty", median(big) - median(empty), 0.5, 1.0,
+                 note="baseline is the 0.5 s budget")
+
+    def memory_2h(self) -> None:
+        article = self.work / "long.txt"
+        article.write_text(make_article(9, sections=40, words=21_000))  # ~2 h at 175 wpm
+        out = self.fresh("long-out")
+        probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+                 "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+                 "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+        kib = int(subprocess.run([sys.executable, "-c", probe, AUDIOBRIEF, "make", str(article), "--out", str(out)],
+                                 capture_output=True, text=True, check=True).stdout.strip())
+        self.add("peak RSS, one 2-hour episode", kib / 1024, 200.0, 1.0, unit="MB", note="baseline is the 200 MB budget")
+
+    def imports(self) -> None:
+        sample = ROOT / "src" / "audiobrief" / "samples" / "sample-article.txt"
+        for label, args in (("--help", ["--help"]), ("plan", ["plan", str(sample)])):
+            totals = []
+            for _ in range(self.repeat):
+                err = subprocess.run([sys.executable, "-X", "importtime", "-m", "audiobrief", *args],
+                                     capture_output=True, text=True).stderr
+                micros = [int(m.group(1)) for m in re.finditer(r"import time:\s+(\d+) \|", err)]
+                totals.append(sum(micros) / 1e6)
+            self.add(f"import time of `audiobrief {label}`", median(totals), 0.3, 1.0,
+                     note="baseline is the 0.3 s budget")
+
+
+CASES = ("cold", "batch", "rerun_and_edit", "feed_10k", "memory_2h", "imports")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per case (median reported)")
+    parser.add_argument("--only", default="", help=f"comma-separated subset of: {', '.join(CASES)}")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench-results.json", help="where to write results")
+    args = parser.parse_args()
+    chosen = [c for c in args.only.split(",") if c] or list(CASES)
+    previous = {}
+    if args.json.exists():
+        previous = {r["case"]: r for r in json.loads(args.json.read_text()).get("rows", [])}
+    with tempfile.TemporaryDirectory(prefix="audiobrief-bench-") as tmp:
+        bench = Bench(args.repeat, Path(tmp))
+        for case in chosen:
+            print(f"[{case}]", flush=True)
+            getattr(bench, case)()
+    print()
+    print(f"{'case':<55} {'median':>10} {'baseline':>10} {'ratio':>8} {'target':>8}  ok   prev")
+    for row in bench.rows:
+        prev = previous.get(row["case"], {}).get("ratio")
+        print(f"{row['case']:<55} {row['median']:>9.3f}{row['unit'][0]} {row['baseline']:>9.3f}{row['unit'][0]} "
+              f"{row['ratio']:>8.3f} {row['target']:>8}  {'yes' if row['ok'] else 'NO ':<4} "
+              f"{'' if prev is None else prev}")
+    args.json.write_text(json.dumps({"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "repeat": args.repeat,
+                                     "cpus": os.cpu_count(), "rows": bench.rows}, indent=2) + "\n")
+    print(f"\nwrote {args.json}")
+    return 0 if all(r["ok"] for r in bench.rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
