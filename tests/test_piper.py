@@ -313,3 +313,11 @@ def test_both_engines_work_in_one_process(tmp_path):
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert [wav_info(tmp_path / f"{n}.wav")[2] for n in "abcd"] == [22050, 16000, 22050, 16000]
+
+
+def test_make_warns_when_the_voice_speaks_another_language(tmp_path):
+    german = copy_voice(tmp_path / "voices", "de_DE-test-x_low", language="de_DE")
+    result = run_cli("make", "--engine", "piper", "--voice", german, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    warning = [line for line in result.stderr.splitlines() if "speaks de_DE" in line]
+    assert len(warning) == 1 and "the article is in 'en'" in warning[0] and "audiobrief voices" in warning[0]

@@ -127,7 +127,7 @@ def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Opti
     report = BuildReport(out_dir=out_dir, feed=out_dir / FEED_NAME, local_only=is_local_only(config))
     _prepare_output(out_dir)
     for item in planned:
-        jobs = workers if workers else _auto_workers(item.script)
+        jobs = workers if workers else _auto_workers(item.script, config.engine)
         # 2. speak
         clips = speak(item, config, out_dir / ".cache", jobs, progress, report)
         # 3. mix and encode
@@ -140,10 +140,12 @@ def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Opti
     return report
 
 
-def _auto_workers(script: Sequence[Piece]) -> int:
-    """Worker processes pay ~0.5 s to start; only worth it for long articles."""
+def _auto_workers(script: Sequence[Piece], engine: str = "pyttsx3") -> int:
+    """Worker processes pay ~0.5 s to start; only worth it for long articles.
+    A neural engine (piper: seconds per clip) is worth it from ~2,000 characters."""
     chars = sum(len(p.text) for p in script)
-    return 1 if chars < 20_000 else max(1, min(os.cpu_count() or 1, 4))
+    threshold = 2_000 if engine == "piper" else 20_000
+    return 1 if chars < threshold else max(1, min(os.cpu_count() or 1, 4))
 
 
 def _prepare_output(out_dir: Path) -> None:

@@ -120,20 +120,23 @@ class PiperEngine:
         self.espeak_voice = str((settings.get("espeak") or {}).get("voice") or "en-us")
         self.phonemes = set(settings.get("phoneme_id_map") or {})
         self.sample_rate = voice.sample_rate
-        self._cache_id = (
-            f"{NAME}-{_version()}/voice={voice.id}/sha256={_file_hash(voice.model, voice.config)[:32]}"
-            f"/length_scale={self.length_scale}/noise={self.noise_scale},{self.noise_w}/volume={VOLUME}"
-            f"/wav-{self.sample_rate}-mono-s16"
-        )
+        self._cache_id: Optional[str] = None  # made on first use: pool workers never need it
         self._model: Any = None
         self._lock = threading.Lock()
         #: how many times this engine loaded its model (one per process)
         self.loads = 0
 
     def __repr__(self) -> str:
-        return f"<PiperEngine {self._cache_id}>"
+        return f"<PiperEngine {self.voice.id} length_scale={self.length_scale}>"
 
     def cache_id(self) -> str:
+        if self._cache_id is None:
+            voice = self.voice
+            self._cache_id = (
+                f"{NAME}-{_version()}/voice={voice.id}/sha256={_file_hash(voice.model, voice.config)[:32]}"
+                f"/length_scale={self.length_scale}/noise={self.noise_scale},{self.noise_w}/volume={VOLUME}"
+                f"/wav-{self.sample_rate}-mono-s16"
+            )
         return self._cache_id
 
     def _load(self) -> Any:
