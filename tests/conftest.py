@@ -56,3 +56,81 @@ def populated_out(seed_episode_dir, tmp_path) -> Path:
     out = tmp_path / "episodes"
     shutil.copytree(seed_episode_dir, out)
     return out
+
+
+# --- serving a folder and the gPodder client (issue 5) -------------------------------------
+
+import contextlib  # noqa: E402
+import select  # noqa: E402
+import signal  # noqa: E402
+
+
+@contextlib.contextmanager
+def served(folder: Path, *extra: str, startup: float = 60.0):
+    """Run `audiobrief serve FOLDER --port 0` in a subprocess; yield (feed URL, local base URL).
+
+    The server picks a free loopback port and prints it; it is stopped by its PID.
+    """
+    env = {**os.environ, "COLUMNS": "200"}
+    proc = subprocess.Popen([sys.executable, "-m", "audiobrief", "serve", str(folder), "--host", "127.0.0.1",
+                             "--port", "0", "--quiet", *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        ready, _, _ = select.select([proc.stdout], [], [], startup)
+        line = proc.stdout.readline() if ready else ""
+        if "subscribe to: " not in line:
+            proc.kill()
+            raise AssertionError(f"serve did not start: {line!r} {proc.stderr.read()!r}")
+        port = int(line.split(" port ", 1)[1].split(";", 1)[0])
+        yield line.rsplit("subscribe to: ", 1)[1].strip(), f"http://127.0.0.1:{port}"
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        for stream in (proc.stdout, proc.stderr):
+            stream.close()
+
+
+@pytest.fixture(scope="session")
+def gpo_bin() -> str:
+    """gPodder's command-line client; installed with apt-get (Debian package gpodder) when missing."""
+    found = shutil.which("gpo")
+    if found:
+        return found
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")):
+        pytest.skip("gpo (Debian package gpodder) is missing and we are not root to apt-get install it")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "gpodder"]
+    result = subprocess.run(install, env=env, capture_output=True, text=True, timeout=900)
+    if result.returncode != 0:  # the package lists may be missing or stale
+        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, timeout=600)
+        result = subprocess.run(install, env=env, capture_output=True, text=True, timeout=900)
+    found = shutil.which("gpo")
+    if not found:
+        pytest.skip(f"could not install gpodder with apt-get: {result.stderr.strip()[-300:]}")
+    return found
+
+
+OWN_ARTICLES = Path(__file__).parent / "fixtures" / "articles"
+
+
+@pytest.fixture(scope="session")
+def three_episodes(tmp_path_factory) -> Path:
+    """Three real episodes of our own short articles (made once; copy before changing)."""
+    out = tmp_path_factory.mktemp("three") / "episodes"
+    names = ("ferry.txt", "orchard.txt", "library.txt")
+    result = run_cli("make", *(OWN_ARTICLES / n for n in names), "--out", out, "--base-url", "https://example.org/pod/")
+    assert result.returncode == 0, result.stderr
+    assert len(list(out.glob("*.mp3"))) == 3
+    return out
+
+
+@pytest.fixture()
+def episodes_copy(three_episodes, tmp_path) -> Path:
+    out = tmp_path / "episodes"
+    shutil.copytree(three_episodes, out, symlinks=True)
+    return out

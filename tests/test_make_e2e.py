@@ -115,7 +115,7 @@ def test_feed_parses_with_feedparser_and_podcastparser(seed_episode_dir):
 
 def test_catalog_records_the_episode(seed_episode_dir):
     catalog = json.loads((seed_episode_dir / "episodes.json").read_text())
-    assert catalog["version"] == 1
+    assert catalog["version"] == 2
     [entry] = catalog["episodes"]
     mp3 = seed_episode_dir / entry["file"]
     assert entry["bytes"] == mp3.stat().st_size

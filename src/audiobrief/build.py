@@ -161,7 +161,7 @@ def publish_episode(article: Article, chapters, mp3: bytes, duration: float, con
     from audiobrief.catalog import Entry, load_catalog
     from audiobrief.fsutil import atomic_write_bytes, publish_lock
     from audiobrief.cover import publish_cover
-    from audiobrief.publish.feed import write_feed
+    from audiobrief.publish.site import publish_folder
     from audiobrief.slug import slugify
     from audiobrief.tags import id3_language, tagged_mp3
 
@@ -191,8 +191,7 @@ def publish_episode(article: Article, chapters, mp3: bytes, duration: float, con
             chapters=tuple({"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms} for c in chapters),
         )
         catalog.upsert(entry)
-        catalog.save()
-        write_feed(config, catalog, out_dir, cover_path.name)
+        publish_folder(config, catalog, out_dir, cover_path.name)  # saves the catalog, feed, flash briefing
     status = "unchanged" if unchanged else ("updated" if old else "new")
     return EpisodeResult(slug, article.title, target, duration, len(chapters), status)
 

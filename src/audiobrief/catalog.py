@@ -1,21 +1,25 @@
 """episodes.json: the catalog of published episodes, the source of truth.
 
 The feed is regenerated from it on every run; it is written atomically.
+The format is versioned: an older catalog is migrated on load and the old
+file is kept beside it as ``episodes.v<N>.json`` (see ``MIGRATIONS``).
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from audiobrief.errors import PublishError
 from audiobrief.fsutil import atomic_write_text
 
 CATALOG_NAME = "episodes.json"
-VERSION = 1
+VERSION = 2
+ARCHIVE_DIR = "archive"
 
 
 @dataclass(frozen=True)
@@ -34,15 +38,62 @@ class Entry:
     language: str = "en"
     credits: Optional[str] = None
     chapters: tuple = field(default_factory=tuple)  # ({"title", "start_ms", "end_ms"}, ...)
+    #: Podcast Index chapters file beside the MP3 (``<slug>.chapters.json``), when made
+    chapters_file: Optional[str] = None
+    #: ({"file": "<slug>.vtt", "type": "text/vtt" | "application/x-subrip", "language": "en"}, ...)
+    transcripts: tuple = field(default_factory=tuple)
+    #: output profile the audio was made for ("podcast", "alexa", ...)
+    profile: str = "podcast"
+    #: measured integrated loudness (LUFS) and true peak (dBTP), when recorded
+    loudness_lufs: Optional[float] = None
+    true_peak_dbtp: Optional[float] = None
+    #: the episode's own cover (file name in the folder), when the article has one
+    image: Optional[str] = None
+    #: taken out of the feed (``episodes remove`` or ``keep_last``); files are in archive/
+    archived: bool = False
+
+    def files(self) -> list[str]:
+        """Every file of this episode, relative to the episodes folder."""
+        names = [self.file]
+        if self.chapters_file:
+            names.append(self.chapters_file)
+        names += [t["file"] for t in self.transcripts]
+        if self.image:
+            names.append(self.image)
+        return names
+
+
+_TUPLE_FIELDS = ("chapters", "transcripts")
+_FIELD_NAMES = {f.name for f in fields(Entry)}
+
+
+def _entry(data: dict) -> Entry:
+    unknown = set(data) - _FIELD_NAMES
+    if unknown:
+        raise ValueError(f"unknown episode field(s) {', '.join(sorted(unknown))}")
+    return Entry(**{**data, **{k: tuple(data.get(k, ())) for k in _TUPLE_FIELDS}})
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
 @dataclass
 class Catalog:
     path: Path
     episodes: list[Entry]
+    #: podcast:guid of the feed, fixed the first time a feed is written
+    podcast_guid: Optional[str] = None
+    #: last time the set of published episodes changed without new audio (remove/restore/retention)
+    changed: Optional[str] = None
+    #: the public URL last published with; reused when neither config nor flag gives one
+    base_url: Optional[str] = None
 
     def find_source(self, source: str) -> Optional[Entry]:
         return next((e for e in self.episodes if e.source == source), None)
+
+    def find_slug(self, slug: str) -> Optional[Entry]:
+        return next((e for e in self.episodes if e.slug == slug), None)
 
     def slugs(self, except_source: str = "") -> set[str]:
         return {e.slug for e in self.episodes if e.source != except_source}
@@ -57,28 +108,73 @@ class Catalog:
     def upsert(self, entry: Entry) -> None:
         self.episodes = [e for e in self.episodes if e.source != entry.source] + [entry]
 
+    def replace_entry(self, entry: Entry, **changes) -> Entry:
+        new = replace(entry, **changes)
+        self.episodes = [new if e.slug == entry.slug else e for e in self.episodes]
+        return new
+
     def newest_first(self) -> list[Entry]:
-        return sorted(self.episodes, key=lambda e: (e.pub_date, e.number), reverse=True)
+        """Published (not archived) episodes, newest first: the feed's order."""
+        return sorted((e for e in self.episodes if not e.archived), key=lambda e: (e.pub_date, e.number),
+                      reverse=True)
 
     def to_json(self) -> str:
-        data = {"version": VERSION, "episodes": [asdict(e) for e in sorted(self.episodes, key=lambda e: e.number)]}
+        data = {
+            "version": VERSION,
+            "podcast_guid": self.podcast_guid,
+            "changed": self.changed,
+            "base_url": self.base_url,
+            "episodes": [asdict(e) for e in sorted(self.episodes, key=lambda e: e.number)],
+        }
         return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
     def save(self) -> None:
         atomic_write_text(self.path, self.to_json())
 
 
-def load_catalog(folder: Path) -> Catalog:
+def _v1_to_v2(data: dict) -> dict:
+    """v1 had no podcast_guid/changed and fewer episode fields (all defaulted)."""
+    return {"version": 2, "podcast_guid": None, "changed": None, "base_url": None, "episodes": data["episodes"]}
+
+
+#: version N -> function turning a version-N document into version N+1
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
+
+
+def _damaged(path: Path, why: object) -> PublishError:
+    return PublishError(f"{path} is damaged ({why}); restore it from a backup (episodes.v*.json) or move it away")
+
+
+def load_catalog(folder: Path, *, write_migration: bool = True) -> Catalog:
+    """Read the catalog, migrating an older version.
+
+    With ``write_migration`` (callers that hold the publish lock) the migrated
+    catalog is saved and the old file kept as ``episodes.v<N>.json``; read-only
+    callers (list, check, serve) migrate in memory only.
+    """
     path = folder / CATALOG_NAME
     if not path.exists():
         return Catalog(path, [])
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != VERSION:
-            raise ValueError(f"version {data.get('version')!r}")
-        episodes = [Entry(**{**e, "chapters": tuple(e.get("chapters", ()))}) for e in data["episodes"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise PublishError(
-            f"{path} is damaged or from another version ({exc}); restore it from a backup or move it away"
-        ) from None
-    return Catalog(path, episodes)
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
+        version = data.get("version")
+    except (OSError, ValueError, AttributeError) as exc:
+        raise _damaged(path, exc) from None
+    if not isinstance(version, int) or version > VERSION or version < 1:
+        raise PublishError(f"{path} has catalog version {version!r}, this audiobrief reads up to {VERSION}; "
+                           "upgrade audiobrief (pip install -U audiobrief) or move the file away")
+    migrated = version != VERSION
+    try:
+        while data["version"] in MIGRATIONS:
+            data = MIGRATIONS[data["version"]](data)
+        episodes = [_entry(e) for e in data["episodes"]]
+        catalog = Catalog(path, episodes, data.get("podcast_guid"), data.get("changed"), data.get("base_url"))
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise _damaged(path, exc) from None
+    if migrated and write_migration:
+        backup = folder / f"episodes.v{version}.json"
+        if not backup.exists():
+            atomic_write_text(backup, text)
+        catalog.save()
+    return catalog

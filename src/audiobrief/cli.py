@@ -205,6 +205,133 @@ def voices(
         raise typer.Exit(1)
 
 
+episodes_app = typer.Typer(help="List the catalog's episodes, take one out of the feed or put it back.\n\nExample: audiobrief episodes list --out episodes",
+                            no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+app.add_typer(episodes_app, name="episodes")
+
+_OUT = typer.Option(Path("episodes"), "--out", "-o", help="The episodes folder.")
+_CONFIG = typer.Option(None, "--config", "-c", help="Settings file [default: ./audiobrief.toml if present].")
+_BASE = typer.Option(None, "--base-url", help="Public URL of the folder [default: the config's, else the last one used].")
+
+
+def _print_publish(report) -> None:
+    typer.echo(f"feed: {report.feed} ({report.episodes} episode(s) in the feed)")
+    for slug in report.archived:
+        typer.echo(f"archived {slug} (keep_last); its files are in {report.out_dir / 'archive'}")
+    typer.echo(report.flash_note)
+
+
+@episodes_app.command("list")
+def episodes_list(out: Path = _OUT) -> None:
+    """Show every episode: title, date, duration, loudness and file.
+
+    Example: audiobrief episodes list --out episodes
+    """
+    from audiobrief.publish.site import list_episodes
+
+    rows = list_episodes(out)
+    if not rows:
+        typer.echo(f"no episodes in {out}; make one with `audiobrief make ARTICLE --out {out}`")
+        return
+    table = [("slug", "title", "date", "duration", "loudness", "file")]
+    for r in rows:
+        loud = f"{r.loudness:.1f} LUFS" if r.loudness is not None else "-"
+        table.append((r.slug, r.title, r.date, _duration(r.duration), loud,
+                      r.file + ("" if r.in_feed else "  (not in feed)")))
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
+    for row in table:  # plain aligned columns: nothing is cut, long lines wrap in the terminal
+        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
+
+
+@episodes_app.command("remove")
+def episodes_remove(slug: str = typer.Argument(..., help="The episode's slug (see `episodes list`)."),
+                    out: Path = _OUT, config_file: Optional[Path] = _CONFIG, base_url: Optional[str] = _BASE) -> None:
+    """Take an episode out of the feed; its files move to archive/ (nothing is deleted).
+
+    Example: audiobrief episodes remove harbour-ferries-return --out episodes
+    """
+    from audiobrief.publish.site import remove_episode
+
+    report = remove_episode(_config(config_file, base_url=base_url), out, slug)
+    typer.echo(f"removed {slug} from the feed; its files are in {out / 'archive'} "
+               f"(undo with `audiobrief episodes restore {slug}`)")
+    _print_publish(report)
+
+
+@episodes_app.command("restore")
+def episodes_restore(slug: str = typer.Argument(..., help="The episode's slug (see `episodes list`)."),
+                     out: Path = _OUT, config_file: Optional[Path] = _CONFIG, base_url: Optional[str] = _BASE) -> None:
+    """Put a removed episode back in the feed, with its guid and number.
+
+    Example: audiobrief episodes restore harbour-ferries-return --out episodes
+    """
+    from audiobrief.publish.site import restore_episode
+
+    report = restore_episode(_config(config_file, base_url=base_url), out, slug)
+    typer.echo(f"restored {slug} to the feed")
+    _print_publish(report)
+
+
+@app.command()
+def feed(out: Path = _OUT, config_file: Optional[Path] = _CONFIG, base_url: Optional[str] = _BASE) -> None:
+    """Regenerate feed.xml and flash-briefing.json from the catalog (after a config change).
+
+    Example: audiobrief feed --out episodes --base-url https://example.org/pod/
+    """
+    from audiobrief.publish.site import regenerate
+
+    _print_publish(regenerate(_config(config_file, base_url=base_url), out))
+
+
+@app.command()
+def check(folder: Path = typer.Argument(Path("episodes"), help="The episodes folder to check.")) -> None:
+    """Lint what is published: feed tags, guids, lengths, durations, cover, chapters, transcripts, flash briefing.
+
+    Example: audiobrief check episodes
+    """
+    from audiobrief.check import check_folder
+
+    report = check_folder(folder)
+    for problem in report.problems:
+        typer.echo(str(problem), err=problem.severity == "error")
+    errors, warnings = len(report.errors), len(report.problems) - len(report.errors)
+    typer.echo(f"{folder}: {errors} error(s), {warnings} warning(s); checked {len(report.checked)} file(s)")
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    folder: Path = typer.Argument(Path("episodes"), help="The episodes folder to serve."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; 0.0.0.0 lets phones on your network in."),
+    port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="Port (0 picks a free one)."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="URL clients reach this server at (e.g. behind a proxy)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not log requests."),
+) -> None:
+    """Serve the folder read-only, with byte ranges, so a podcast app can subscribe.
+
+    Example: audiobrief serve episodes --host 0.0.0.0 --port 8000
+    """
+    from audiobrief.serve import feed_address, make_server, qr_text
+
+    server = make_server(folder, host, port, base_url, quiet=quiet)
+    url = feed_address(server, base_url)
+    listen_host, listen_port = server.server_address[:2]
+    typer.echo(f"serving {folder} read-only on {listen_host} port {listen_port}; subscribe to: {url}")
+    qr = qr_text(url)
+    if qr and sys.stdout.isatty():
+        typer.echo(qr)
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        typer.echo(f"note: listening on {host}: other machines on the network can read this folder", err=True)
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        typer.echo("stopped")
+    finally:
+        server.server_close()
+
+
 def main() -> None:
     try:
         app()

@@ -48,6 +48,14 @@ OPTIONS: tuple[Option, ...] = (
     Option("podcast", "subcategory", str, "Daily News", "Apple Podcasts subcategory (empty for none)."),
     Option("podcast", "explicit", bool, False, "Whether episodes contain explicit material."),
     Option("podcast", "cover", str, "", "Square JPEG/PNG cover, 1400-3000 px. Empty = generate one."),
+    Option("podcast", "owner_name", str, "", "Name in itunes:owner. Empty = the author."),
+    Option("podcast", "copyright", str, "", "Copyright line of the feed. Empty = '\u00a9 <author>'."),
+    Option("podcast", "show_type", str, "episodic",
+           "itunes:type: 'episodic' (newest first) or 'serial' (listen in order).", ("episodic", "serial")),
+    Option("podcast", "locked", bool, False,
+           "podcast:locked: true forbids other platforms to import the feed without the owner_email's consent."),
+    Option("podcast", "keep_last", int, 0,
+           "Keep only the newest N episodes in the feed; older ones move to archive/ (never deleted). 0 = keep all."),
     Option("speech", "engine", str, "pyttsx3",
            "Speech engine: 'pyttsx3' (default) or 'piper' (neural; pip install 'audiobrief[piper]').",
            ("pyttsx3", "piper")),
@@ -75,6 +83,11 @@ class Config:
     subcategory: str = "Daily News"
     explicit: bool = False
     cover: str = ""
+    owner_name: str = ""
+    copyright: str = ""
+    show_type: str = "episodic"
+    locked: bool = False
+    keep_last: int = 0
     engine: str = "pyttsx3"
     voice: str = ""
     rate: int = 175
@@ -121,6 +134,10 @@ def _check_value(opt: Option, value: Any) -> Optional[str]:
         return f"{where}: {value} ms is out of range; use 0-10000"
     if opt.key == "base_url" and value and not value.lower().startswith(("http://", "https://")):
         return f"{where}: {value!r} is not an http(s) URL; use e.g. https://example.org/podcast/"
+    if opt.key == "keep_last" and value < 0:
+        return f"{where}: {value} is negative; use 0 (keep every episode) or the number of episodes to keep"
+    if opt.key == "description" and len(value.encode("utf-8")) > 4000:
+        return f"{where}: {len(value.encode('utf-8'))} bytes, Apple Podcasts allows 4000; shorten it"
     if opt.key == "title" and not value.strip():
         return f"{where}: must not be empty"
     if opt.key in ("intro", "outro"):

@@ -1,4 +1,6 @@
-"""feedgen extension for the Podcast Index namespace (podcast:guid, podcast:locked).
+"""feedgen extension for the Podcast Index namespace.
+
+Channel: podcast:guid, podcast:locked. Items: podcast:transcript, podcast:chapters.
 
 feedgen ships the iTunes namespace but not this one; this module adds it
 through feedgen's ``register_extension`` API. It also writes ``itunes:explicit``
@@ -10,6 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Optional
 
+import lxml.etree  # noqa: F401  feedgen.util uses lxml.etree without importing it
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.util import xml_elem
 
@@ -57,11 +60,38 @@ class PodcastIndexExtension(BaseExtension):
         return rss_feed
 
 
+CHAPTERS_TYPE = "application/json+chapters"
+TRANSCRIPT_TYPES = ("text/vtt", "application/x-subrip")
+
+
 class PodcastIndexEntryExtension(BaseEntryExtension):
+    def __init__(self) -> None:
+        self._transcripts: list[tuple[str, str, str]] = []
+        self._chapters: Optional[str] = None
+
+    def transcript(self, url: str, mime: str, language: str = "") -> None:
+        if mime not in TRANSCRIPT_TYPES:
+            raise ValueError(f"transcript type {mime!r}; use one of {', '.join(TRANSCRIPT_TYPES)}")
+        self._transcripts.append((url, mime, language))
+
+    def chapters(self, url: str) -> None:
+        self._chapters = url
+
     def extend_rss(self, entry):
+        for url, mime, language in self._transcripts:
+            elem = xml_elem(f"{{{PODCAST_NS}}}transcript", entry)
+            elem.attrib["url"] = url
+            elem.attrib["type"] = mime
+            if language:
+                elem.attrib["language"] = language
+        if self._chapters:
+            elem = xml_elem(f"{{{PODCAST_NS}}}chapters", entry)
+            elem.attrib["url"] = self._chapters
+            elem.attrib["type"] = CHAPTERS_TYPE
         return entry
 
 
 def register(fg) -> PodcastIndexExtension:
+    """Add the extension to ``fg`` (and to entries added later); entries use ``fe.podcastindex``."""
     fg.register_extension("podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension, atom=False)
     return fg.podcastindex
