@@ -75,6 +75,10 @@ def test_piper_episode_has_the_same_outputs_as_pyttsx3(tmp_path, monkeypatch):
         window = audio[int(start / 1000 * rate): int((start / 1000 + 1.0) * rate)]
         assert float(abs(window).max()) > 0.05, start
 
+    # the publish linter finds nothing wrong with it
+    checked = run_cli("check", piper_out)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
     # a second run takes every clip from the cache and leaves the episode byte-identical
     mp3_bytes = (piper_out / episode["file"]).read_bytes()
     again = run_cli("make", SAMPLE, "--out", piper_out, "--engine", "piper", "--voice", "en_US-joe-medium")
