@@ -142,9 +142,9 @@ def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Opti
 
 def _auto_workers(script: Sequence[Piece], engine: str = "pyttsx3") -> int:
     """Worker processes pay ~0.5 s to start; only worth it for long articles.
-    A neural engine (piper: seconds per clip) is worth it from ~2,000 characters."""
+    A neural engine (piper: seconds per clip, ~2 s to load per worker) from ~6,000 characters."""
     chars = sum(len(p.text) for p in script)
-    threshold = 2_000 if engine == "piper" else 20_000
+    threshold = 6_000 if engine == "piper" else 20_000
     return 1 if chars < threshold else max(1, min(os.cpu_count() or 1, 4))
 
 
