@@ -41,9 +41,9 @@ def test_relative_paths_resolve_against_the_config_folder(tmp_path):
     assert config.resolve(config.cover) == tmp_path.resolve() / "art" / "cover.png"
 
 
-@pytest.mark.parametrize("command", ["make", "plan", "init", "voices"])
+@pytest.mark.parametrize("command", ["make", "plan", "init", "voices", "lexicon", "lexicon check"])
 def test_every_command_has_help_with_an_example(command):
-    result = run_cli(command, "--help")
+    result = run_cli(*command.split(), "--help")
     assert result.returncode == 0
     assert "Example" in result.stdout
 

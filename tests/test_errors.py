@@ -21,8 +21,8 @@ def _assert_clean_failure(result, out, before, *words):
 def _bad_inputs(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n\n \n")
-    latin = tmp_path / "latin.txt"
-    latin.write_bytes("Caf\xe9 news\n\nThe caf\xe9 re-opened with cr\xe8me br\xfbl\xe9e.\n".encode("latin-1"))
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
     binary = tmp_path / "image.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     folder = tmp_path / "a-folder.txt"
@@ -30,13 +30,13 @@ def _bad_inputs(tmp_path):
     return {
         "missing": (tmp_path / "nope.txt", ["no such file"]),
         "empty": (empty, ["empty"]),
-        "encoding": (latin, ["UTF-8"]),
+        "suffix": (pdf, ["not supported", ".md"]),
         "binary": (binary, ["binary"]),
         "directory": (folder, ["folder"]),
     }
 
 
-@pytest.mark.parametrize("case", ["missing", "empty", "encoding", "binary", "directory"])
+@pytest.mark.parametrize("case", ["missing", "empty", "suffix", "binary", "directory"])
 def test_bad_article_leaves_episodes_untouched(case, populated_out, tmp_path):
     path, words = _bad_inputs(tmp_path)[case]
     before = folder_hash(populated_out)

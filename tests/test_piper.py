@@ -26,7 +26,7 @@ from audiobrief.engines.espeak_ipa import mnemonics_to_ipa  # noqa: E402
 from audiobrief.engines.piper_engine import PiperEngine  # noqa: E402
 from audiobrief.errors import ConfigError  # noqa: E402
 
-from conftest import run_cli  # noqa: E402
+from conftest import SAMPLE, run_cli  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "piper"
 TINY = FIXTURES / "en_US-audiobrief_tiny-x_low.onnx"
@@ -321,3 +321,36 @@ def test_make_warns_when_the_voice_speaks_another_language(tmp_path):
     assert result.returncode == 0, result.stderr
     warning = [line for line in result.stderr.splitlines() if "speaks de_DE" in line]
     assert len(warning) == 1 and "the article is in 'en'" in warning[0] and "audiobrief voices" in warning[0]
+
+
+def test_lexicon_phoneme_entries_reach_piper_translated_or_rejected(tmp_path):
+    """[pronunciations] entries in espeak phonemes work with piper; one it cannot say is a clear error."""
+    voice = copy_voice(tmp_path / "voices", "en_US-lex-x_low")
+    config = tmp_path / "audiobrief.toml"
+    config.write_text(f'[speech]\nengine = "piper"\nvoice = "{voice}"\n'
+                      '[pronunciations]\n"library" = "[[l\'aIbr@ri]]"\n', encoding="utf-8")
+    planned = run_cli("plan", SAMPLE, "--json", "--config", config)
+    assert "[[l'aIbr@ri]]" in planned.stdout  # the entry is in the script text
+    made = run_cli("make", "--config", config, "--out", tmp_path / "out")
+    assert made.returncode == 0, made.stderr
+    config.write_text(config.read_text(encoding="utf-8").replace("[[l'aIbr@ri]]", "[[!!!]]"), encoding="utf-8")
+    feed = (tmp_path / "out" / "feed.xml").read_bytes()
+    failed = run_cli("make", "--config", config, "--out", tmp_path / "out")
+    assert failed.returncode == 2 and "Traceback" not in failed.stderr
+    last = failed.stderr.strip().splitlines()[-1]  # after the progress bar
+    assert last.startswith("error: the pronunciation [[!!!]]") and "respelling" in last
+    assert (tmp_path / "out" / "feed.xml").read_bytes() == feed
+
+
+def test_front_matter_can_choose_the_engine_for_one_article(tmp_path):
+    voice = copy_voice(tmp_path / "voices", "en_US-front-x_low")
+    article = tmp_path / "note.md"
+    article.write_text(f"---\ntitle: A Short Note\nengine: piper\nvoice: {voice}\n---\n\n"
+                       "A short note, spoken by piper. It has two sentences.\n", encoding="utf-8")
+    made = run_cli("make", article, "--out", tmp_path / "out")
+    assert made.returncode == 0, made.stderr
+    clips = list((tmp_path / "out" / ".cache").rglob("*.wav"))
+    assert clips and all(wav_info(c)[2] == 16000 for c in clips)  # the tiny voice's rate, not espeak's
+    article.write_text(article.read_text(encoding="utf-8").replace("engine: piper", "engine: kokoro"), encoding="utf-8")
+    bad = run_cli("make", article, "--out", tmp_path / "out")
+    assert bad.returncode == 2 and "front matter 'engine' must be one of piper, pyttsx3" in bad.stderr

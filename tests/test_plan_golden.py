@@ -71,5 +71,5 @@ def test_seed_plan_structure():
     assert plan["credits"] == "Sources BBC News"
     kinds = [p["kind"] for p in plan["script"]]
     assert kinds[0] == "intro" and kinds[-1] == "outro" and kinds[-2] == "credits"
-    assert "BBC News" in plan["script"][-2]["text"]
+    assert "B B C News" in plan["script"][-2]["text"]  # a letter acronym is spelled out
     assert kinds.count("heading") == 6

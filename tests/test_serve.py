@@ -92,7 +92,6 @@ def test_mime_types(server):
     "//etc/passwd",
     "/.cache/",
     "/episodes.json",     # the catalog holds local paths: never served
-    "/",                  # no listing
     "/archive/",
     "http://127.0.0.1/../../etc/passwd",  # absolute-form request target
     "/C:%5cWindows%5cwin.ini",
@@ -102,6 +101,14 @@ def test_no_way_out_and_no_listing(server, target):
     status, _, body = _raw(base, f"GET {target} HTTP/1.1")
     assert status in (403, 404), (target, status)
     assert b"root:" not in body
+
+
+def test_folder_address_is_the_show_page_not_a_listing(server):
+    base, _, _ = server
+    status, headers, body = _raw(base, "GET / HTTP/1.1")
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert b'<meta name="generator" content="audiobrief">' in body and b"episodes.json" not in body
+    assert _raw(base, "GET /index.html HTTP/1.1")[2] == body
 
 
 def test_symlink_out_of_the_folder_is_refused(episodes_copy, tmp_path):

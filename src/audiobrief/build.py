@@ -68,10 +68,12 @@ def plan(path: Path, config: Config) -> Planned:
 def _engine_spec(config: Config, article: Article):
     from audiobrief.engines import EngineSpec
 
-    voice = config.voice or None
-    if voice and config.engine == "piper" and voice.endswith(".onnx"):
+    # front matter may set an engine, voice or rate for one article; it wins over audiobrief.toml
+    engine = article.meta.get("engine") or config.engine
+    voice = article.meta.get("voice") or config.voice or None
+    if voice and engine == "piper" and voice.endswith(".onnx"):
         voice = str(config.resolve(voice))  # a voice file, relative to the config file
-    return EngineSpec(name=config.engine, voice=voice, rate=config.rate,
+    return EngineSpec(name=engine, voice=voice, rate=article.meta.get("rate") or config.rate,
                       language=article.language or config.language)
 
 

@@ -205,6 +205,34 @@ def voices(
         raise typer.Exit(1)
 
 
+lexicon_app = typer.Typer(help="Check the pronunciation lexicon (the pronunciations table in audiobrief.toml).\n\n"
+                                "Example: audiobrief lexicon check story.md", no_args_is_help=True)
+app.add_typer(lexicon_app, name="lexicon")
+
+
+@lexicon_app.command("check")
+def lexicon_check(
+    article: Path = typer.Argument(..., help="Article file to scan.", show_default=False),
+    config_file: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./audiobrief.toml if present]."),
+) -> None:
+    """List the capitalised names and acronyms in an article that have no pronunciation entry.
+
+    Example: audiobrief lexicon check story.md
+    """
+    from audiobrief.readers import read_article
+    from audiobrief.speech import lexicon
+    from audiobrief.speech.normalize import clean_for_speech
+
+    config = _config(config_file)
+    read = read_article(article)
+    table = lexicon.merge(config.pronunciations, read.meta.get("pronunciations"))
+    missing = lexicon.unlisted_names(read, table)
+    for word, count in missing:
+        typer.echo(f"{word:<28} {count:>3}x  said as: {clean_for_speech(word, read.language)}")
+    typer.echo(f"{len(missing)} name(s) without an entry; add the ones said wrongly to [pronunciations] "
+               f"in audiobrief.toml, e.g. \"{missing[0][0] if missing else 'Name'}\" = \"respelling\"", err=True)
+
+
 episodes_app = typer.Typer(help="List the catalog's episodes, take one out of the feed or put it back.\n\nExample: audiobrief episodes list --out episodes",
                             no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 app.add_typer(episodes_app, name="episodes")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import sys
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Optional
 
@@ -68,7 +68,12 @@ OPTIONS: tuple[Option, ...] = (
            "Between sections: 'sting' (a short generated chime), 'crossfade', 'none' or a path to a sound file."),
     Option("episode", "paragraph_pause_ms", int, 600, "Silence after each paragraph."),
     Option("episode", "section_pause_ms", int, 900, "Silence before and after each section's transition."),
+    Option("pronunciations", "pronunciations", dict, {},
+           'Words the engine says wrongly: "Word" = "respelling" (whole word; a key with capitals is '
+           'case-sensitive), "re:regex" = "..." for a pattern, or "[[espeak phonemes]]" as the value.'),
 )
+#: options whose section is a free-form table of entries (the section *is* the value)
+_TABLES = {"pronunciations"}
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,7 @@ class Config:
     transition: str = "sting"
     paragraph_pause_ms: int = 600
     section_pause_ms: int = 900
+    pronunciations: dict = field(default_factory=dict, hash=False, compare=False)
     #: folder the config file lives in; relative paths resolve against it
     root: str = "."
 
@@ -140,6 +146,11 @@ def _check_value(opt: Option, value: Any) -> Optional[str]:
         return f"{where}: {len(value.encode('utf-8'))} bytes, Apple Podcasts allows 4000; shorten it"
     if opt.key == "title" and not value.strip():
         return f"{where}: must not be empty"
+    if opt.key in _TABLES:
+        from audiobrief.speech.lexicon import validate_table
+
+        problems = validate_table(value, f"[{opt.section}]")
+        return "; ".join(problems) if problems else None
     if opt.key in ("intro", "outro"):
         try:
             value.format(podcast="", title="")
@@ -167,6 +178,9 @@ def parse_config(data: dict, root: str = ".") -> Config:
     problems: list[str] = []
     flat: dict[str, Any] = {}
     for section, table in data.items():
+        if section in _TABLES:
+            flat[section] = table
+            continue
         if section not in _SECTIONS:
             problems.append(f"unknown section [{section}]{_suggest(section, _SECTIONS)}")
             continue
@@ -224,6 +238,12 @@ def render_default_config(**values: Any) -> str:
     ]
     section = None
     for opt in OPTIONS:
+        if opt.key in _TABLES:
+            lines += ["", f"# {opt.doc}", f"[{opt.section}]", '# "Nguyen" = "win"', '# "re:GIFs?" = "jif"',
+                      "# \"Eich\" = \"[['aIk]]\""]
+            for key, value in values.get(opt.key, {}).items():
+                lines.append(f"{_toml_value(key)} = {_toml_value(value)}")
+            continue
         if opt.section != section:
             section = opt.section
             lines += ["", f"[{section}]"]

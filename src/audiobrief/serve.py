@@ -4,7 +4,8 @@ Python's ``http.server`` has no Range support, lists directories and follows
 symlinks anywhere, so this is a small handler of our own on its
 ``ThreadingHTTPServer`` (one thread per client: a slow download blocks nobody).
 Only regular files at the top of the folder with a known podcast type are
-served; feed.xml and flash-briefing.json have their URLs rewritten to the
+served, and the folder's own address is the show page (index.html);
+feed.xml and flash-briefing.json have their URLs rewritten to the
 address the client used (or to --base-url).
 """
 
@@ -23,9 +24,11 @@ from audiobrief.errors import ConfigError, PublishError
 
 FEED = "feed.xml"
 FLASH = "flash-briefing.json"
+INDEX = "index.html"
 #: what we serve, by suffix; anything else (the catalog, hidden files, archive/) is 404
 MIME = {
     ".mp3": "audio/mpeg",
+    ".html": "text/html; charset=utf-8",
     ".xml": "application/rss+xml; charset=utf-8",
     ".json": "application/json; charset=utf-8",
     ".vtt": "text/vtt; charset=utf-8",
@@ -108,7 +111,7 @@ class Handler(BaseHTTPRequestHandler):
         raw = urlsplit(self.path).path
         name = unquote(raw, errors="strict") if raw.startswith("/") else ""
         if name in ("", "/"):
-            return None, HTTPStatus.NOT_FOUND
+            name = "/" + INDEX  # the folder's address is the show page (the feed's <link>)
         name = name[1:]
         if ("/" in name or "\\" in name or "\x00" in name or name.startswith(".")
                 or PRIVATE.match(name) or Path(name).suffix.lower() not in MIME):

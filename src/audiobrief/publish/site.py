@@ -1,4 +1,4 @@
-"""Everything published from the catalog in one step: retention, feed.xml, flash-briefing.json.
+"""Everything published from the catalog in one step: retention, feed.xml, web pages, flash-briefing.json.
 
 ``publish_folder`` is what ``make`` runs after each episode and what
 ``audiobrief feed``/``episodes remove|restore`` run; callers hold the publish lock.
@@ -31,6 +31,7 @@ def publish_folder(config: Config, catalog: Catalog, out_dir: Path, cover_name: 
     from audiobrief.publish.archive import apply_retention
     from audiobrief.publish.feed import channel_guid, is_local_only, write_feed
     from audiobrief.publish.flash import write_flash
+    from audiobrief.publish.pages import write_pages
 
     if config.base_url:
         catalog.base_url = config.base_url
@@ -43,6 +44,7 @@ def publish_folder(config: Config, catalog: Catalog, out_dir: Path, cover_name: 
         catalog.podcast_guid = channel_guid(config, catalog)  # stored once, never changed
     catalog.save()
     feed = write_feed(config, catalog, out_dir, cover_name)
+    write_pages(config, catalog, out_dir, cover_name)  # index.html and <slug>.html, with the feed
     flash = write_flash(config, catalog.newest_first(), out_dir)
     return PublishReport(out_dir, feed, len(catalog.newest_first()), [e.slug for e in archived], flash.note)
 

@@ -39,43 +39,101 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
         raise InputError(f"{path}: cannot be read ({exc.strerror}); check the file") from None
 
 
-def decode(data: bytes, source: str) -> str:
-    """Decode article bytes: UTF-8 (with or without BOM) or BOM-marked UTF-16.
+#: the encodings a text article may come in, besides what a BOM announces
+_LEGACY = ("cp1252", "latin_1", "utf_16", "utf_16_le", "utf_16_be")
+_READERS = {
+    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+}
+_BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"ID3", b"OggS", b"RIFF",
+                 b"\x1f\x8b", b"\x7fELF", b"fLaC", b"BZh", b"7z\xbc\xaf", b"\xd0\xcf\x11\xe0")
+_TEXT_CONTROL = set(b"\t\n\r\x0c")
 
-    Anything else is refused with the fix, rather than guessed at.
-    """
-    if not data.strip():
-        raise InputError(f"{source}: the file is empty; give an article with some text")
+
+def _binary(data: bytes) -> bool:
+    """A file format signature, or control bytes no text has."""
+    if data.startswith(_BINARY_MAGIC):
+        return True
+    sample = data[:8192]
+    controls = sum(1 for b in sample if b < 32 and b not in _TEXT_CONTROL)
+    return controls > max(2, len(sample) // 100)
+
+
+def _decode_bytes(data: bytes, source: str) -> str:
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-        encoding = "utf-8"
+        encoding, data = "utf-8", data[len(codecs.BOM_UTF8):]
+    elif data.startswith(codecs.BOM_UTF32_LE) or data.startswith(codecs.BOM_UTF32_BE):
+        encoding = "utf-32"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
     else:
-        encoding = "utf-8"
-    if encoding == "utf-8" and b"\x00" in data:
-        raise InputError(f"{source}: looks like a binary file, not text; give a .txt, .md or .html article")
+        try:
+            if b"\x00" not in data:
+                return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:262144], cp_isolation=["utf_8", *_LEGACY]).best()
+        if best is None:
+            raise InputError(f"{source}: looks like a binary file, not text; give a .txt, .md or .html article")
+        encoding = best.encoding
+        if encoding == "latin_1":
+            encoding = "cp1252"  # a superset for the printable range: curly quotes and dashes decode right
     try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{source}: not valid {encoding.upper()} text (byte {exc.start}); re-save the file as UTF-8"
-        ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        try:
+            return data.decode("latin_1" if encoding == "cp1252" else encoding, errors="strict")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{source}: not valid {encoding.upper()} text (byte {exc.start}); re-save the file as UTF-8"
+            ) from None
+
+
+def decode(data: bytes, source: str) -> str:
+    """Decode article bytes: UTF-8, a BOM (UTF-8/16/32), or Windows-1252/Latin-1 as charset-normalizer judges.
+
+    Binary files are refused with the fix. Line endings become \\n and
+    non-breaking spaces plain spaces.
+    """
+    if not data.strip():
+        raise InputError(f"{source}: the file is empty; give an article with some text")
+    bom = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8))
+    if not bom and _binary(data):
+        raise InputError(f"{source}: looks like a binary file, not text; give a .txt, .md or .html article")
+    text = _decode_bytes(data, source)
+    if "\x00" in text or sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\x0c") > 2:
+        raise InputError(f"{source}: looks like a binary file, not text; give a .txt, .md or .html article")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u202f", " ")
     if not text.strip():
         raise InputError(f"{source}: the file has no text; give an article with some text")
     return text
+
+
+def parse(text: str, suffix: str, source: str) -> Article:
+    """Decoded text -> Article with the reader for ``suffix``."""
+    kind = _READERS.get(suffix, "text")
+    if kind == "markdown":
+        from audiobrief.readers.markdown import parse_markdown
+
+        return parse_markdown(text, source=source)
+    if kind == "html":
+        from audiobrief.readers.html import parse_html
+
+        return parse_html(text, source=source)
+    from audiobrief.readers.text import parse_text
+
+    return parse_text(text, source=source)
 
 
 def read_article(path: Path | str) -> Article:
     """Read one article file into an Article, choosing the reader by suffix."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in TEXT_SUFFIXES:
+    if suffix not in TEXT_SUFFIXES and suffix not in _READERS:
         raise InputError(
-            f"{path}: '{suffix}' files are not supported yet; save the article as plain text (.txt)"
+            f"{path}: '{suffix}' files are not supported; give a .txt, .md or .html article"
         )
     text = decode(read_bytes(path), str(path))
-    from audiobrief.readers.text import parse_text
-
-    return parse_text(text, source=str(path))
+    return parse(text, suffix, str(path))

@@ -63,6 +63,7 @@ __all__ = [
     "is_author_bio",
     "is_credits_line",
     "noise_reason",
+    "END_MATTER_HEADINGS",
 ]
 
 
@@ -93,6 +94,7 @@ _CLOSERS = "\"'”’»)]}*_"
 _SENTENCE_END = ".!…;:"
 
 
+@lru_cache(maxsize=65536)
 def collapse(line: str) -> str:
     """The line with invisible characters removed and whitespace collapsed."""
     return " ".join(_INVISIBLE_RE.sub("", line).split())
@@ -104,6 +106,7 @@ def match_key(line: str) -> str:
     return collapse(line).translate(_QUOTES).casefold().strip(_EDGE_JUNK)
 
 
+@lru_cache(maxsize=65536)
 def word_count(line: str) -> int:
     """Words that contain a letter or digit ("—" and "|" do not count)."""
     return len(_WORD_RE.findall(line))
@@ -588,7 +591,7 @@ def looks_like_caption(line: str, ctx: Optional[LineContext] = None) -> bool:
 
 _BYLINE_RE = re.compile(
     r"^(?:by|written by|words by|story by|text by|posted by|published by|reporting by|reported by|"
-    r"interview by|author|authors|written and reported by)\s*:?\s+(?P<rest>.+)$",
+    r"interview by|author|authors|written and reported by|von|por|par|door)\s*:?\s+(?P<rest>.+)$",
     re.I,
 )
 _NAME_PARTICLES = frozenset("de da del della der di du la le van von bin al el y dos das ten ter st. st".split())
@@ -796,6 +799,8 @@ def is_sources_line(line: str) -> bool:
         return False
     rest = m.group("rest")
     head = text[: m.start("rest")].strip(" :–—-").casefold()
+    if head in {"sources", "source", "credits"} and ":" in text[: m.start("rest")]:
+        return True  # "Sources: the authors' own notes": a label and a colon, whatever follows
     if not rest[:1].isupper() and not rest[:1].isdigit() and not rest.startswith(("http", "www.")):
         return False  # "Sources say the deal ...", "Source code is on GitHub"
     separator = text[len(head): m.start("rest")]
@@ -857,6 +862,14 @@ def is_author_bio(line: str, author: Optional[str] = None) -> bool:
 def is_credits_line(line: str, author: Optional[str] = None) -> bool:
     """Any line fit to be read as the outro credits (sources, origin, licence, bio)."""
     return is_sources_line(line) or is_licence_line(line) or is_author_bio(line, author)
+
+
+#: headings after which the rest of a page is end matter (references, comments), not article
+END_MATTER_HEADINGS = frozenset(
+    "references|footnotes|notes|endnotes|see also|external links|further reading|bibliography|"
+    "works cited|citations|sources|source|credits|comments|leave a comment|leave a reply|"
+    "about the author|about the authors".split("|")
+)
 
 
 # --------------------------------------------------------------------------- one verdict per line

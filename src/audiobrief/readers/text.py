@@ -40,6 +40,7 @@ from typing import Optional
 from audiobrief.errors import InputError
 from audiobrief.models import Article, Section
 from audiobrief.readers import noise
+from audiobrief.readers.language import detect_language
 from audiobrief.readers.noise import (
     LineContext,
     collapse,
@@ -57,11 +58,7 @@ _SOFT_REASONS = {"byline (name)"}
 #: reasons that mark a line as "meta" right under a headline
 _META_REASONS = {"byline", "byline (name)", "dateline"}
 #: headings after which the rest of the page is end matter, not article (in its second half)
-_END_MATTER = frozenset(
-    "references|footnotes|notes|endnotes|see also|external links|further reading|bibliography|"
-    "works cited|citations|sources|source|credits|comments|leave a comment|leave a reply|"
-    "about the author|about the authors".split("|")
-)
+_END_MATTER = noise.END_MATTER_HEADINGS
 #: link boxes that also appear in the middle of an article: end matter only if no paragraph follows
 _END_BOXES = frozenset(
     "share this article|related articles|related posts|related stories|more stories|you may also like|"
@@ -106,7 +103,7 @@ def parse_text(text: str, source: str = "") -> Article:
         sections=sections,
         dropped=tuple(line.raw for line in lines if line.role in ("noise", "drop")),
         credits=reader.credits,
-        language="en",
+        language=detect_language(" ".join(p for s in sections for p in s.paragraphs)[:5000]),
         source=source,
         author=reader.author,
         date=reader.date,
@@ -217,6 +214,7 @@ class _Reader:
     # ---- passes
     def run(self) -> None:
         self._line_noise()
+        self._captions_over_credits()
         self._link_blocks()
         self._count()
         self._find_title()
@@ -225,6 +223,13 @@ class _Reader:
         self._tail()
         self._body()
         self._meta()
+
+    def _captions_over_credits(self) -> None:
+        """A line printed right above a photo credit, with no blank line between, is the photo's caption."""
+        for i, line in enumerate(self.lines):
+            if (self.live(i) and self._credit_follows(i) and word_count(line.text) <= 40
+                    and (ends_sentence(line.text) or is_long(line.text))):  # a bare heading above a credit stays
+                self.drop(i, "caption (above a photo credit)")
 
     def _line_noise(self) -> None:
         for i, line in enumerate(self.lines):

@@ -1,0 +1,340 @@
+"""Marked-up text (an HTML tree) -> blocks -> :class:`~audiobrief.models.Article`.
+
+The Markdown reader renders to HTML and the HTML reader extracts the article's
+main content; both end here, so a heading, a list, a quote, a figure or a
+table is handled the same way whatever the source format:
+
+* ``<h1>``..``<h{max_level}>`` start sections; deeper headings are folded
+  into their parent section and spoken as a sentence;
+* a heading inside a ``<blockquote>`` is quoted text, not a section;
+* lists: each item is its own paragraph, so the mixer pauses after it;
+* blockquotes: spoken, the first paragraph opened with "Quote:" and the last
+  closed with "End of quote." (in the article's language);
+* images, figures and their captions: not spoken, listed in ``dropped``;
+* code blocks (``<pre>``) and tables: not spoken, listed in ``dropped`` as
+  "code block: ..." / "table: ..." (one policy, see README);
+* nav, header, footer, aside, forms, scripts, styles and elements marked
+  hidden or classed as navigation/sharing/references: skipped;
+* every paragraph is also judged by :func:`audiobrief.readers.noise.noise_reason`
+  (bylines, photo credits, chrome), and a "References"/"See also"-style
+  heading ends the article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from audiobrief.errors import InputError
+from audiobrief.models import Article, Section
+from audiobrief.readers import noise
+from audiobrief.speech.language import phrase
+
+HEADINGS = {f"h{n}": n for n in range(1, 7)}
+#: never article text
+SKIP_TAGS = frozenset(
+    "script style noscript template nav header footer aside form button select option textarea input "
+    "iframe svg canvas object embed video audio map area label dialog menu head title meta link".split()
+)
+#: class or id tokens of page furniture (whole tokens, compared case-insensitively)
+JUNK_TOKENS = frozenset(
+    "navbox vertical-navbox infobox hatnote dablink reference references reflist mw-editsection toc "
+    "noprint metadata sistersitebox catlinks printfooter mw-jump-link sr-only visually-hidden "
+    "screen-reader-text share sharing social-share share-buttons breadcrumb breadcrumbs advertisement "
+    "ad ads advert cookie cookie-banner newsletter related related-posts comments sidebar skip-link "
+    "thumbcaption wp-caption-text mw-cite-backlink navigation site-nav site-header site-footer".split()
+)
+BLOCK_TAGS = frozenset(
+    "p div section article main body html li ul ol dl dt dd blockquote pre table figure hr center "
+    "address details summary fieldset h1 h2 h3 h4 h5 h6 figcaption".split()
+)
+_CODE_FIRST_LINE = 60
+#: an end-matter heading whose few lines are read as the credits
+_CREDIT_HEADINGS = frozenset({"sources", "source", "credits", "quellen", "quelle", "fuentes", "sources :"})
+
+
+@dataclass
+class Block:
+    kind: str  # "heading", "para", "item", "dropped"
+    text: str
+    level: int = 0
+    quote: int = 0  # 0 outside quotes; the same number for every block of one quote
+    why: str = ""
+
+
+def _classes(el) -> set[str]:
+    tokens = (el.get("class") or "").split() + (el.get("id") or "").split()
+    return {t.lower() for t in tokens}
+
+
+def _hidden(el) -> bool:
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return (el.get("hidden") is not None or el.get("aria-hidden") == "true"
+            or "display:none" in style or "visibility:hidden" in style)
+
+
+def _all_text(el) -> str:
+    return "".join(t for t in el.itertext() if isinstance(t, str))
+
+
+def _tag(el) -> Optional[str]:
+    return el.tag.lower() if isinstance(el.tag, str) else None
+
+
+class Walker:
+    """Walks an lxml tree in document order and emits :class:`Block` records."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self._quote = 0
+        self._quote_count = 0
+
+    # ------------------------------------------------------------ inline text
+    def inline(self, el, top: bool = True) -> str:
+        parts: list[str] = []
+        self._inline(el, parts, top=True)
+        return noise.strip_reference_marks(" ".join("".join(parts).split()))
+
+    def _inline(self, el, parts: list[str], top: bool) -> None:
+        tag = _tag(el)
+        if not top:
+            if tag is None or tag in SKIP_TAGS or _hidden(el) or _classes(el) & JUNK_TOKENS:
+                parts.append(el.tail or "")
+                return
+            if tag == "br":
+                parts.append(" " + (el.tail or ""))
+                return
+            if tag == "img":
+                self._image(el)
+                parts.append(el.tail or "")
+                return
+            if tag in ("sup", "a") and re.fullmatch(r"\s*\[\d{1,3}\]\s*|\s*\d{1,3}\s*", _all_text(el) or "") \
+                    and (tag == "sup" or (el.get("href") or "").startswith(("#", "http"))):
+                parts.append(el.tail or "")  # a footnote marker
+                return
+        parts.append(el.text or "")
+        for child in el:
+            self._inline(child, parts, top=False)
+        if not top:
+            parts.append(el.tail or "")
+
+    # ------------------------------------------------------------ records
+    def _emit(self, kind: str, text: str, level: int = 0) -> None:
+        text = " ".join(text.split())
+        if text:
+            self.blocks.append(Block(kind, text, level, self._quote))
+
+    def _drop(self, text: str, why: str) -> None:
+        text = " ".join(text.split())
+        if text:
+            self.blocks.append(Block("dropped", text, why=why))
+
+    def _image(self, el) -> None:
+        alt = (el.get("alt") or "").strip()
+        self._drop(f"image: {alt}" if alt else "image (no description)", "image")
+
+    # ------------------------------------------------------------ blocks
+    def walk(self, el) -> None:
+        tag = _tag(el)
+        if tag is None or tag in SKIP_TAGS or _hidden(el):
+            return
+        if _classes(el) & JUNK_TOKENS:
+            return
+        if tag in HEADINGS:
+            text = self.inline(el)
+            if self._quote:
+                self._emit("para", text if noise.ends_sentence(text) or text.endswith(("?", "!")) else text + ".")
+            else:
+                self._emit("heading", text, HEADINGS[tag])
+            return
+        if tag == "img":
+            self._image(el)
+            return
+        if tag == "figure":
+            for img in el.iter("img"):
+                self._image(img)
+            for cap in el.iter("figcaption"):
+                self._drop(_all_text(cap), "caption")
+            return
+        if tag == "figcaption":
+            self._drop(_all_text(el), "caption")
+            return
+        if tag == "pre":
+            lines = [line for line in _all_text(el).splitlines() if line.strip()]
+            first = lines[0].strip()[:_CODE_FIRST_LINE] if lines else ""
+            self._drop(f"code block ({len(lines)} lines): {first}", "code")
+            return
+        if tag == "table":
+            rows = el.findall(".//tr")
+            caption = el.find(".//caption")
+            label = _all_text(caption) if caption is not None else (
+                " | ".join(_all_text(c).strip() for c in rows[0]) if rows else "")
+            self._drop(f"table ({len(rows)} rows): {' '.join(label.split())[:80]}", "table")
+            return
+        if tag == "hr":
+            return
+        if tag == "blockquote":
+            outer = self._quote
+            self._quote_count += 1
+            self._quote = self._quote_count
+            self._container(el, "para")
+            self._quote = outer
+            return
+        if tag in ("ul", "ol", "dl"):
+            for child in el:
+                child_tag = _tag(child)
+                if child_tag in ("li", "dt", "dd"):
+                    self._container(child, "item")
+                else:
+                    self.walk(child)
+            return
+        self._container(el, "item" if tag in ("li", "dt", "dd") else "para")
+
+    def _container(self, el, kind: str) -> None:
+        """Mixed content: runs of inline text become paragraphs, block children recurse."""
+        run: list[str] = [el.text or ""]
+
+        def flush() -> None:
+            text = noise.strip_reference_marks(" ".join("".join(run).split()))
+            run.clear()
+            if text:
+                self._emit(kind, text)
+
+        for child in el:
+            tag = _tag(child)
+            if tag in BLOCK_TAGS or tag == "img" or tag == "br" and _next_is_br(child):
+                flush()
+                self.walk(child)
+                run.append(child.tail or "")
+            else:
+                self._inline(child, run, top=False)
+        flush()
+
+
+def _next_is_br(el) -> bool:
+    nxt = el.getnext()
+    return nxt is not None and _tag(nxt) == "br" and not (el.tail or "").strip()
+
+
+# --------------------------------------------------------------------------- assembly
+
+def assemble(
+    blocks: list[Block],
+    *,
+    source: str,
+    title: Optional[str],
+    language: Optional[str],
+    max_level: int,
+    extra_dropped: tuple[str, ...] = (),
+    **fields,
+) -> Article:
+    """Group blocks into sections; the title, end matter and noise are decided here."""
+    from audiobrief.readers.language import detect_language
+
+    dropped: list[str] = list(extra_dropped)
+    why: list[tuple[str, str]] = [(d, "front matter" if d.startswith("front matter") else "caption") for d in extra_dropped]
+    if title is None:
+        first = next((b for b in blocks if b.kind != "dropped"), None)
+        h1 = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
+        if first is not None and first.kind == "heading":
+            title = first.text
+        elif h1 is not None:
+            title = h1.text
+    title_key = noise.match_key(title) if title else None
+    if language is None:
+        language = detect_language(" ".join(b.text for b in blocks if b.kind in ("para", "item"))[:5000])
+    lang = language
+
+    sections: list[tuple[Optional[str], list[str]]] = [(None, [])]
+    seen: set[str] = set()
+    quote_open = {b.quote for b in blocks if b.quote}
+    last_of_quote = {}
+    for i, b in enumerate(blocks):
+        if b.quote and b.kind != "dropped":
+            last_of_quote[b.quote] = i
+    ended = False
+    end_heads: list[str] = []
+    end_lines = 0
+    credit_lines: list[str] = []
+    for i, b in enumerate(blocks):
+        if ended:
+            if b.kind == "heading" and b.level <= max_level:
+                end_heads.append(b.text)
+            elif b.kind != "dropped":
+                end_lines += 1
+                if len(end_heads) == 1 and noise.match_key(end_heads[0]) in _CREDIT_HEADINGS:
+                    credit_lines.append(b.text)
+            continue
+        if b.kind == "dropped":
+            dropped.append(b.text)
+            why.append((b.text, b.why))
+            continue
+        key = noise.match_key(b.text)
+        if b.kind == "heading":
+            if title_key and key == title_key and b.level <= 2:
+                dropped.append(b.text)
+                why.append((b.text, "title"))
+                continue
+            if key in noise.END_MATTER_HEADINGS and (len(sections) > 1 or sections[0][1]) or key in ("references", "see also",
+                                                                                  "external links", "footnotes"):
+                ended = True
+                end_heads.append(b.text)
+                continue
+            if b.level > max_level:
+                sections[-1][1].append(b.text if noise.ends_sentence(b.text) else b.text + ".")
+            else:
+                sections.append((b.text, []))
+            continue
+        reason = noise.noise_reason(b.text) if not b.quote else None
+        if reason:
+            dropped.append(b.text)
+            why.append((b.text, reason))
+            continue
+        if key in seen and noise.word_count(b.text) >= 4:
+            dropped.append(b.text)
+            why.append((b.text, "repeated"))
+            continue
+        seen.add(key)
+        text = b.text
+        if b.quote in quote_open:
+            text = f"{phrase(lang, 'quote')} {text}"
+            quote_open.discard(b.quote)
+        if b.quote and last_of_quote.get(b.quote) == i:
+            stop = "" if noise.ends_sentence(text) or text.endswith(("?", "!")) else "."
+            text = f"{text}{stop} {phrase(lang, 'end_quote')}"
+        if b.kind == "item" and not noise.ends_sentence(text) and not text.endswith(("?", "!")):
+            text += "."  # a full stop, so each item ends with the pitch drop and its pause
+        sections[-1][1].append(text)
+
+    if end_heads:
+        note = f"end matter: {', '.join(end_heads)} ({end_lines} lines)"
+        dropped.append(note)
+        why.append((note, "end matter"))
+    credits = None
+    last = next((s for s in reversed(sections) if s[1]), None)
+    if credit_lines and sum(noise.word_count(c) for c in credit_lines) <= 60:
+        credits = f"{end_heads[0].rstrip(':')}: " + "; ".join(c.rstrip(".;") for c in credit_lines)
+    elif last is not None and noise.is_credits_line(last[1][-1]) and sum(len(s[1]) for s in sections) > 1:
+        credits = last[1].pop()
+    result = tuple(Section(h, tuple(p)) for h, p in sections if h is not None or p)
+    if not any(s.paragraphs for s in result):
+        raise InputError(
+            f"{source or 'article'}: no readable text found; the page holds only headings, "
+            "menus, images or code. Give the article itself"
+        )
+    if not title:
+        first_para = next(p for s in result for p in s.paragraphs)
+        title = " ".join(first_para.split()[:8]).rstrip(".,;:")
+    meta = dict(fields.pop("meta", {}) or {})
+    meta["dropped_why"] = tuple(why)
+    return Article(
+        title=title,
+        sections=result,
+        dropped=tuple(dropped),
+        credits=credits,
+        language=lang,
+        source=source,
+        meta=meta,
+        **fields,
+    )

@@ -1,0 +1,124 @@
+"""Markdown (``.md``) -> :class:`~audiobrief.models.Article`.
+
+Parsed with markdown-it-py (CommonMark, plus GFM tables and strikethrough),
+rendered to HTML with raw HTML allowed, then read by the same block walker as
+saved web pages (:mod:`audiobrief.readers.blocks`), so ``<figure>`` and
+``<figcaption>`` inside Markdown are handled exactly like HTML.  ``#``-``###``
+start sections; deeper headings fold into their parent.
+
+YAML front matter (between ``---`` lines at the very top) is read with
+PyYAML's ``safe_load`` (no Python objects, no tags): ``title``, ``date``,
+``author``/``authors``, ``summary``/``excerpt``/``description``,
+``language``/``lang``, ``voice``, ``rate`` and ``pronunciations``.  None of it
+is spoken except the title.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any, Optional
+
+from audiobrief.errors import InputError
+from audiobrief.models import Article
+from audiobrief.readers.language import normalise_code
+
+MAX_LEVEL = 3
+_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
+    """Return (front matter mapping, Markdown body)."""
+    m = _FRONT_MATTER_RE.match(text)
+    if not m:
+        return {}, text
+    import yaml
+
+    try:
+        data = yaml.safe_load(m.group(1))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        raise InputError(
+            f"{source}: the front matter between the --- lines is not valid YAML{where}; fix it or remove the block"
+        ) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError(f"{source}: the front matter must be 'key: value' lines (a YAML mapping); fix or remove it")
+    return data, text[m.end():]
+
+
+def _text(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        items = [str(v) for v in value if isinstance(v, (str, int, float))]
+        return ", ".join(items) or None
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return " ".join(str(value).split()) or None
+    return None
+
+
+def front_matter_fields(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """Article fields and meta from front matter; bad voice/rate/pronunciations are errors."""
+    meta: dict[str, Any] = {}
+    voice = data.get("voice")
+    if voice is not None:
+        if not isinstance(voice, str) or not voice.strip():
+            raise InputError(f"{source}: front matter 'voice' must be a voice id text; see `audiobrief voices`")
+        meta["voice"] = voice.strip()
+    engine = data.get("engine")
+    if engine is not None:
+        from audiobrief.engines import known_engines
+
+        if engine not in known_engines():
+            raise InputError(f"{source}: front matter 'engine' must be one of {', '.join(known_engines())}")
+        meta["engine"] = engine
+    rate = data.get("rate")
+    if rate is not None:
+        if isinstance(rate, bool) or not isinstance(rate, int) or not 80 <= rate <= 450:
+            raise InputError(f"{source}: front matter 'rate' must be a whole number of words per minute, 80-450")
+        meta["rate"] = rate
+    if "pronunciations" in data:
+        from audiobrief.speech.lexicon import validate_table
+
+        problems = validate_table(data["pronunciations"], "front matter 'pronunciations'")
+        if problems:
+            raise InputError(f"{source}: " + "; ".join(problems))
+        meta["pronunciations"] = dict(data["pronunciations"])
+    date = _text(data.get("date"))
+    return {
+        "title": _text(data.get("title")),
+        "language": normalise_code(data.get("language") or data.get("lang")),
+        "author": _text(data.get("author") or data.get("authors")),
+        "summary": _text(data.get("summary") or data.get("excerpt") or data.get("description")),
+        "date": date if date and re.match(r"^\d{4}-\d{2}-\d{2}$", date) else None,
+        "meta": meta,
+    }
+
+
+def render_html(body: str) -> str:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    return md.render(body)
+
+
+def parse_markdown(text: str, source: str = "") -> Article:
+    from audiobrief.readers.blocks import Walker, assemble
+    from audiobrief.readers.html import parse_fragment
+
+    data, body = split_front_matter(text, source)
+    fields = front_matter_fields(data, source)
+    walker = Walker()
+    root = parse_fragment(render_html(body))
+    walker.walk(root)
+    extra = (f"front matter: {', '.join(str(k) for k in data)}",) if data else ()
+    meta = {"reader": "markdown", **fields.pop("meta")}
+    return assemble(
+        walker.blocks, source=source, max_level=MAX_LEVEL, extra_dropped=extra, meta=meta,
+        title=fields.pop("title"), language=fields.pop("language"), **fields,
+    )
