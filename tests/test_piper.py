@@ -339,6 +339,9 @@ def test_lexicon_phoneme_entries_reach_piper_translated_or_rejected(tmp_path):
     assert failed.returncode == 2 and "Traceback" not in failed.stderr
     last = failed.stderr.strip().splitlines()[-1]  # after the progress bar
     assert last.startswith("error: the pronunciation [[!!!]]") and "respelling" in last
+    # refused before any clip is made: a fresh folder gets no clip at all
+    fresh = run_cli("make", "--config", config, "--out", tmp_path / "fresh")
+    assert fresh.returncode == 2 and not list((tmp_path / "fresh").rglob("*.wav"))
     assert (tmp_path / "out" / "feed.xml").read_bytes() == feed
 
 

@@ -225,6 +225,10 @@ def synthesize_all(
     jobs = list(jobs)
     if not jobs:
         return
+    check_text = getattr(get_engine(spec), "check_text", None)
+    if check_text is not None:  # an engine may refuse text up front (piper: phoneme entries)
+        for job in jobs:
+            check_text(job.text)
     if workers <= 1:
         engine = get_engine(spec)
         for job in jobs:

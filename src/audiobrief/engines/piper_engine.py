@@ -185,6 +185,11 @@ class PiperEngine:
 
         return translate_blocks(text, self.espeak_voice, self.phonemes, self.voice.id)
 
+    def check_text(self, text: str) -> None:
+        """Raise ``ConfigError`` now for a phoneme entry this voice cannot say
+        (``synthesize_all`` calls it for every clip before making any)."""
+        self.prepare_text(text)
+
     def synthesize(self, text: str, wav_path: Path) -> None:
         """Write ``text`` as a mono 16-bit WAV at the voice's rate (atomically, verified)."""
         if not isinstance(text, str) or not text.strip():
