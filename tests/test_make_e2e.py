@@ -129,3 +129,86 @@ def test_cover_is_square_png_in_range(seed_episode_dir):
     with Image.open(seed_episode_dir / "cover.png") as image:
         assert image.format == "PNG" and image.mode == "RGB"
         assert image.width == image.height and 1400 <= image.width <= 3000
+
+
+def _vtt_cues(text: str):
+    """[(start_s, end_s, text)] from a WebVTT file."""
+    import re
+
+    assert text.startswith("WEBVTT\n")
+    stamp = r"(\d\d):(\d\d):(\d\d)\.(\d\d\d)"
+    cues = []
+    for block in text.strip().split("\n\n")[1:]:
+        lines = block.split("\n")
+        m = re.fullmatch(f"{stamp} --> {stamp}", lines[1])
+        assert m, lines
+        h1, m1, s1, ms1, h2, m2, s2, ms2 = map(int, m.groups())
+        cues.append((h1 * 3600 + m1 * 60 + s1 + ms1 / 1000, h2 * 3600 + m2 * 60 + s2 + ms2 / 1000, lines[2]))
+    return cues
+
+
+def test_chapters_agree_in_id3_json_and_show_notes(seed_episode_dir):
+    import re
+
+    path = _mp3(seed_episode_dir)
+    tags = ID3(str(path))
+    toc = tags.getall("CTOC")[0]
+    chaps = {c.element_id: c for c in tags.getall("CHAP")}
+    id3 = [(str(chaps[i].sub_frames["TIT2"]), chaps[i].start_time / 1000) for i in toc.child_element_ids]
+    data = json.loads((seed_episode_dir / f"{path.stem}.chapters.json").read_text())
+    assert data["version"] == "1.2.0"
+    starts = [c["startTime"] for c in data["chapters"]]
+    assert starts == sorted(starts) and starts[0] == 0
+    assert [c["title"] for c in data["chapters"]] == [t for t, _ in id3]
+    for (_, id3_start), json_start in zip(id3, starts):
+        assert abs(id3_start - json_start) <= 0.05
+    feed = feedparser.parse((seed_episode_dir / "feed.xml").read_bytes())
+    notes = feed.entries[0].description
+    times = [float(s) for s in re.findall(r'datetime="PT([\d.]+)S"', notes)]
+    assert len(times) == len(id3)
+    for (title, id3_start), note_start in zip(id3, times):
+        assert abs(id3_start - note_start) <= 0.05, title
+    for title, _ in id3:
+        assert title.replace("&", "&amp;") in notes or title in notes
+    catalog = json.loads((seed_episode_dir / "episodes.json").read_text())["episodes"][0]
+    assert catalog["chapters_file"] == f"{path.stem}.chapters.json"
+
+
+def test_transcripts_are_ordered_and_start_where_speech_starts(seed_episode_dir):
+    path = _mp3(seed_episode_dir)
+    cues = _vtt_cues((seed_episode_dir / f"{path.stem}.vtt").read_text())
+    assert len(cues) > 30  # a cue per sentence
+    for (s1, e1, _), (s2, _, _) in zip(cues, cues[1:]):
+        assert s1 < e1 <= s2, (s1, e1, s2)
+    srt = (seed_episode_dir / f"{path.stem}.srt").read_text()
+    assert srt.count(" --> ") == len(cues) and "," in srt.split("\n")[1]
+    data, rate, rms, hop = _speech_onsets(path)
+    speech = 0.003
+    for start, end, text in cues:
+        # speech begins within 250 ms of the cue's start ...
+        frame = int(start * rate) // hop
+        window = rms[max(0, frame - 50): frame + 51]
+        onset = next((i for i, v in enumerate(window) if v >= speech), None)
+        assert onset is not None, text
+        assert abs((onset - min(frame, 50)) * 5) <= 250, (text, (onset - 50) * 5)
+        # ... and the cue covers voiced audio
+        assert rms[frame: int(end * rate) // hop].max() >= 0.03, text
+    tags = ID3(str(path))
+    [uslt] = tags.getall("USLT")
+    assert uslt.text.split("\n") == [c[2] for c in cues]
+    catalog = json.loads((seed_episode_dir / "episodes.json").read_text())["episodes"][0]
+    assert [t["file"] for t in catalog["transcripts"]] == [f"{path.stem}.vtt", f"{path.stem}.srt"]
+    assert [t["type"] for t in catalog["transcripts"]] == ["text/vtt", "application/x-subrip"]
+
+
+def test_seed_episode_is_on_the_podcast_target(seed_episode_dir):
+    from audio_check import longest_full_scale_run, loudness_and_peak
+
+    path = _mp3(seed_episode_dir)
+    lufs, peak = loudness_and_peak(path)
+    assert abs(lufs + 16) <= 1 and peak <= -1.0
+    data, _ = soundfile.read(str(path))
+    assert longest_full_scale_run(data) == 0
+    entry = json.loads((seed_episode_dir / "episodes.json").read_text())["episodes"][0]
+    assert entry["profile"] == "podcast"
+    assert abs(entry["loudness_lufs"] - lufs) < 0.3 and abs(entry["true_peak_dbtp"] - peak) < 0.3

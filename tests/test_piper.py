@@ -10,6 +10,7 @@ package (licence and provenance: README, "Piper voices").
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import sys
@@ -283,7 +284,7 @@ def test_make_with_a_voice_file_mixes_at_the_voices_own_sample_rate(tmp_path):
     out = tmp_path / "episodes"
     result = run_cli("make", "--out", out, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "12 clips spoken" in result.stdout
+    assert re.search(r"\b[1-9]\d* clips spoken, 0 from cache", result.stdout), result.stdout
     mp3 = next(out.glob("*.mp3"))
     import soundfile
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,8 @@ def test_piper_episode_has_the_same_outputs_as_pyttsx3(tmp_path, monkeypatch):
     made = run_cli("make", SAMPLE, "--out", piper_out, "--engine", "piper", "--voice", "en_US-joe-medium",
                    "--jobs", "2", timeout=600)
     assert made.returncode == 0, made.stderr
-    assert "12 clips spoken, 0 from cache" in made.stdout
+    spoken = re.search(r"\b(\d+) clips spoken, 0 from cache", made.stdout)
+    assert spoken and int(spoken.group(1)) >= 12, made.stdout
 
     # one model load per worker, none in the parent
     pids = loads.read_text(encoding="utf-8").split()[::2]
@@ -83,5 +85,5 @@ def test_piper_episode_has_the_same_outputs_as_pyttsx3(tmp_path, monkeypatch):
     mp3_bytes = (piper_out / episode["file"]).read_bytes()
     again = run_cli("make", SAMPLE, "--out", piper_out, "--engine", "piper", "--voice", "en_US-joe-medium")
     assert again.returncode == 0, again.stderr
-    assert "0 clips spoken, 12 from cache" in again.stdout and "unchanged" in again.stdout
+    assert f"0 clips spoken, {spoken.group(1)} from cache" in again.stdout and "unchanged" in again.stdout
     assert (piper_out / episode["file"]).read_bytes() == mp3_bytes

@@ -76,6 +76,12 @@ def _duration(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def _loudness(lufs: Optional[float], peak: Optional[float]) -> str:
+    if lufs is None:
+        return "loudness not measured"
+    return f"{lufs:.1f} LUFS, {peak:.1f} dBTP"
+
+
 @app.command()
 def make(
     articles: Optional[List[Path]] = typer.Argument(
@@ -84,12 +90,14 @@ def make(
     config_file: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./audiobrief.toml if present]."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="Public URL of the output folder, for enclosure links."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Speech worker processes [default: auto]."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p",
+                                          help="Output profile: podcast, alexa or hq [default: from config, else podcast]."),
     engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3 or piper [default: from config]."),
     voice: Optional[str] = typer.Option(None, "--voice", help="Voice id, or a .onnx file for piper [default: from config]."),
 ) -> None:
     """Make one episode per article and publish it to the feed.
 
-    Example: audiobrief make story.txt other.txt --out episodes --base-url https://example.org/pod/
+    Example: audiobrief make story.txt other.txt --out episodes --base-url https://example.org/pod/ --profile podcast
 
     Example: audiobrief make story.txt --engine piper --jobs 2
     """
@@ -97,7 +105,7 @@ def make(
 
     from audiobrief.build import build, sample_article
 
-    config = _config(config_file, base_url=base_url, engine=engine,
+    config = _config(config_file, base_url=base_url, profile=profile, engine=engine,
                      voice=str(Path(voice).resolve()) if voice and voice.endswith(".onnx") else voice)
     paths = list(articles) if articles else [sample_article()]
     err = _stderr()
@@ -105,7 +113,10 @@ def make(
     with Progress(*columns, console=err, transient=False) as bar:
         report = build(paths, config, out, workers=jobs, progress=_RichProgress(bar))
     for ep in report.episodes:
-        typer.echo(f"{ep.status:>9}  {ep.mp3}  {_duration(ep.duration)}  {ep.chapters} chapters  {ep.title}")
+        typer.echo(f"{ep.status:>9}  {ep.mp3}  {_duration(ep.duration)}  {ep.chapters} chapters  "
+                   f"{_loudness(ep.loudness_lufs, ep.true_peak_dbtp)} ({ep.profile})  {ep.title}")
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     typer.echo(f"feed: {report.feed} ({len(report.episodes)} episode(s) made; "
                f"{report.clips_made} clips spoken, {report.clips_cached} from cache)")
     if report.local_only:
@@ -358,6 +369,27 @@ def serve(
         typer.echo("stopped")
     finally:
         server.server_close()
+
+
+@app.command()
+def say(
+    text: str = typer.Argument(..., help="What to say.", show_default=False),
+    voice: Optional[str] = typer.Option(None, "--voice", help="Voice id (see `audiobrief voices`)."),
+    rate: Optional[int] = typer.Option(None, "--rate", help="Words per minute, 80-450."),
+    out: Path = typer.Option(Path("say.mp3"), "--out", "-o", help="MP3 file to write."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Output profile: podcast, alexa or hq."),
+    config_file: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./audiobrief.toml if present]."),
+) -> None:
+    """Speak a line with a voice and rate, to preview them, into an MP3.
+
+    Example: audiobrief say "Good morning, here is the news." --voice en-us --rate 190 --out preview.mp3
+    """
+    from audiobrief.preview import say as speak_line
+
+    config = _config(config_file, voice=voice, rate=rate, profile=profile)
+    result = speak_line(text, config, out)
+    typer.echo(f"wrote {result.path}  {result.seconds:.1f} s  {_loudness(result.loudness_lufs, result.true_peak_dbtp)}  "
+               f"voice {result.voice}, {result.rate} wpm")
 
 
 def main() -> None:

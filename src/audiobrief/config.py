@@ -66,8 +66,18 @@ OPTIONS: tuple[Option, ...] = (
     Option("episode", "outro", str, DEFAULT_OUTRO, "Outro template; {podcast} and {title} are filled in."),
     Option("episode", "transition", str, "sting",
            "Between sections: 'sting' (a short generated chime), 'crossfade', 'none' or a path to a sound file."),
-    Option("episode", "paragraph_pause_ms", int, 600, "Silence after each paragraph."),
-    Option("episode", "section_pause_ms", int, 900, "Silence before and after each section's transition."),
+    Option("episode", "paragraph_pause_ms", int, 700, "Silence after each paragraph."),
+    Option("episode", "section_pause_ms", int, 600, "Silence before each section's transition."),
+    Option("episode", "profile", str, "podcast",
+           "Output profile: 'podcast' (44.1 kHz 64 kbps, -16 LUFS), 'alexa' (256 kbps, -14 LUFS, at most "
+           "10 minutes) or 'hq' (48 kHz 128 kbps, -16 LUFS).", ("podcast", "alexa", "hq")),
+    Option("episode", "sentence_pause_ms", int, 350, "Silence after each sentence within a paragraph."),
+    Option("episode", "section_pause_after_ms", int, 450,
+           "Silence after each section's transition, before its first words."),
+    Option("episode", "music", str, "", "Music bed under the intro and outro: a WAV file. Empty = none."),
+    Option("episode", "music_duck_db", int, 18, "How far the music bed drops under speech, in dB (0-40)."),
+    Option("episode", "max_minutes", int, 0,
+           "Longest allowed episode in minutes; a longer one makes `make` fail with the length. 0 = no limit."),
     Option("pronunciations", "pronunciations", dict, {},
            'Words the engine says wrongly: "Word" = "respelling" (whole word; a key with capitals is '
            'case-sensitive), "re:regex" = "..." for a pattern, or "[[espeak phonemes]]" as the value.'),
@@ -99,8 +109,14 @@ class Config:
     intro: str = DEFAULT_INTRO
     outro: str = DEFAULT_OUTRO
     transition: str = "sting"
-    paragraph_pause_ms: int = 600
-    section_pause_ms: int = 900
+    paragraph_pause_ms: int = 700
+    section_pause_ms: int = 600
+    profile: str = "podcast"
+    sentence_pause_ms: int = 350
+    section_pause_after_ms: int = 450
+    music: str = ""
+    music_duck_db: int = 18
+    max_minutes: int = 0
     pronunciations: dict = field(default_factory=dict, hash=False, compare=False)
     #: folder the config file lives in; relative paths resolve against it
     root: str = "."
@@ -136,6 +152,10 @@ def _check_value(opt: Option, value: Any) -> Optional[str]:
         return f"{where}: unknown value {value!r}; choose one of {', '.join(opt.choices)}"
     if opt.key == "rate" and not 80 <= value <= 450:
         return f"{where}: {value} words per minute is out of range; use 80-450"
+    if opt.key == "music_duck_db" and not 0 <= value <= 40:
+        return f"{where}: {value} dB is out of range; use 0-40"
+    if opt.key == "max_minutes" and not 0 <= value <= 600:
+        return f"{where}: {value} minutes is out of range; use 0 (no limit) to 600"
     if opt.key.endswith("_ms") and not 0 <= value <= 10_000:
         return f"{where}: {value} ms is out of range; use 0-10000"
     if opt.key == "base_url" and value and not value.lower().startswith(("http://", "https://")):

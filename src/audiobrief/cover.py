@@ -49,28 +49,73 @@ def _hsv(h: float, s: float, v: float) -> tuple[int, int, int]:
     return tuple(round(c * 255) for c in colorsys.hsv_to_rgb(h, s, v))  # type: ignore[return-value]
 
 
-def cover_bytes_for(title: str, configured: Path | None) -> tuple[bytes, str]:
-    """(image bytes, file suffix): the configured cover, or a generated one."""
-    if configured is not None:
-        from audiobrief.errors import ConfigError
+MIN_SIDE, MAX_SIDE = 1400, 3000
 
-        try:
-            data = configured.read_bytes()
-        except OSError:
-            raise ConfigError(f"cover {configured} cannot be read; fix 'podcast.cover' in audiobrief.toml") from None
-        suffix = ".png" if data.startswith(b"\x89PNG") else ".jpg" if data.startswith(b"\xff\xd8") else ""
-        if not suffix:
-            raise ConfigError(f"cover {configured} is not a PNG or JPEG image; use a square 1400-3000 px PNG/JPEG")
+
+def check_cover(path: Path, warnings: list | None = None) -> tuple[bytes, str]:
+    """A user's cover as (bytes, suffix), checked against what podcast apps require.
+
+    Square, 1400-3000 px, JPEG or PNG, RGB. Refused with an error: not an
+    image, another format, not square, or smaller than 1400 px (enlarging
+    would blur it). Fixed with a warning: larger than 3000 px (scaled down)
+    or not RGB (converted; transparency is laid on white).
+    """
+    from audiobrief.errors import ConfigError
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise ConfigError(f"cover {path} cannot be read; fix 'podcast.cover' in audiobrief.toml") from None
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise ConfigError(f"cover {path} is not a PNG or JPEG image; use a square 1400-3000 px PNG/JPEG") from None
+    if image.format not in ("PNG", "JPEG"):
+        raise ConfigError(f"cover {path} is a {image.format} image; save it as PNG or JPEG (square, 1400-3000 px)")
+    width, height = image.size
+    if width != height:
+        raise ConfigError(f"cover {path} is {width}x{height} px, not square; crop it to a square of 1400-3000 px")
+    if width < MIN_SIDE:
+        raise ConfigError(f"cover {path} is {width} px wide; podcast apps need at least {MIN_SIDE} px, "
+                          "so give a larger image")
+    suffix = ".png" if image.format == "PNG" else ".jpg"
+    fixes = []
+    if image.mode != "RGB":
+        fixes.append(f"converted from {image.mode} to RGB")
+        if image.mode in ("RGBA", "LA", "P", "PA") and ("transparency" in image.info or "A" in image.mode):
+            rgba = image.convert("RGBA")
+            image = Image.new("RGB", rgba.size, (255, 255, 255))
+            image.paste(rgba, mask=rgba.getchannel("A"))
+        else:
+            image = image.convert("RGB")
+    if width > MAX_SIDE:
+        fixes.append(f"scaled from {width} to {MAX_SIDE} px")
+        image = image.resize((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    if not fixes:
         return data, suffix
+    if warnings is not None:
+        warnings.append(f"cover {path}: {' and '.join(fixes)} for podcast apps; fix the file to silence this")
+    buffer = io.BytesIO()
+    image.save(buffer, format=image.format or ("PNG" if suffix == ".png" else "JPEG"),
+               **({"quality": 92} if suffix == ".jpg" else {"optimize": True}))
+    return buffer.getvalue(), suffix
+
+
+def cover_bytes_for(title: str, configured: Path | None, warnings: list | None = None) -> tuple[bytes, str]:
+    """(image bytes, file suffix): the configured cover (checked), or a generated one."""
+    if configured is not None:
+        return check_cover(configured, warnings)
     return render_cover(title), ".png"
 
 
-def publish_cover(config, out_dir: Path) -> Path:
+def publish_cover(config, out_dir: Path, warnings: list | None = None) -> Path:
     """Put the podcast's cover in the output folder (rewritten only when it changes)."""
-    from audiobrief.fsutil import atomic_write_bytes
+    from audiobrief.fsutil import write_if_changed
 
-    data, suffix = cover_bytes_for(config.title, config.resolve(config.cover))
+    data, suffix = cover_bytes_for(config.title, config.resolve(config.cover), warnings)
     target = out_dir / f"cover{suffix}"
-    if not (target.is_file() and target.read_bytes() == data):
-        atomic_write_bytes(target, data)
+    write_if_changed(target, data)
     return target

@@ -1,7 +1,8 @@
-"""Stitch spoken clips into one episode: pauses, transitions, chapter marks.
+"""Stitch spoken clips into one episode: pauses, transitions, chapter and cue marks.
 
-Works at the engine's sample rate (mono, 16-bit); the encoder resamples.
-pydub is imported here only, so commands that never mix never pay for it.
+Works at the engine's sample rate (mono, 16-bit); the loudness stage
+resamples to the profile's rate. pydub is imported here only, so commands
+that never mix never pay for it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from audiobrief.errors import ConfigError
-from audiobrief.models import Article, Chapter, Piece
+from audiobrief.models import Article, Chapter, Cue, Piece
 
 with warnings.catch_warnings():  # pydub warns when no ffmpeg is on PATH; we never need it
     warnings.simplefilter("ignore", RuntimeWarning)
@@ -23,12 +24,15 @@ with warnings.catch_warnings():  # pydub warns when no ffmpeg is on PATH; we nev
 SILENCE_THRESHOLD_DBFS = -50.0
 EDGE_KEEP_MS = 15
 CROSSFADE_MS = 250
+TAIL_MS = 300
 
 
 @dataclass(frozen=True)
 class Mix:
     audio: "AudioSegment"
     chapters: tuple[Chapter, ...]
+    #: one per script piece (sentence), where its speech is in ``audio``
+    cues: tuple[Cue, ...] = ()
 
 
 def load_clip(path: Path) -> "AudioSegment":
@@ -50,23 +54,23 @@ def make_sting(frame_rate: int) -> "AudioSegment":
     return sting.set_channels(1).set_sample_width(2)
 
 
-def load_transition(kind: str, resolve=lambda p: Path(p)) -> "AudioSegment | None":
-    """The sound played between sections: None for 'none'/'crossfade'.
+def load_sound(path: Path, frame_rate: int, what: str) -> "AudioSegment":
+    """A user's WAV file (transition or music bed) as mono 16-bit at ``frame_rate``."""
+    try:
+        sound = AudioSegment.from_file(str(path), format="wav")
+    except Exception:  # pydub raises many kinds for unreadable audio
+        raise ConfigError(f"{what} {path} cannot be read; give a WAV file (convert it with e.g. sox or ffmpeg)") from None
+    if len(sound) == 0:
+        raise ConfigError(f"{what} {path} holds no audio; give a WAV file with sound in it")
+    return sound.set_channels(1).set_sample_width(2).set_frame_rate(frame_rate)
 
-    Called before anything is spoken, so a bad sound file fails fast.
-    """
+
+def _transition(kind: str, frame_rate: int, root_resolve) -> "AudioSegment | None":
     if kind in ("none", "crossfade"):
         return None
     if kind == "sting":
-        return make_sting(22050)
-    path = resolve(kind)
-    try:
-        sound = AudioSegment.from_file(str(path))
-    except Exception:  # pydub raises many kinds for unreadable audio
-        raise ConfigError(
-            f"transition sound {path} cannot be read; use a WAV file, or 'sting', 'crossfade' or 'none'"
-        ) from None
-    return sound.set_channels(1).set_sample_width(2)
+        return make_sting(frame_rate)
+    return load_sound(root_resolve(kind), frame_rate, "transition sound")
 
 
 def chapter_titles(article: Article) -> list[str]:
@@ -79,22 +83,26 @@ def mix_episode(
     article: Article,
     *,
     transition: str = "sting",
-    transition_sound: "AudioSegment | None" = None,
-    section_pause_ms: int = 900,
+    section_pause_ms: int = 600,
+    section_pause_after_ms: int = 450,
+    resolve=lambda p: Path(p),
 ) -> Mix:
-    """Lay the clips end to end and note where each chapter starts.
+    """Lay the clips end to end and note where each chapter and sentence starts.
 
     Chapters: "Intro", one per section (the lead section takes the article
     title), and "Credits" for the closing pieces. A chapter starts exactly
-    where its first clip's speech starts.
+    where its first clip's speech starts. Between chapters: a pause of
+    ``section_pause_ms``, the transition, and ``section_pause_after_ms``.
     """
     clips = [load_clip(p) for p in clip_paths]
     frame_rate = clips[0].frame_rate
-    sting = transition_sound.set_frame_rate(frame_rate) if transition_sound is not None else None
-    half_pause = AudioSegment.silent(section_pause_ms // 2, frame_rate=frame_rate)
+    sting = _transition(transition, frame_rate, resolve)
+    before = AudioSegment.silent(section_pause_ms, frame_rate=frame_rate)
+    after = AudioSegment.silent(section_pause_after_ms, frame_rate=frame_rate)
 
     audio = AudioSegment.silent(0, frame_rate=frame_rate)
     starts: list[tuple[str, int]] = [("Intro", 0)]
+    cues: list[Cue] = []
     titles = chapter_titles(article)
     current = "intro"  # which block we are in: "intro", a section index, or "end"
     for piece, clip in zip(pieces, clips):
@@ -102,30 +110,27 @@ def mix_episode(
         crossfade = 0
         if block != current:
             if sting is not None:
-                audio += half_pause + sting + half_pause
+                audio += before + sting + after
             elif transition == "crossfade":
-                audio += half_pause
+                audio += before
                 crossfade = min(CROSSFADE_MS, len(audio), len(clip))
             else:
-                audio += half_pause
+                audio += before + after
             title = titles[block] if isinstance(block, int) else "Credits"
             starts.append((title, len(audio) - crossfade))
             current = block
+        start = len(audio) - crossfade
         audio = audio.append(clip, crossfade=crossfade) if crossfade else audio + clip
+        if cues and cues[-1].end_ms > start:  # a crossfade overlaps the previous sentence's tail
+            cues[-1] = Cue(cues[-1].text, cues[-1].start_ms, start)
+        cues.append(Cue(piece.text, start, len(audio)))
         if piece.pause_after:
             audio += AudioSegment.silent(piece.pause_after, frame_rate=frame_rate)
-    audio += AudioSegment.silent(300, frame_rate=frame_rate)
+    audio += AudioSegment.silent(TAIL_MS, frame_rate=frame_rate)
 
     total = len(audio)
     chapters = tuple(
         Chapter(title, start, starts[i + 1][1] if i + 1 < len(starts) else total)
         for i, (title, start) in enumerate(starts)
     )
-    return Mix(audio=audio, chapters=chapters)
-
-
-def peak_normalize(audio: "AudioSegment", headroom_db: float = 1.0) -> "AudioSegment":
-    """Bring the loudest sample to -headroom dBFS (loudness targets come later)."""
-    if audio.max == 0:
-        return audio
-    return audio.apply_gain(-headroom_db - audio.max_dBFS)
+    return Mix(audio=audio, chapters=chapters, cues=tuple(cues))

@@ -15,6 +15,8 @@ class Section:
 
     heading: Optional[str]
     paragraphs: tuple[str, ...]
+    #: per-section settings a reader found (e.g. Markdown front matter): "voice", "rate"
+    meta: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -39,18 +41,33 @@ class Piece:
 
     ``section`` is the index into ``Article.sections`` for headings and body
     text, ``None`` for intro, credits and outro.  ``pause_after`` is the
-    silence (ms) the mixer puts after the piece.
+    silence (ms) the mixer puts after the piece.  Each piece is one sentence;
+    ``paragraph`` numbers the paragraph a body sentence came from (within its
+    section).  ``voice``/``rate`` override the configured ones (``None``: the
+    configured voice and rate).
     """
 
     kind: str
     text: str
     section: Optional[int] = None
     pause_after: int = 0
+    paragraph: Optional[int] = None
+    voice: Optional[str] = None
+    rate: Optional[int] = None
 
 
 @dataclass(frozen=True)
 class Chapter:
     title: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One spoken sentence and where it is heard (ms from the episode's start)."""
+
+    text: str
     start_ms: int
     end_ms: int
 

@@ -19,11 +19,12 @@ def tagged_mp3(
     chapters: Sequence[Chapter],
     cover: Optional[Path] = None,
     language: str = "eng",
+    transcript: str = "",
 ) -> bytes:
     """The MP3 with ID3v2.4 tags prepended, built in memory."""
     import io
 
-    from mutagen.id3 import APIC, CHAP, COMM, CTOC, CTOCFlags, ID3, TALB, TCON, TDRC, TIT2, TPE1
+    from mutagen.id3 import APIC, CHAP, COMM, CTOC, CTOCFlags, ID3, TALB, TCON, TDRC, TIT2, TPE1, USLT
 
     tags = ID3()
     tags.add(TIT2(encoding=3, text=title))
@@ -35,6 +36,8 @@ def tagged_mp3(
     if cover is not None:
         mime = "image/png" if cover.suffix.lower() == ".png" else "image/jpeg"
         tags.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=cover.read_bytes()))
+    if transcript:
+        tags.add(USLT(encoding=3, lang=language, desc="Transcript", text=transcript))
     ids = [f"chp{i}" for i in range(len(chapters))]
     tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
                   child_element_ids=ids, sub_frames=[TIT2(encoding=3, text="Chapters")]))

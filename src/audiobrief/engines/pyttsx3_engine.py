@@ -543,6 +543,11 @@ class Pyttsx3Engine:
         try:
             if not self._wait_idle(5.0):
                 self._cancel()
+            if self._espeak:
+                # Set voice and rate directly as well as through the queue: measured,
+                # the queued rate alone was sometimes not applied after an engine with
+                # another voice/rate spoke (a 300 wpm clip came out at the previous 120).
+                self._apply_now()
             # Queue everything: runAndWait then runs the queue, starts synthesis and
             # returns; the wait below (with its deadline) is what blocks.
             tts.proxy.setBusy(True)

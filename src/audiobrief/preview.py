@@ -1,0 +1,44 @@
+"""``audiobrief say``: one line spoken with a chosen voice and rate, as an MP3."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from audiobrief.config import Config
+from audiobrief.errors import InputError
+
+
+@dataclass(frozen=True)
+class Said:
+    path: Path
+    seconds: float
+    voice: str
+    rate: int
+    loudness_lufs: float
+    true_peak_dbtp: float
+
+
+def say(text: str, config: Config, out: Path) -> Said:
+    from audiobrief.engines import EngineSpec, get_engine
+    from audiobrief.fsutil import atomic_write_bytes
+    from audiobrief.master import master
+    from audiobrief.mix import load_clip
+    from audiobrief.profiles import get_profile
+    from audiobrief.speech.normalize import clean_for_speech
+
+    spoken = clean_for_speech(text)
+    if not spoken:
+        raise InputError('nothing to say: give some text, e.g. audiobrief say "Hello there"')
+    profile = get_profile(config.profile)
+    engine = get_engine(EngineSpec(name=config.engine, voice=config.voice or None, rate=config.rate,
+                                   language=config.language))
+    with tempfile.TemporaryDirectory(prefix="audiobrief-say-") as tmp:
+        wav = Path(tmp) / "say.wav"
+        engine.synthesize(spoken, wav)
+        clip = load_clip(wav)
+    done = master(clip.raw_data, clip.frame_rate, clip.channels, profile)
+    atomic_write_bytes(out, done.mp3)
+    return Said(out, done.seconds, getattr(engine, "voice", config.voice),
+                getattr(engine, "rate", config.rate), done.measured.integrated_lufs, done.measured.true_peak_dbtp)
