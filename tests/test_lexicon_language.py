@@ -86,7 +86,7 @@ def test_german_plan_speaks_german_numbers(tmp_path):
     result = run_cli("plan", source, "--json", cwd=tmp_path)
     plan = json.loads(result.stdout)
     assert plan["language"] == "de"
-    body = plan["script"][1]["text"]
+    body = " ".join(p["text"] for p in plan["script"] if p["kind"] == "body")
     assert "am dritten oktober zweitausenddreiundzwanzig" in body.lower()
     assert "zwölf Euro und fünfzig Cent" in body and "fünfzehn Prozent" in body
     assert plan["script"][0]["text"].startswith("Willkommen")

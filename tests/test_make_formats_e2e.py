@@ -56,7 +56,8 @@ def _engine_id(name: str) -> str:
     from audiobrief.engines import engine_cache_id
 
     planned = plan(FIXTURES / name, Config())
-    return engine_cache_id(_engine_spec(Config(), planned.article))
+    body = next(p for p in planned.script if p.kind == "body")
+    return engine_cache_id(_engine_spec(Config(), planned.article, body))
 
 
 @pytest.mark.slow
