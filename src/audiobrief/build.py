@@ -254,7 +254,7 @@ def expand_inputs(args: Sequence) -> tuple[list[Path], list[Failure]]:
     """Files, folders (their article files, sorted) and globs -> article paths."""
     import glob
 
-    from audiobrief.readers import TEXT_SUFFIXES
+    from audiobrief.readers import ARTICLE_SUFFIXES
 
     found: list[Path] = []
     failures: list[Failure] = []
@@ -262,10 +262,10 @@ def expand_inputs(args: Sequence) -> tuple[list[Path], list[Failure]]:
         path = Path(arg)
         if path.is_dir():
             inside = sorted(p for p in path.iterdir()
-                            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in TEXT_SUFFIXES - {""})
+                            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in ARTICLE_SUFFIXES)
             if not inside:
-                failures.append(Failure(str(path), f"{path}: no article files (.txt) in this folder; "
-                                                   "give article files or a folder holding some", 2))
+                failures.append(Failure(str(path), f"{path}: is a folder with no article files "
+                                                   "(.txt, .md, .html) in it; give article files or a folder holding some", 2))
             found += inside
         elif not path.exists() and glob.has_magic(str(arg)):
             matches = sorted(Path(m) for m in glob.glob(str(arg)) if Path(m).is_file())
@@ -402,6 +402,27 @@ def _feed_stamp(config: Config, out_dir: Path) -> str:
     return hashlib.sha256(repr((__version__, config)).encode("utf-8") + data).hexdigest()
 
 
+def _speak_in_pool(works: dict, jobs: int) -> None:
+    """Speak every missing clip through the engines' own worker pool first.
+
+    That pool (engines.synthesize_all) kills a hung synthesis after a timeout
+    scaled to its text, replaces dead workers and re-makes silent or short
+    clips; the render pipeline then finds every clip in the cache. Clips of
+    the same voice are pooled across articles, so the workers stay busy.
+    """
+    from audiobrief.cache import seal_wav
+    from audiobrief.engines import synthesize_all
+
+    by_spec: dict = {}
+    for work in works.values():
+        for spec, batch in work.missing:
+            by_spec.setdefault(spec, []).extend(batch)
+        work.missing = []
+    for spec, batch in by_spec.items():
+        synthesize_all(batch, spec, workers=min(jobs, len(batch)),
+                       on_done=lambda job: seal_wav(Path(job.wav_path)))
+
+
 def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cache_root: Path, jobs: int,
                         progress: Progress, report: BuildReport) -> None:
     from concurrent.futures.process import BrokenProcessPool
@@ -414,6 +435,8 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
 
     from audiobrief.cache import write_atomic
 
+    if jobs >= 2:
+        _speak_in_pool(works, jobs)
     gains_file = cache_root / "gains.json"
     try:
         gains = json.loads(gains_file.read_text(encoding="utf-8"))

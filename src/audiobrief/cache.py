@@ -52,10 +52,23 @@ def _tmp(path: Path) -> Path:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a cache file via a temp name (no fsync: a lost cache entry is only remade).
+
+    A full or read-only disk is a PublishError that says so, like fsutil's writers.
+    """
     tmp = _tmp(path)
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        from audiobrief.fsutil import describe_write_error
+
+        raise describe_write_error(path, exc) from None
 
 
 def seal_wav(path: Path) -> None:

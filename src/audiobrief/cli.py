@@ -173,6 +173,8 @@ class _LineProgress:
     def end(self, key: str, status: str = "") -> None:
         if key != "all":
             self._done += 1
+            if status == "failed":
+                return  # its `error:` line says it, once
             total = len(self._labels) - ("all" in self._labels)
             typer.echo(f"[{self._done}/{total}] {status or 'done'}: {self._labels.get(key, key)}", err=True)
 

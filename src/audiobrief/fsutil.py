@@ -61,6 +61,11 @@ def _why(exc: OSError) -> str:
     return f"{exc.strerror or exc}; check free space and permissions"
 
 
+def describe_write_error(path: Path, exc: OSError) -> PublishError:
+    """The one-line error for a failed write: what happened and that nothing published changed."""
+    return PublishError(f"cannot write {path}: {_why(exc)}; the previous files are intact")
+
+
 def temp_name(path: Path) -> Path:
     """A hidden name beside ``path`` that :func:`remove_leftover_temps` recognises."""
     return path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
@@ -108,7 +113,7 @@ def atomic_replace(tmp: Path, path: Path) -> None:
     try:
         os.replace(tmp, path)
     except OSError as exc:
-        raise PublishError(f"cannot write {path} ({exc.strerror}); check free space and permissions of {path.parent}") from None
+        raise describe_write_error(path, exc) from None
     _fsync_dir(path.parent)
 
 

@@ -133,6 +133,9 @@ def decode(data: bytes, source: str) -> str:
     return text
 
 
+#: what a folder given to `make` is searched for (files without a suffix are not)
+ARTICLE_SUFFIXES = (TEXT_SUFFIXES - {""}) | set(_READERS)
+
 def parse(text: str, suffix: str, source: str) -> Article:
     """Decoded text -> Article with the reader for ``suffix``."""
     kind = _READERS.get(suffix, "text")
