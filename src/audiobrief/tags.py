@@ -69,13 +69,14 @@ def write_tagged_mp3(folder: Path, stem: str, current: Optional[str], segments: 
     import io
     import os
 
-    from audiobrief.fsutil import atomic_replace, temp_path
+    from audiobrief.fsutil import _trace, atomic_replace, temp_path
 
     head = io.BytesIO()
     id3_tag(**fields).save(head, v2_version=4, padding=lambda info: 0)
     digest = hashlib.sha256(head.getvalue())
     tmp = temp_path(folder / f"{stem}.mp3")
     try:
+        _trace("begin", folder / f"{stem}.mp3")
         with open(tmp, "wb") as out:
             out.write(head.getvalue())
             for segment in segments:
@@ -85,6 +86,7 @@ def write_tagged_mp3(folder: Path, stem: str, current: Optional[str], segments: 
                         out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
+        _trace("synced", folder / f"{stem}.mp3")
         size = tmp.stat().st_size
         live = folder / current if current else None
         if live is not None and live.is_file() and live.stat().st_size == size and filecmp.cmp(tmp, live, shallow=False):
@@ -93,6 +95,7 @@ def write_tagged_mp3(folder: Path, stem: str, current: Optional[str], segments: 
         if name == current:  # never overwrite the live file
             name = f"{stem}.{hashlib.sha256(digest.digest()).hexdigest()[:8]}.mp3"
         atomic_replace(tmp, folder / name)
+        _trace("renamed", folder / name)
         return name, size, True
     finally:
         if tmp.exists():
