@@ -148,8 +148,11 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
     old = target.read_bytes() if target.is_file() else None
     if old == data:
         return target
-    if old is not None and _LAST_BUILD.search(old) and _LAST_BUILD.search(old).group() == _LAST_BUILD.search(data).group():
-        catalog.changed = now_iso()
+    now = now_iso()
+    if (old is not None and _LAST_BUILD.search(old) and _LAST_BUILD.search(old).group() == _LAST_BUILD.search(data).group()
+            and _when(now) > last_build(catalog.newest_first(), catalog.changed)):
+        # same lastBuildDate, new content: move it -- unless it already is this second
+        catalog.changed = now
         catalog.save()
         data = render()
     atomic_write_bytes(target, data)
