@@ -123,6 +123,20 @@ def _engine_module(name: str) -> Any:
         ) from exc
 
 
+#: the speaking rates, in words per minute, that every engine honours (espeak-ng's range)
+MIN_RATE, MAX_RATE = 80, 450
+DEFAULT_RATE = 175
+
+
+def checked_rate(rate: Any, note: str = "") -> int:
+    """``rate`` (None = the default) as words per minute, or a ConfigError with the fix."""
+    rate = DEFAULT_RATE if rate is None else rate
+    if isinstance(rate, bool) or not isinstance(rate, int) or not MIN_RATE <= rate <= MAX_RATE:
+        raise ConfigError(f"rate {rate!r} is not usable: give words per minute, "
+                          f"a whole number from {MIN_RATE} to {MAX_RATE} (default {DEFAULT_RATE}{note})")
+    return rate
+
+
 def get_engine(spec: EngineSpec) -> Engine:
     """The engine for ``spec``, created on first use and reused in this process.
 

@@ -29,6 +29,7 @@ import wave
 from pathlib import Path
 from typing import Any, Optional
 
+from . import DEFAULT_RATE, MAX_RATE, MIN_RATE, checked_rate  # noqa: F401
 from ..errors import ConfigError, EngineUnavailable, SynthesisError
 from . import piper_voices
 from .piper_voices import PiperVoiceFile
@@ -44,8 +45,6 @@ except ImportError as exc:
 log = logging.getLogger(__name__)
 
 NAME = "piper"
-DEFAULT_RATE = 175  # words per minute that mean "the voice's own pace"
-MIN_RATE, MAX_RATE = 80, 450
 #: piper scales each sentence to full scale; this keeps clips 1 dB below it
 VOLUME = 0.89
 SUPPORTED_PHONEMES = ("espeak", "text")
@@ -93,12 +92,7 @@ class PiperEngine:
     name = NAME
 
     def __init__(self, spec: Any) -> None:
-        rate = DEFAULT_RATE if spec.rate is None else spec.rate
-        if isinstance(rate, bool) or not isinstance(rate, int) or not MIN_RATE <= rate <= MAX_RATE:
-            raise ConfigError(
-                f"rate {spec.rate!r} is not usable: give words per minute, "
-                f"a whole number from {MIN_RATE} to {MAX_RATE} (default {DEFAULT_RATE}, the voice's own pace)"
-            )
+        rate = checked_rate(spec.rate, ", the voice's own pace")
         self.rate = rate
         self.language = spec.language or "en"
         voice, warning = piper_voices.resolve_voice(spec.voice, self.language)

@@ -50,14 +50,13 @@ from array import array
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
+from . import DEFAULT_RATE, MAX_RATE, MIN_RATE, checked_rate  # noqa: F401
 from ..errors import ConfigError, EngineUnavailable, SynthesisError
 from . import espeak_lib
 
 log = logging.getLogger(__name__)
 
 NAME = "pyttsx3"
-DEFAULT_RATE = 175  # words per minute
-MIN_RATE, MAX_RATE = 80, 450  # what espeak-ng honours
 ATTEMPTS = 3
 ESPEAK_SAMPLE_RATE = 22050
 #: a clip shorter than this per word (at DEFAULT_RATE, scaled by the rate) is broken.
@@ -449,12 +448,7 @@ class Pyttsx3Engine:
     name = NAME
 
     def __init__(self, spec: Any) -> None:
-        rate = DEFAULT_RATE if spec.rate is None else spec.rate
-        if isinstance(rate, bool) or not isinstance(rate, int) or not MIN_RATE <= rate <= MAX_RATE:
-            raise ConfigError(
-                f"rate {spec.rate!r} is not usable: give words per minute, "
-                f"a whole number from {MIN_RATE} to {MAX_RATE} (default {DEFAULT_RATE})"
-            )
+        rate = checked_rate(spec.rate)
         self.rate: int = rate
         self.language: str = spec.language or "en"
         self._tts = _tts_engine()
