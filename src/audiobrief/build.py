@@ -332,8 +332,8 @@ def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Opti
     if works:
         _render_and_publish(works, config, profile, out_dir, cache_root, workers or _auto_jobs(works),
                             progress, report)
-    else:
-        _refresh_feed(config, out_dir, cache_root, report)
+    elif report.episodes or (out_dir / "episodes.json").exists():
+        _refresh_feed(config, out_dir, cache_root, report)  # settings may have changed the feed
     order = {str(Path(p.article.source).resolve()): i for i, p in enumerate(planned)}
     report.episodes.sort(key=lambda e: order.get(e.source, 0))
     return report
@@ -402,6 +402,19 @@ def _feed_stamp(config: Config, out_dir: Path) -> str:
     return hashlib.sha256(repr((__version__, config)).encode("utf-8") + data).hexdigest()
 
 
+def _check_texts(works: dict) -> None:
+    """Let each engine refuse text it cannot say (e.g. piper and an espeak phoneme
+    entry) before any clip is made; the pool path does this in synthesize_all."""
+    from audiobrief.engines import get_engine
+
+    for work in works.values():
+        for spec, batch in work.missing:
+            check = getattr(get_engine(spec), "check_text", None)
+            if check is not None:
+                for job in batch:
+                    check(job.text)
+
+
 def _speak_in_pool(works: dict, jobs: int) -> None:
     """Speak every missing clip through the engines' own worker pool first.
 
@@ -437,6 +450,8 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
 
     if jobs >= 2:
         _speak_in_pool(works, jobs)
+    else:
+        _check_texts(works)
     gains_file = cache_root / "gains.json"
     try:
         gains = json.loads(gains_file.read_text(encoding="utf-8"))
