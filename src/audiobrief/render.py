@@ -47,6 +47,9 @@ def synthesize_batch(spec, jobs) -> int:
     return len(jobs)
 
 
+TRIM_ATTEMPTS = 4  # static trims after the corrections, until the true peak is under the ceiling
+
+
 def _combined(results) -> list:
     return [p for powers in results for p in powers]
 
@@ -117,7 +120,9 @@ def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, co
         if over > 0:
             ceiling = round(ceiling - over - 0.1, 2)
 
-    if peak > profile.ceiling_dbtp - 0.1:
+    for _ in range(TRIM_ATTEMPTS):
+        if peak <= profile.ceiling_dbtp - 0.1:
+            break
         # still over: the ceiling is a hard limit, loudness has a tolerance -- trim statically
         trim = profile.ceiling_dbtp - 0.2 - peak
         gain, ceiling = quantise(gain + trim), round(ceiling + trim, 2)
