@@ -114,6 +114,17 @@ def _load_pyttsx3() -> Any:
     return pyttsx3
 
 
+def _release_tts() -> None:
+    """Let pyttsx3's driver proxy go while the interpreter is whole (at exit it
+    would otherwise print an ignored AttributeError from its ``__del__``)."""
+    global _TTS
+    import gc
+
+    with _LOCK:
+        _TTS = None
+    gc.collect()
+
+
 def _tts_engine() -> Any:
     """The process-wide pyttsx3 engine (created on first use)."""
     global _TTS
@@ -137,6 +148,9 @@ def _tts_engine() -> Any:
         if _is_espeak(tts):
             _linear_buffer(tts.proxy._driver)
         _install_unraisable_hook()
+        import atexit
+
+        atexit.register(_release_tts)
         _TTS = tts
         return tts
 
