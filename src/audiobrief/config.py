@@ -187,8 +187,11 @@ def _check_value(opt: Option, value: Any) -> Optional[str]:
         return f"{where}: {_show(value)} is not a language code; use e.g. en, de or pt-BR"
     if opt.choices and value not in opt.choices:
         return f"{where}: unknown value {_show(value)}; choose one of {', '.join(opt.choices)}"
-    if opt.key == "rate" and not 80 <= value <= 450:
-        return f"{where}: {value} words per minute is out of range; use 80-450"
+    if opt.key == "rate":
+        from audiobrief.engines import MAX_RATE, MIN_RATE  # the one range every engine honours
+
+        if not MIN_RATE <= value <= MAX_RATE:
+            return f"{where}: {value} words per minute is out of range; use {MIN_RATE}-{MAX_RATE}"
     if opt.key == "music_duck_db" and not 0 <= value <= 40:
         return f"{where}: {value} dB is out of range; use 0-40"
     if opt.key == "max_minutes" and not 0 <= value <= 600:
