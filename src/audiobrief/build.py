@@ -330,8 +330,10 @@ def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Opti
         report.sections_spoken += len({id(jobs) for _, jobs in work.missing})
         works[index] = work
     if works:
-        _render_and_publish(works, config, profile, out_dir, cache_root, workers or _auto_jobs(works),
-                            progress, report)
+        from audiobrief.pipeline import default_jobs
+
+        _render_and_publish(works, config, profile, out_dir, cache_root, workers or default_jobs(),
+                            progress, report, asked=workers is not None)
     elif report.episodes or (out_dir / "episodes.json").exists():
         _refresh_feed(config, out_dir, cache_root, report)  # settings may have changed the feed
     order = {str(Path(p.article.source).resolve()): i for i, p in enumerate(planned)}
@@ -339,19 +341,23 @@ def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Opti
     return report
 
 
-#: below this many sentences in one article, starting worker processes (~1 s each:
-#: an interpreter, numpy, the engine) costs more than it saves (measured: one
+#: below this many sentences in all, starting speech worker processes (~1 s each:
+#: an interpreter and the engine) costs more than it saves (measured: one
 #: 400-word article took 14-16 s with 2 workers, 12-14 s in-process, loaded machine)
 PARALLEL_MIN_PIECES = 400
 
 
-def _auto_jobs(works: dict) -> int:
-    """``--jobs`` not given: every CPU when there is enough work, else this process."""
-    from audiobrief.pipeline import default_jobs
+def _speech_workers(works: dict, jobs: int, asked: bool) -> int:
+    """How many worker processes speak the missing clips (0: this process does).
 
-    if len(works) > 1 or sum(len(w.planned.script) for w in works.values()) >= PARALLEL_MIN_PIECES:
-        return default_jobs()
-    return 1
+    Several articles, a long one, or an explicit ``--jobs`` N >= 2 get workers
+    (they also kill a hung synthesis and replace a dead worker); one short
+    article is spoken here, as the render threads start no processes."""
+    if jobs < 2:
+        return 0
+    if asked or len(works) > 1 or sum(len(w.planned.script) for w in works.values()) >= PARALLEL_MIN_PIECES:
+        return jobs
+    return 0
 
 
 def _intact(out_dir: Path, entry) -> bool:
@@ -415,7 +421,7 @@ def _check_texts(works: dict) -> None:
                     check(job.text)
 
 
-def _speak_in_pool(works: dict, jobs: int) -> None:
+def _speak_in_pool(works: dict, jobs: int, progress: Progress) -> None:
     """Speak every missing clip through the engines' own worker pool first.
 
     That pool (engines.synthesize_all) kills a hung synthesis after a timeout
@@ -431,13 +437,22 @@ def _speak_in_pool(works: dict, jobs: int) -> None:
         for spec, batch in work.missing:
             by_spec.setdefault(spec, []).extend(batch)
         work.missing = []
+    total = sum(len(batch) for batch in by_spec.values())
+    if not total:
+        return
+
+    def done(job) -> None:
+        seal_wav(Path(job.wav_path))
+        progress.step("speech")
+
+    progress.begin("speech", "speaking", total)
     for spec, batch in by_spec.items():
-        synthesize_all(batch, spec, workers=min(jobs, len(batch)),
-                       on_done=lambda job: seal_wav(Path(job.wav_path)))
+        synthesize_all(batch, spec, workers=min(jobs, len(batch)), on_done=done)
+    progress.end("speech", "done")
 
 
 def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cache_root: Path, jobs: int,
-                        progress: Progress, report: BuildReport) -> None:
+                        progress: Progress, report: BuildReport, asked: bool = True) -> None:
     from concurrent.futures.process import BrokenProcessPool
 
     from audiobrief.errors import AudiobriefError
@@ -448,8 +463,9 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
 
     from audiobrief.cache import write_atomic
 
-    if jobs >= 2:
-        _speak_in_pool(works, jobs)
+    speakers = _speech_workers(works, jobs, asked)
+    if speakers:
+        _speak_in_pool(works, speakers, progress)
     else:
         _check_texts(works)
     gains_file = cache_root / "gains.json"
@@ -469,8 +485,7 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
         blocks = len(item.article.sections) + 2
         progress.begin(str(index), item.article.title, sum(len(j) for _, j in work.missing) + 4 * blocks)
     progress.begin("all", f"{len(works)} episode(s)", len(works))
-    needed = sum(len(j) for w in works.values() for _, j in w.missing) + len(works)
-    executor = make_executor(min(jobs, max(1, needed)))
+    executor = make_executor(jobs)
 
     order = sorted(works)  # publish in input order: slugs and numbers never depend on timing
     finished: dict = {}

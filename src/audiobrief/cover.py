@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import textwrap
@@ -10,6 +11,7 @@ from pathlib import Path
 SIZE = 1400
 
 
+@functools.lru_cache(maxsize=8)
 def render_cover(title: str, size: int = SIZE) -> bytes:
     """PNG bytes of a square cover; the same title always gives the same bytes."""
     from PIL import Image, ImageDraw, ImageFont
@@ -39,7 +41,7 @@ def render_cover(title: str, size: int = SIZE) -> bytes:
         draw.text((int(size * 0.09), int(size * 0.9)), "made with audiobrief", font=ImageFont.load_default(size=48),
                   fill=(230, 230, 230))
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG", compress_level=6)  # optimize=True: 4 % smaller, 3x the time
     return buffer.getvalue()
 
 

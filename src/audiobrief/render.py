@@ -8,6 +8,7 @@ measures -> chapter and cue times on the MP3's own timeline.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -35,15 +36,22 @@ class Rendered:
     gain: tuple = ()  # (gain dB, limiter ceiling dBTP) used, remembered for the next build
 
 
+_SPEAKING = threading.Lock()
+
+
 def synthesize_batch(spec, jobs) -> int:
-    """Make and seal clips with this process's warm engine for ``spec``."""
+    """Make and seal clips with this process's warm engine for ``spec``.
+
+    One batch at a time per process: engines keep process-wide state (espeak
+    has one synthesiser per process), and render threads may call this at once."""
     from audiobrief.cache import seal_wav
     from audiobrief.engines import get_engine, run_job
 
-    engine = get_engine(spec)
-    for job in jobs:
-        run_job(engine, job)
-        seal_wav(Path(job.wav_path))
+    with _SPEAKING:
+        engine = get_engine(spec)
+        for job in jobs:
+            run_job(engine, job)
+            seal_wav(Path(job.wav_path))
     return len(jobs)
 
 
