@@ -213,9 +213,7 @@ def clip_problem(path: Path, text: str, rate: Optional[int]) -> Optional[str]:
     """What is wrong with a finished clip (None when it is usable): missing,
     unreadable, empty, silent, or too short for its number of words."""
     import re
-    import sys
     import wave
-    from array import array
 
     try:
         with wave.open(str(path), "rb") as w:
@@ -234,10 +232,10 @@ def clip_problem(path: Path, text: str, rate: Optional[int]) -> Optional[str]:
     if seconds < words * MIN_SECONDS_PER_WORD * 175 / (rate or 175):
         return f"clip too short ({seconds:.2f} s for {words} words)"
     if words and width == 2:
-        samples = array("h", frames[: len(frames) - len(frames) % 2])
-        if sys.byteorder == "big":
-            samples.byteswap()
-        if max(samples, default=0) < SILENT_PEAK and -min(samples, default=0) < SILENT_PEAK:
+        import numpy as np
+
+        samples = np.frombuffer(frames, dtype="<i2", count=len(frames) // 2)
+        if int(samples.max(initial=0)) < SILENT_PEAK and -int(samples.min(initial=0)) < SILENT_PEAK:
             return "clip is silent"
     return None
 
