@@ -1,0 +1,120 @@
+"""The render steps' decisions, driven by hand with made-up measurements.
+
+``render.episode_steps`` is a generator of batches of calls: here each batch is
+answered by small fakes (no audio), so the choices it makes -- which blocks the
+limiter's loss is measured on, which blocks are encoded again when their true
+peak is over -- can be checked exactly. The real audio paths are covered end to
+end in test_profiles_e2e.py and test_make_e2e.py.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from audiobrief import render
+from audiobrief.profiles import get_profile
+
+RATE = 22050
+
+
+def _powers(lufs: float, seconds: float) -> list:
+    return [10 ** ((lufs + 0.691) / 10)] * int(seconds * 10)
+
+
+def _blocks(count: int, seconds: float = 25.0) -> list:
+    return [SimpleNamespace(frames=int(seconds * RATE), rate=RATE, key=f"block-{i}",
+                            chapter="Intro" if i == 0 else None, chapter_at=0, cues=[]) for i in range(count)]
+
+
+def _drive(monkeypatch, blocks, peak_of):
+    """Run episode_steps over ``blocks``; ``peak_of(index, gain, ceiling)`` is the
+    decoded true peak an encode reports. Returns (Rendered, batches of calls)."""
+    import audiobrief.timeline as timeline
+
+    monkeypatch.setattr(timeline, "lay_out", lambda *a, **k: blocks)
+    raw_lufs = -20.0
+    index = {b.key: i for i, b in enumerate(blocks)}
+
+    def answer(call):
+        name = call.fn.__name__
+        block = call.args[0]
+        seconds = block.frames / block.rate
+        if name == "measure":
+            return _powers(raw_lufs, seconds)
+        if name == "measure_limited":
+            gains = call.args[3]  # the limiter takes more the more gain goes in
+            return [_powers(raw_lufs + g - 0.3 * g, seconds) for g in gains]
+        assert name == "encode"
+        gain, ceiling = call.args[3], call.args[4]
+        return {"key": f"{block.key}/{gain}/{ceiling}", "samples": block.frames * 2, "frames": 10,
+                "powers": _powers(raw_lufs + gain - 0.3 * gain - 0.4, seconds),
+                "peak": peak_of(index[block.key], gain, ceiling), "path": f"/x/{block.key}.mp3", "made": True}
+
+    config = SimpleNamespace(music=None, transition="none", section_pause_ms=0, section_pause_after_ms=0,
+                             resolve=lambda p: Path(p))
+    steps = render.episode_steps([], [], SimpleNamespace(source="a.txt", title="A"), [], config,
+                                 get_profile("podcast"), Path("/nonexistent"), lambda seconds: None)
+    batches, value = [], None
+    try:
+        while True:
+            batch = steps.send(value)
+            batches.append(batch)
+            value = [answer(call) for call in batch]
+    except StopIteration as stop:
+        return stop.value, batches
+
+
+def test_a_short_episode_measures_the_limiter_on_every_block():
+    assert render.limiter_sample([25.0, 25.0, 20.0]) == [0, 1, 2]
+
+
+@pytest.mark.parametrize("count", [5, 10, 40, 240])
+def test_a_long_episode_measures_the_limiter_on_about_a_minute_of_it(count):
+    seconds = [30.0] * count
+    sample = render.limiter_sample(seconds)
+    assert sample == sorted(set(sample)) and all(0 <= i < count for i in sample)
+    assert render.LIMITER_SAMPLE_S <= sum(seconds[i] for i in sample) <= 3 * render.LIMITER_SAMPLE_S
+    assert 0 not in sample or len(sample) == count  # not always the intro
+    assert render.limiter_sample(seconds) == sample  # the same for any run or --jobs
+
+
+def test_only_the_sample_is_limiter_measured(monkeypatch):
+    blocks = _blocks(10)
+    _, batches = _drive(monkeypatch, blocks, lambda i, gain, ceiling: -3.0)
+    limited = next(b for b in batches if b and b[0].fn.__name__ == "measure_limited")
+    assert [call.args[0].key for call in limited] == [blocks[i].key for i in render.limiter_sample([25.0] * 10)]
+
+
+def test_a_block_over_the_peak_ceiling_is_encoded_again_alone_with_a_lower_ceiling(monkeypatch):
+    blocks = _blocks(6)
+    ceiling_db = get_profile("podcast").ceiling_dbtp
+
+    def peak_of(i, gain, ceiling):  # block 3 overshoots by 0.5 dB at the first ceiling
+        return ceiling + 0.4 + (1.0 if i == 3 and ceiling > -2.0 else 0.0)
+
+    rendered, batches = _drive(monkeypatch, blocks, peak_of)
+    encodes = [b for b in batches if b and b[0].fn.__name__ == "encode"]
+    assert len(encodes[0]) == 6
+    again = [call for batch in encodes[1:] for call in batch]
+    assert again and {call.args[0].key for call in again} == {"block-3"}
+    assert again[0].args[4] < encodes[0][0].args[4]  # its own lower limiter ceiling
+    assert rendered.true_peak_dbtp <= ceiling_db - 0.1
+    assert math.isclose(rendered.loudness_lufs, -16.0, abs_tol=render.TOLERANCE_LU + 0.05)
+
+
+def test_a_peak_the_limiter_cannot_lower_is_trimmed_statically(monkeypatch):
+    blocks = _blocks(3)
+    ceiling_db = get_profile("podcast").ceiling_dbtp
+
+    def peak_of(i, gain, ceiling):  # block 1 ignores its limiter ceiling: only less gain helps
+        return gain - 6.0 if i == 1 else -3.0
+
+    rendered, batches = _drive(monkeypatch, blocks, peak_of)
+    encodes = [b for b in batches if b and b[0].fn.__name__ == "encode"]
+    first_gain = encodes[0][1].args[3]
+    assert encodes[-1][0].args[0].key == "block-1" and encodes[-1][0].args[3] < first_gain
+    assert rendered.true_peak_dbtp <= ceiling_db - 0.1
