@@ -55,6 +55,63 @@ def test_rerun_hits_the_cache_and_changes_nothing(tmp_path):
     assert folder_hash(out) == before  # catalog, feed, MP3 and cache byte-identical
 
 
+def test_an_unchanged_article_is_recognised_from_its_bytes_without_reading_it(tmp_path, monkeypatch):
+    import audiobrief.build as build_module
+    from audiobrief.config import Config
+
+    article = _article(tmp_path / "notes.txt")
+    out = tmp_path / "out"
+    first = build_module.build([article], Config(), out, workers=1)
+    assert first.episodes[0].status == "new"
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("an unchanged article was read and scripted again")
+
+    monkeypatch.setattr(build_module, "plan", no_reading)
+    again = build_module.build([article], Config(), out, workers=1)
+    assert [e.status for e in again.episodes] == ["unchanged"]
+    assert again.clips_made == 0 and again.clips_cached == first.clips_made
+    # a new byte (even one that changes nothing spoken) means reading it again
+    article.write_text(article.read_text() + "\n")
+    with pytest.raises(AssertionError, match="read and scripted again"):
+        build_module.build([article], Config(), out, workers=1)
+    monkeypatch.undo()
+    third = build_module.build([article], Config(), out, workers=1)
+    assert [e.status for e in third.episodes] == ["unchanged"] and third.clips_made == 0  # same build key
+
+
+def test_the_stamp_follows_the_settings_and_the_files_they_name(tmp_path):
+    from audiobrief.build import source_stamp
+    from audiobrief.config import Config
+    from audiobrief.profiles import get_profile
+
+    sound = tmp_path / "ding.wav"
+    sound.write_bytes(b"RIFF one")
+    config = Config(transition=str(sound))
+    podcast = get_profile("podcast")
+    base = source_stamp(b"article", config, podcast)
+    assert source_stamp(b"article", config, podcast) == base
+    assert source_stamp(b"article!", config, podcast) != base
+    assert source_stamp(b"article", Config(transition=str(sound), author="Someone"), podcast) != base
+    assert source_stamp(b"article", config, get_profile("alexa")) != base
+    sound.write_bytes(b"RIFF two")  # same name, new sound
+    assert source_stamp(b"article", config, podcast) != base
+
+
+def test_language_detection_is_remembered_by_its_sample(tmp_path, monkeypatch):
+    from audiobrief.readers import language
+
+    text = "The ferry dock reopened on a cold morning and the children waved their flags. " * 20
+    with language.memo_in(tmp_path / "language"):
+        assert language.detect_language(text) == "en"
+        monkeypatch.setattr(language, "_detect", lambda *a: pytest.fail("detected again"))
+        assert language.detect_language(text) == "en"
+        # an edit past the sample does not change what the language is
+        assert language.detect_language(text + " Ein ganz anderer Satz am Ende.") == "en"
+    with pytest.raises(pytest.fail.Exception):
+        language.detect_language(text)  # no memo outside a build
+
+
 def test_an_edit_misses_exactly_one_section(tmp_path):
     from audiobrief.build import build
     from audiobrief.config import Config

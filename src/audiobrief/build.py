@@ -104,18 +104,10 @@ def _engine_ids(specs, cache_root: Path) -> dict:
     """Cache id per engine spec.  Remembered in the cache folder (keyed by the
     spec and the engine packages' versions), so a re-run with nothing to
     speak never starts the engine."""
-    from importlib.metadata import PackageNotFoundError, version
-
     from audiobrief.cache import remember_engine_id, remembered_engine_id
     from audiobrief.engines import engine_cache_id
 
-    def installed(name: str) -> str:
-        try:
-            return version(name)
-        except PackageNotFoundError:
-            return "-"
-
-    versions = ",".join(f"{n}={installed(n)}" for n in ("pyttsx3", "espeakng-loader", "piper-tts"))
+    versions = _engine_versions()
     ids = {}
     for spec in dict.fromkeys(specs):
         key = f"{spec!r} {versions}"
@@ -124,6 +116,19 @@ def _engine_ids(specs, cache_root: Path) -> dict:
             ids[spec] = engine_cache_id(spec)
             remember_engine_id(cache_root, key, ids[spec])
     return ids
+
+
+def _engine_versions() -> str:
+    """The installed versions of the engines' packages (a new one may sound different)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "-"
+
+    return ",".join(f"{n}={installed(n)}" for n in ("pyttsx3", "espeakng-loader", "piper-tts"))
 
 
 @dataclass
@@ -196,6 +201,24 @@ def speak(planned: Planned, config: Config, cache_root: Path, workers: int,
 BUILD_FORMAT = "build-v1"  # bump when the same inputs would now give different files
 
 
+def _settings_files(config: Config) -> tuple[str, str, str]:
+    """Content ids of the files the settings name: (cover, transition, music bed)."""
+    import hashlib
+
+    def content_id(name: str, otherwise: str) -> str:
+        try:
+            return hashlib.sha256(config.resolve(name).read_bytes()).hexdigest()
+        except OSError:
+            return otherwise
+
+    cover = content_id(config.cover, config.cover) if config.cover else f"generated:{config.title}"
+    transition = config.transition
+    if transition not in ("sting", "crossfade", "none"):
+        transition = content_id(transition, transition)
+    music = content_id(config.music, config.music) if config.music else ""
+    return cover, transition, music
+
+
 def build_key(planned: Planned, clip_keys: Sequence[str], config: Config, profile) -> str:
     """Everything that decides an episode's files: clips, mix settings, tags, profile."""
     import hashlib
@@ -203,23 +226,7 @@ def build_key(planned: Planned, clip_keys: Sequence[str], config: Config, profil
     from dataclasses import asdict
 
     article = planned.article
-    cover = config.resolve(config.cover)
-    try:
-        cover_id = hashlib.sha256(cover.read_bytes()).hexdigest() if cover else f"generated:{config.title}"
-    except OSError:
-        cover_id = str(cover)
-    transition = config.transition
-    if transition not in ("sting", "crossfade", "none"):
-        try:
-            transition = hashlib.sha256(config.resolve(transition).read_bytes()).hexdigest()
-        except OSError:
-            pass
-    music = ""
-    if config.music:
-        try:
-            music = hashlib.sha256(config.resolve(config.music).read_bytes()).hexdigest()
-        except OSError:
-            music = config.music
+    cover_id, transition, music = _settings_files(config)
     data = {
         "format": BUILD_FORMAT,
         "clips": list(clip_keys),
@@ -231,6 +238,55 @@ def build_key(planned: Planned, clip_keys: Sequence[str], config: Config, profil
                  article.date, cover_id],
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+# ------------------------------------------------------------------ the unchanged fast path
+#
+# An episode is unchanged when its build key is; computing the key means reading
+# the article, detecting its language and scripting it (~1 s).  The key found
+# last time is remembered beside a stamp of everything it was computed from --
+# the article's bytes, the settings and the files they name, the profile,
+# audiobrief's and the engines' versions -- so an unchanged article is
+# recognised from its bytes alone.
+
+def source_stamp(data: bytes, config: Config, profile) -> str:
+    import hashlib
+    from dataclasses import asdict
+
+    from audiobrief import __version__
+
+    parts = [BUILD_FORMAT, __version__, _engine_versions(), repr(config), repr(asdict(profile)),
+             _settings_files(config), hashlib.sha256(data).hexdigest()]
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _memo_path(cache_root: Path, source: str) -> Path:
+    import hashlib
+
+    key = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    return cache_root / "keys" / key[:2] / f"{key}.json"
+
+
+def remembered_key(cache_root: Path, source: str, stamp: str) -> tuple[Optional[str], int]:
+    """(build key, number of clips) remembered for ``source`` when it was made from ``stamp``."""
+    import json
+
+    try:
+        data = json.loads(_memo_path(cache_root, source).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, 0
+    if not isinstance(data, dict) or data.get("stamp") != stamp:
+        return None, 0
+    return data.get("build_key"), int(data.get("clips", 0))
+
+
+def remember_key(cache_root: Path, source: str, stamp: str, key: str, clips: int) -> None:
+    import json
+
+    from audiobrief.cache import write_atomic
+
+    write_atomic(_memo_path(cache_root, source),
+                 json.dumps({"stamp": stamp, "build_key": key, "clips": clips}).encode("utf-8"))
 
 
 def _check_space(cache_root: Path, jobs, script: Sequence[Piece]) -> None:
@@ -296,18 +352,41 @@ def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Opti
     report = BuildReport(out_dir=out_dir, feed=out_dir / FEED_NAME, local_only=is_local_only(config))
     # 1. gather: read and script every article before touching the output folder
     sources, report.failures = expand_inputs(paths)
+    from audiobrief.catalog import load_catalog
+    from audiobrief.readers.language import memo_in
+
+    def unchanged(old) -> EpisodeResult:
+        return EpisodeResult(old.slug, old.title, out_dir / old.file, old.duration, len(old.chapters),
+                             "unchanged", old.profile, old.loudness_lufs, old.true_peak_dbtp, old.source)
+
+    known = load_catalog(out_dir, write_migration=False) if (out_dir / "episodes.json").is_file() else None
     planned: list[Planned] = []
-    for path in sources:
-        try:
-            planned.append(plan(Path(path), config))
-        except AudiobriefError as exc:
-            report.failures.append(Failure(str(path), str(exc), exc.exit_code))
+    stamps: dict[str, str] = {}
+    with memo_in(cache_root / "language"):
+        for path in sources:
+            source = str(Path(path).resolve())
+            try:
+                stamps[source] = source_stamp(Path(path).read_bytes(), config, profile)
+            except OSError:
+                pass  # plan() says what is wrong with it
+            old = known.find_source(source) if known is not None else None
+            if old is not None and source in stamps and old.build_key:
+                key, clips = remembered_key(cache_root, source, stamps[source])
+                if key == old.build_key and _intact(out_dir, old):
+                    report.clips_cached += clips
+                    report.episodes.append(unchanged(old))  # the same bytes and settings as last time
+                    continue
+            try:
+                planned.append(plan(Path(path), config))
+            except AudiobriefError as exc:
+                report.failures.append(Failure(str(path), str(exc), exc.exit_code))
     if not planned:
+        if report.episodes:
+            _refresh_feed(config, out_dir, cache_root, report)  # settings may have changed the feed
+            _sort_like(report, sources)
         return report
     _prepare_output(out_dir)
     # 2. keys: an episode whose build key is unchanged is not made again
-    from audiobrief.catalog import load_catalog
-
     catalog = load_catalog(out_dir)
     works: dict[int, Work] = {}
     for index, item in enumerate(planned):
@@ -316,12 +395,13 @@ def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Opti
         except AudiobriefError as exc:
             report.failures.append(Failure(item.article.source, str(exc), exc.exit_code))
             continue
-        old = catalog.find_source(str(Path(item.article.source).resolve()))
+        source = str(Path(item.article.source).resolve())
+        if source in stamps:
+            remember_key(cache_root, source, stamps[source], work.build_key, len(item.script))
+        old = catalog.find_source(source)
         if old is not None and old.build_key == work.build_key and _intact(out_dir, old):
             report.clips_cached += len(item.script)
-            report.episodes.append(EpisodeResult(old.slug, old.title, out_dir / old.file, old.duration,
-                                                 len(old.chapters), "unchanged", old.profile,
-                                                 old.loudness_lufs, old.true_peak_dbtp, old.source))
+            report.episodes.append(unchanged(old))
             continue
         find_missing(work, config)
         _check_space(cache_root, [job for _, jobs in work.missing for job in jobs], item.script)
@@ -336,9 +416,14 @@ def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Opti
                             progress, report, asked=workers is not None)
     elif report.episodes or (out_dir / "episodes.json").exists():
         _refresh_feed(config, out_dir, cache_root, report)  # settings may have changed the feed
-    order = {str(Path(p.article.source).resolve()): i for i, p in enumerate(planned)}
-    report.episodes.sort(key=lambda e: order.get(e.source, 0))
+    _sort_like(report, sources)
     return report
+
+
+def _sort_like(report: BuildReport, sources: Sequence) -> None:
+    """Episodes in the order their articles were given."""
+    order = {str(Path(p).resolve()): i for i, p in enumerate(sources)}
+    report.episodes.sort(key=lambda e: order.get(e.source, 0))
 
 
 #: below this many sentences in all, starting speech worker processes (~1 s each:
@@ -554,7 +639,8 @@ def _check_inputs(config: Config) -> None:
         load_sound(config.resolve(config.transition), 22050, "transition sound")
     if config.music:
         load_sound(config.resolve(config.music), 22050, "music bed")
-    cover_bytes_for(config.title, config.resolve(config.cover))
+    if config.cover:  # the generated cover needs no check
+        cover_bytes_for(config.title, config.resolve(config.cover))
 
 
 def _prepare_output(out_dir: Path) -> None:

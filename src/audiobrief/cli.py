@@ -60,6 +60,19 @@ def _stderr():
     return Console(stderr=True, highlight=False)
 
 
+def _stderr_is_terminal() -> bool:
+    """What rich's Console.is_terminal would say, without importing rich (FORCE_TERMINAL/TTY_COMPATIBLE too)."""
+    import os
+
+    forced = os.environ.get("FORCE_TERMINAL", os.environ.get("TTY_COMPATIBLE"))
+    if forced is not None and forced != "":
+        return forced not in ("0", "false", "False")
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 class _RichProgress:
     """Draws the build's progress on stderr: one bar for the run, one per article in flight."""
 
@@ -129,13 +142,12 @@ def make(
     config = _config(config_file, base_url=base_url, profile=profile, engine=engine,
                      voice=str(Path(voice).resolve()) if voice and voice.endswith(".onnx") else voice)
     paths = list(articles) if articles else [sample_article()]
-    err = _stderr()
-    if err.is_terminal:
+    if _stderr_is_terminal():  # rich (0.1 s to import) only where a bar is drawn
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn())
-        with Progress(*columns, console=err, transient=False) as bar:
+        with Progress(*columns, console=_stderr(), transient=False) as bar:
             report = build(paths, config, out, workers=jobs, progress=_RichProgress(bar), cache_dir=cache_dir)
     else:
         report = build(paths, config, out, workers=jobs, progress=_LineProgress(), cache_dir=cache_dir)

@@ -230,7 +230,7 @@ def assemble(
     **fields,
 ) -> Article:
     """Group blocks into sections; the title, end matter and noise are decided here."""
-    from audiobrief.readers.language import detect_language
+    from audiobrief.readers.language import SAMPLE_CHARS, detect_language
 
     dropped: list[str] = list(extra_dropped)
     why: list[tuple[str, str]] = [(d, "front matter" if d.startswith("front matter") else "caption") for d in extra_dropped]
@@ -243,7 +243,7 @@ def assemble(
             title = h1.text
     title_key = noise.match_key(title) if title else None
     if language is None:
-        language = detect_language(" ".join(b.text for b in blocks if b.kind in ("para", "item"))[:5000])
+        language = detect_language(" ".join(b.text for b in blocks if b.kind in ("para", "item"))[:SAMPLE_CHARS])
     lang = language
 
     sections: list[tuple[Optional[str], list[str]]] = [(None, [])]

@@ -40,7 +40,7 @@ from typing import Optional
 from audiobrief.errors import InputError
 from audiobrief.models import Article, Section
 from audiobrief.readers import noise
-from audiobrief.readers.language import detect_language
+from audiobrief.readers.language import SAMPLE_CHARS, detect_language
 from audiobrief.readers.noise import (
     LineContext,
     collapse,
@@ -103,7 +103,7 @@ def parse_text(text: str, source: str = "") -> Article:
         sections=sections,
         dropped=tuple(line.raw for line in lines if line.role in ("noise", "drop")),
         credits=reader.credits,
-        language=detect_language(" ".join(p for s in sections for p in s.paragraphs)[:5000]),
+        language=detect_language(" ".join(p for s in sections for p in s.paragraphs)[:SAMPLE_CHARS]),
         source=source,
         author=reader.author,
         date=reader.date,
