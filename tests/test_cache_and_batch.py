@@ -102,9 +102,13 @@ def test_language_detection_is_remembered_by_its_sample(tmp_path, monkeypatch):
     from audiobrief.readers import language
 
     text = "The ferry dock reopened on a cold morning and the children waved their flags. " * 20
-    with language.memo_in(tmp_path / "language"):
+    with language.memo_in(tmp_path / "language") as memo:
         assert language.detect_language(text) == "en"
-        monkeypatch.setattr(language, "_detect", lambda *a: pytest.fail("detected again"))
+        assert not (tmp_path / "language").exists()  # nothing written before the build holds the folder
+        memo.flush()
+    assert len(list((tmp_path / "language").rglob("*"))) == 2  # one folder, one answer
+    monkeypatch.setattr(language, "_detect", lambda *a: pytest.fail("detected again"))
+    with language.memo_in(tmp_path / "language"):
         assert language.detect_language(text) == "en"
         # an edit past the sample does not change what the language is
         assert language.detect_language(text + " Ein ganz anderer Satz am Ende.") == "en"

@@ -260,6 +260,19 @@ def source_stamp(data: bytes, config: Config, profile) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
+def _plain_file_bytes(path: Path, limit: int) -> Optional[bytes]:
+    """The bytes of a regular file no bigger than ``limit`` (never a FIFO or device), else None."""
+    import stat
+
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 def _memo_path(cache_root: Path, source: str) -> Path:
     import hashlib
 
@@ -362,13 +375,12 @@ def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Opti
     known = load_catalog(out_dir, write_migration=False) if (out_dir / "episodes.json").is_file() else None
     planned: list[Planned] = []
     stamps: dict[str, str] = {}
-    with memo_in(cache_root / "language"):
+    with memo_in(cache_root / "language") as languages:
         for path in sources:
             source = str(Path(path).resolve())
-            try:
-                stamps[source] = source_stamp(Path(path).read_bytes(), config, profile)
-            except OSError:
-                pass  # plan() says what is wrong with it
+            data = _plain_file_bytes(Path(path), config.max_article_mb * 1_000_000)
+            if data is not None:  # else plan() says what is wrong with it
+                stamps[source] = source_stamp(data, config, profile)
             old = known.find_source(source) if known is not None else None
             if old is not None and source in stamps and old.build_key:
                 key, clips = remembered_key(cache_root, source, stamps[source])
@@ -382,10 +394,12 @@ def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Opti
                 report.failures.append(Failure(str(path), str(exc), exc.exit_code))
     if not planned:
         if report.episodes:
+            _prepare_output(out_dir)  # a killed run's leftovers go, as on every run
             _refresh_feed(config, out_dir, cache_root, report)  # settings may have changed the feed
             _sort_like(report, sources)
         return report
     _prepare_output(out_dir)
+    languages.flush()  # only now that the folder is ours
     # 2. keys: an episode whose build key is unchanged is not made again
     catalog = load_catalog(out_dir)
     works: dict[int, Work] = {}

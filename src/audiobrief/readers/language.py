@@ -37,17 +37,56 @@ def normalise_code(code: object) -> Optional[str]:
 
 
 SAMPLE_CHARS = 1000
-_MEMO: list[Path] = []  # the folder detections are remembered in, while a build runs
+
+
+class Memo:
+    """Detections remembered in a folder (a cache: losing it only costs time).
+
+    New answers are kept in memory until ``flush``: a build writes them only
+    once it holds the output folder, so a run refused at the lock leaves no trace."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.pending: dict[Path, str] = {}
+
+    def path(self, sample: str, default: str) -> Path:
+        import hashlib
+        from importlib.metadata import version
+
+        key = hashlib.sha256(f"{version('langdetect')}\0{default}\0{sample}".encode("utf-8")).hexdigest()
+        return self.folder / key[:2] / key
+
+    def get(self, path: Path) -> Optional[str]:
+        if path in self.pending:
+            return self.pending[path]
+        try:
+            known = path.read_text(encoding="ascii").strip()
+        except (OSError, ValueError):
+            return None
+        return known if normalise_code(known) == known else None
+
+    def flush(self) -> None:
+        from audiobrief.cache import write_atomic
+
+        for path, code in self.pending.items():
+            try:
+                write_atomic(path, code.encode("ascii"))
+            except Exception:  # noqa: BLE001 - a memo that cannot be written is only a lost speed-up
+                pass
+        self.pending.clear()
+
+
+_MEMO: list[Memo] = []  # the memo in use while a build reads its articles
 
 
 @contextlib.contextmanager
-def memo_in(folder: Path) -> Iterator[None]:
-    """Remember detections in ``folder`` (a cache: losing it only costs time)."""
-    _MEMO.append(Path(folder))
+def memo_in(folder: Path) -> Iterator[Memo]:
+    memo = Memo(folder)
+    _MEMO.append(memo)
     try:
-        yield
+        yield memo
     finally:
-        _MEMO.pop()
+        _MEMO.remove(memo)
 
 
 def detect_language(text: str, default: str = DEFAULT) -> str:
@@ -55,33 +94,14 @@ def detect_language(text: str, default: str = DEFAULT) -> str:
     sample = text[:SAMPLE_CHARS]
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
         return default
-    memo = _memo_path(sample, default)
-    if memo is not None:
-        try:
-            known = memo.read_text(encoding="ascii").strip()
-            if normalise_code(known) == known:
-                return known
-        except (OSError, ValueError):
-            pass
-    found = _detect(sample, default)
-    if memo is not None:
-        from audiobrief.cache import write_atomic
-
-        try:
-            write_atomic(memo, found.encode("ascii"))
-        except Exception:  # noqa: BLE001 - a memo that cannot be written is only a lost speed-up
-            pass
-    return found
-
-
-def _memo_path(sample: str, default: str) -> Optional[Path]:
     if not _MEMO:
-        return None
-    import hashlib
-    from importlib.metadata import version
-
-    key = hashlib.sha256(f"{version('langdetect')}\0{default}\0{sample}".encode("utf-8")).hexdigest()
-    return _MEMO[-1] / key[:2] / key
+        return _detect(sample, default)
+    memo = _MEMO[-1]
+    path = memo.path(sample, default)
+    found = memo.get(path)
+    if found is None:
+        found = memo.pending[path] = _detect(sample, default)
+    return found
 
 
 def _detect(sample: str, default: str) -> str:
