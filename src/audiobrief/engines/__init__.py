@@ -425,7 +425,9 @@ def _synthesize_pool(
         hung: Optional[int] = None
         broken = False
         try:
-            futures = {pool.submit(_work, job): index for index, job in pending.items()}
+            # longest first: the workers then finish together instead of one waiting on a last long clip
+            order = sorted(pending, key=lambda i: -len(pending[i].text))
+            futures = {pool.submit(_work, pending[index]): index for index in order}
             waiting = set(futures)
             while waiting and hung is None and not broken:
                 done, waiting = wait(waiting, timeout=0.2, return_when=FIRST_COMPLETED)
