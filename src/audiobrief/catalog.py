@@ -192,5 +192,4 @@ def remove_unpublished_versions(folder: Path) -> None:
         catalog = load_catalog(folder)
     except PublishError:
         return  # a damaged catalog is reported by the build itself
-    for entry in catalog.episodes:
-        remove_orphan_versions(folder, entry.slug, ".mp3", keep=entry.file)
+    remove_orphan_versions(folder, ".mp3", {entry.slug: entry.file for entry in catalog.episodes})
