@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Optional, Sequence
 from urllib.parse import quote
 
@@ -135,28 +136,93 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
 
     When the content changed but no episode did (a new title in the config,
     say), the catalog's ``changed`` time is set to now so lastBuildDate moves too.
+    When nothing the feed is made from changed since it was last written (a
+    stamp in the cache folder says, with the file's size, time and inode), it
+    is neither rendered nor read.
     """
     from audiobrief.catalog import now_iso
     from audiobrief.fsutil import atomic_write_bytes
 
+    out_dir = Path(out_dir)
+    target = out_dir / FEED_NAME
+    stamp_file = out_dir / ".cache" / WRITTEN_STAMP
+    episodes = catalog.newest_first()
+    digest = getattr(catalog, "digest", None) or _digest
+    guid = channel_guid(config, catalog)
+    if _read_stamp(stamp_file) == [_inputs(config, episodes, cover_name, guid, catalog.changed, digest),
+                                   file_stamp(target)]:
+        return target
+
     def render() -> bytes:
-        return render_feed_reusing(config, catalog.newest_first(), cover_name, out_dir / ".cache" / ITEMS_CACHE,
-                                   guid=channel_guid(config, catalog), changed=catalog.changed)
+        return render_feed_reusing(config, episodes, cover_name, out_dir / ".cache" / ITEMS_CACHE,
+                                   guid=guid, changed=catalog.changed, digest=digest)
 
     data = render()
-    target = out_dir / FEED_NAME
     old = target.read_bytes() if target.is_file() else None
-    if old == data:
-        return target
-    now = now_iso()
-    if (old is not None and _LAST_BUILD.search(old) and _LAST_BUILD.search(old).group() == _LAST_BUILD.search(data).group()
-            and _when(now) > last_build(catalog.newest_first(), catalog.changed)):
-        # same lastBuildDate, new content: move it -- unless it already is this second
-        catalog.changed = now
-        catalog.save()
-        data = render()
-    atomic_write_bytes(target, data)
+    if old != data:
+        now = now_iso()
+        if (old is not None and _LAST_BUILD.search(old)
+                and _LAST_BUILD.search(old).group() == _LAST_BUILD.search(data).group()
+                and _when(now) > last_build(episodes, catalog.changed)):
+            # same lastBuildDate, new content: move it -- unless it already is this second
+            catalog.changed = now
+            catalog.save()
+            data = render()
+        atomic_write_bytes(target, data)
+    _write_stamp(stamp_file, [_inputs(config, episodes, cover_name, guid, catalog.changed, digest), file_stamp(target)])
     return target
+
+
+#: what feed.xml was last written from, and the file it became (in the cache folder)
+WRITTEN_STAMP = "feed-written.json"
+
+
+def _digest(entry) -> str:
+    import hashlib
+
+    return hashlib.sha256(repr(entry).encode("utf-8")).hexdigest()
+
+
+def _inputs(config: Config, episodes: Sequence[Entry], cover_name: str, guid: str, changed: Optional[str],
+            digest) -> str:
+    """A hash of everything render_feed reads: the same hash, the same bytes."""
+    import hashlib
+
+    h = hashlib.sha256(repr((__version__, config, cover_name, guid, changed)).encode("utf-8"))
+    h.update("\n".join(f"{e.guid} {digest(e)}" for e in episodes).encode("utf-8"))
+    return h.hexdigest()
+
+
+def file_stamp(path) -> Optional[list]:
+    """Size, modification time and inode: a file written again (always to a new inode) or edited differs."""
+    import os
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _read_stamp(path):
+    import json
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_stamp(path, value) -> None:
+    import json
+
+    from audiobrief.cache import write_atomic
+    from audiobrief.errors import PublishError
+
+    try:
+        write_atomic(path, json.dumps(value).encode("utf-8"))
+    except (OSError, PublishError):
+        pass  # only a cache: the next run renders again
 
 
 ITEMS_CACHE = "feed-items.json"
@@ -164,7 +230,7 @@ _ITEM = re.compile(rb"^ *<item>.*?</item>\n", re.S | re.M)
 
 
 def render_feed_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, cache_file, *, guid: str,
-                        changed: Optional[str] = None) -> bytes:
+                        changed: Optional[str] = None, digest=None) -> bytes:
     """``render_feed``'s exact bytes, rendering only the items that changed.
 
     Each item's XML depends only on its entry and the settings, and pretty
@@ -178,6 +244,7 @@ def render_feed_reusing(config: Config, episodes: Sequence[Entry], cover_name: s
     import json
 
     from audiobrief.cache import write_atomic
+    from audiobrief.errors import PublishError
 
     def full(entries) -> bytes:
         return render_feed(config, entries, cover_name, guid=guid, changed=changed)
@@ -190,7 +257,7 @@ def render_feed_reusing(config: Config, episodes: Sequence[Entry], cover_name: s
         items = cached["items"] if cached.get("settings") == settings else {}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         items = {}
-    digest = {e.guid: hashlib.sha256(repr(e).encode("utf-8")).hexdigest() for e in episodes}
+    digest = {e.guid: (digest or _digest)(e) for e in episodes}
     newest = max(episodes, key=lambda e: _when(e.updated))
     fresh = [e for e in episodes if e is newest or items.get(e.guid, [None])[0] != digest[e.guid]]
     data = full(fresh)
@@ -204,6 +271,6 @@ def render_feed_reusing(config: Config, episodes: Sequence[Entry], cover_name: s
     keep = {e.guid: items[e.guid] for e in episodes}
     try:
         write_atomic(cache_file, json.dumps({"settings": settings, "items": keep}).encode("utf-8"))
-    except OSError:
+    except (OSError, PublishError):
         pass  # only a cache
     return out

@@ -12,9 +12,10 @@ audio, the chapter links (media fragments, ``#t=``) and the transcript still wor
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
-import hashlib
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -202,17 +203,46 @@ def render_pages(config, episodes: Sequence, cover_name: str, out_dir: Path) -> 
     return pages
 
 
+#: per page, what it was last written from and the file it became (in the cache folder)
+PAGES_STAMPS = "pages.json"
+_STAMPS_LAYOUT = 1
+#: an input file changed less than this long ago may change again within its time stamp's
+#: resolution without the stamp moving: its page is then checked by content, not trusted
+_SETTLED_NS = 2_000_000_000
+
+
 def write_pages(config, catalog, out_dir: Path, cover_name: str) -> list[Path]:
     """Regenerate the pages from the catalog (atomic, untouched when unchanged); drop pages of gone episodes.
 
-    An episode page whose recorded input fingerprint still matches is not rendered again,
-    so a re-make of one article in a show of a thousand costs one page and the index.
+    A page whose inputs -- the episode's entry, the size, time and inode of
+    its transcript, which sidecar files exist, the templates and show settings
+    -- match the stamp recorded when it was written, and whose own file is the
+    one written then, is neither rendered nor read: a feed of 10,000 unchanged
+    episodes costs a stat per page. Without a matching stamp, the page's
+    content fingerprint (in its head) decides, as before; only changed pages
+    are rendered. The show page is skipped the same way when its rows and
+    settings are unchanged.
     """
+    import os
+    import time
+
     from audiobrief.fsutil import atomic_write_bytes
+    from audiobrief.publish.feed import _read_stamp, _write_stamp, file_stamp
 
     out_dir = Path(out_dir)
     renderer = _Renderer(config, cover_name, out_dir)
     episodes = catalog.newest_first()
+    stamps_file = out_dir / ".cache" / PAGES_STAMPS
+    base = f"{_STAMPS_LAYOUT} {renderer._base.hexdigest()}"
+    saved = _read_stamp(stamps_file)
+    old = saved["pages"] if isinstance(saved, dict) and saved.get("base") == base else {}
+    try:
+        files = {d.name for d in os.scandir(out_dir) if d.is_file()}
+    except OSError:
+        files = set()
+    settled = time.time_ns() - _SETTLED_NS
+    entry_key = getattr(catalog, "digest", None) or _entry_key
+    stamps: dict[str, list] = {}
     written = []
 
     def put(target: Path, data: bytes) -> None:
@@ -220,22 +250,80 @@ def write_pages(config, catalog, out_dir: Path, cover_name: str) -> list[Path]:
             atomic_write_bytes(target, data)
         written.append(target)
 
-    put(out_dir / INDEX_NAME, renderer.index(episodes))
+    folder = os.fspath(out_dir) + os.sep
+
+    def unchanged(name: str, key: Optional[str]) -> bool:
+        stamp = old.get(name)
+        if key is not None and stamp is not None and stamp[0] == key and stamp[1] == file_stamp(folder + name):
+            stamps[name] = stamp
+            return True
+        return False
+
+    index_key = _index_key(episodes)
+    if unchanged(INDEX_NAME, index_key):
+        written.append(out_dir / INDEX_NAME)
+    else:
+        put(out_dir / INDEX_NAME, renderer.index(episodes))
+        stamps[INDEX_NAME] = [index_key, file_stamp(out_dir / INDEX_NAME)]
     for entry in episodes:
-        target = out_dir / page_name(entry.slug)
+        name = page_name(entry.slug)
+        key = _page_key(entry, entry_key, folder, files, settled)
+        if unchanged(name, key):
+            written.append(out_dir / name)
+            continue
+        target = out_dir / name
         fingerprint = renderer.fingerprint(entry)
         if _head_has(target, _inputs_mark(fingerprint)):
             written.append(target)
-            continue
-        put(target, renderer.episode(entry, fingerprint))
+        else:
+            put(target, renderer.episode(entry, fingerprint))
+        if key is not None:
+            stamps[name] = [key, file_stamp(target)]
     keep = {p.name for p in written}
-    for old in out_dir.glob("*.html"):
-        if old.name not in keep and _head_has(old, _MARK):
+    for name in sorted(files):
+        if name.endswith(".html") and name not in keep and _head_has(out_dir / name, _MARK):
             try:
-                old.unlink()
+                (out_dir / name).unlink()
             except OSError:
                 pass
+    if stamps != old:
+        _write_stamp(stamps_file, {"base": base, "pages": stamps})
     return written
+
+
+def _entry_key(entry) -> str:
+    return json.dumps(dict(vars(entry)), sort_keys=True, default=list)
+
+
+def _index_key(episodes: Sequence) -> str:
+    """What the show page shows of each episode (the settings are in the stamps' base)."""
+    rows = [[e.slug, e.title, e.pub_date, e.duration, len(e.chapters), e.summary] for e in episodes]
+    return hashlib.blake2b(json.dumps(rows, ensure_ascii=False).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _page_key(entry, entry_key, folder: str, files: set, settled: int) -> Optional[str]:
+    """A hash of an episode page's inputs, from the entry and file stats alone (no file is read);
+    None when its transcript changed too recently for its time stamp to be trusted."""
+    h = hashlib.blake2b(entry_key(entry).encode("utf-8"), digest_size=16)
+    for t in getattr(entry, "transcripts", ()) or ():
+        name = t["file"]
+        present = name in files if "/" not in name and "\\" not in name else os.path.isfile(folder + name)
+        if present and t.get("type") == "text/vtt":
+            try:
+                st = os.stat(folder + name)
+            except OSError:
+                return None
+            if st.st_mtime_ns > settled or st.st_ctime_ns > settled:
+                return None
+            h.update(f"|vtt {name} {st.st_size} {st.st_mtime_ns} {st.st_ino}".encode("utf-8"))
+        else:
+            h.update(f"|{name} {present}".encode("utf-8"))
+    chapters_file = getattr(entry, "chapters_file", None)
+    if chapters_file:
+        present = (chapters_file in files if "/" not in chapters_file and "\\" not in chapters_file
+                   else os.path.isfile(folder + chapters_file))
+        h.update(f"|chapters {present}".encode("utf-8"))
+    return h.hexdigest()
 
 
 def _inputs_mark(fingerprint: str) -> bytes:
