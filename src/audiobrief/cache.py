@@ -71,6 +71,38 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise describe_write_error(path, exc) from None
 
 
+def file_stamp(path) -> Optional[list]:
+    """[size, modification time in ns, inode] of a file, None when it is missing.
+
+    Published files are always written to a new inode (temp file + rename), and
+    an edit in place moves the time or size, so an equal stamp means the file
+    is the one recorded.
+    """
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def read_stamp(path: Path):
+    """A JSON stamp kept in the cache folder; None when missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_stamp(path: Path, value) -> None:
+    """Record a stamp; a failure is ignored (without it, the next run does the work again)."""
+    from audiobrief.errors import PublishError
+
+    try:
+        write_atomic(path, json.dumps(value).encode("utf-8"))
+    except (OSError, PublishError):
+        pass
+
+
 def seal_wav(path: Path) -> None:
     """Append the checksum chunk to a freshly made WAV (atomically)."""
     data = bytearray(path.read_bytes())

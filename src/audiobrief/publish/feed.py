@@ -140,6 +140,7 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
     stamp in the cache folder says, with the file's size, time and inode), it
     is neither rendered nor read.
     """
+    from audiobrief.cache import file_stamp, read_stamp, write_stamp
     from audiobrief.catalog import now_iso
     from audiobrief.fsutil import atomic_write_bytes
 
@@ -149,7 +150,7 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
     episodes = catalog.newest_first()
     digest = getattr(catalog, "digest", None) or _digest
     guid = channel_guid(config, catalog)
-    if _read_stamp(stamp_file) == [_inputs(config, episodes, cover_name, guid, catalog.changed, digest),
+    if read_stamp(stamp_file) == [_inputs(config, episodes, cover_name, guid, catalog.changed, digest),
                                    file_stamp(target)]:
         return target
 
@@ -169,7 +170,7 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
             catalog.save()
             data = render()
         atomic_write_bytes(target, data)
-    _write_stamp(stamp_file, [_inputs(config, episodes, cover_name, guid, catalog.changed, digest), file_stamp(target)])
+    write_stamp(stamp_file, [_inputs(config, episodes, cover_name, guid, catalog.changed, digest), file_stamp(target)])
     return target
 
 
@@ -191,38 +192,6 @@ def _inputs(config: Config, episodes: Sequence[Entry], cover_name: str, guid: st
     h = hashlib.sha256(repr((__version__, config, cover_name, guid, changed)).encode("utf-8"))
     h.update("\n".join(f"{e.guid} {digest(e)}" for e in episodes).encode("utf-8"))
     return h.hexdigest()
-
-
-def file_stamp(path) -> Optional[list]:
-    """Size, modification time and inode: a file written again (always to a new inode) or edited differs."""
-    import os
-
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
-
-
-def _read_stamp(path):
-    import json
-
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _write_stamp(path, value) -> None:
-    import json
-
-    from audiobrief.cache import write_atomic
-    from audiobrief.errors import PublishError
-
-    try:
-        write_atomic(path, json.dumps(value).encode("utf-8"))
-    except (OSError, PublishError):
-        pass  # only a cache: the next run renders again
 
 
 ITEMS_CACHE = "feed-items.json"

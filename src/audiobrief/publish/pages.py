@@ -227,14 +227,14 @@ def write_pages(config, catalog, out_dir: Path, cover_name: str) -> list[Path]:
     import time
 
     from audiobrief.fsutil import atomic_write_bytes
-    from audiobrief.publish.feed import _read_stamp, _write_stamp, file_stamp
+    from audiobrief.cache import file_stamp, read_stamp, write_stamp
 
     out_dir = Path(out_dir)
     renderer = _Renderer(config, cover_name, out_dir)
     episodes = catalog.newest_first()
     stamps_file = out_dir / ".cache" / PAGES_STAMPS
     base = f"{_STAMPS_LAYOUT} {renderer._base.hexdigest()}"
-    saved = _read_stamp(stamps_file)
+    saved = read_stamp(stamps_file)
     old = saved["pages"] if isinstance(saved, dict) and saved.get("base") == base else {}
     try:
         files = {d.name for d in os.scandir(out_dir) if d.is_file()}
@@ -287,12 +287,14 @@ def write_pages(config, catalog, out_dir: Path, cover_name: str) -> list[Path]:
             except OSError:
                 pass
     if stamps != old:
-        _write_stamp(stamps_file, {"base": base, "pages": stamps})
+        write_stamp(stamps_file, {"base": base, "pages": stamps})
     return written
 
 
 def _entry_key(entry) -> str:
-    return json.dumps(dict(vars(entry)), sort_keys=True, default=list)
+    """A hash of an episode's fields (for entries that do not come from a Catalog, which has its own)."""
+    text = json.dumps(dict(vars(entry)), sort_keys=True, default=list)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _index_key(episodes: Sequence) -> str:
@@ -302,9 +304,9 @@ def _index_key(episodes: Sequence) -> str:
 
 
 def _page_key(entry, entry_key, folder: str, files: set, settled: int) -> Optional[str]:
-    """A hash of an episode page's inputs, from the entry and file stats alone (no file is read);
+    """An episode page's inputs, from the entry and file stats alone (no file is read);
     None when its transcript changed too recently for its time stamp to be trusted."""
-    h = hashlib.blake2b(entry_key(entry).encode("utf-8"), digest_size=16)
+    parts = [entry_key(entry)]
     for t in getattr(entry, "transcripts", ()) or ():
         name = t["file"]
         present = name in files if "/" not in name and "\\" not in name else os.path.isfile(folder + name)
@@ -315,15 +317,14 @@ def _page_key(entry, entry_key, folder: str, files: set, settled: int) -> Option
                 return None
             if st.st_mtime_ns > settled or st.st_ctime_ns > settled:
                 return None
-            h.update(f"|vtt {name} {st.st_size} {st.st_mtime_ns} {st.st_ino}".encode("utf-8"))
+            parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ino}")
         else:
-            h.update(f"|{name} {present}".encode("utf-8"))
+            parts.append("1" if present else "0")
     chapters_file = getattr(entry, "chapters_file", None)
     if chapters_file:
-        present = (chapters_file in files if "/" not in chapters_file and "\\" not in chapters_file
-                   else os.path.isfile(folder + chapters_file))
-        h.update(f"|chapters {present}".encode("utf-8"))
-    return h.hexdigest()
+        parts.append("1" if (chapters_file in files if "/" not in chapters_file and "\\" not in chapters_file
+                             else os.path.isfile(folder + chapters_file)) else "0")
+    return " ".join(parts)
 
 
 def _inputs_mark(fingerprint: str) -> bytes:
