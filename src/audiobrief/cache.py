@@ -72,17 +72,17 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def file_stamp(path) -> Optional[list]:
-    """[size, modification time in ns, inode] of a file, None when it is missing.
+    """[size, modification and change times in ns, inode] of a file, None when it is missing.
 
     Published files are always written to a new inode (temp file + rename), and
-    an edit in place moves the time or size, so an equal stamp means the file
-    is the one recorded.
+    any edit in place moves the change time (which no tool can set back), so an
+    equal stamp means the file is the one recorded.
     """
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
 def read_stamp(path: Path):

@@ -207,8 +207,11 @@ def render_pages(config, episodes: Sequence, cover_name: str, out_dir: Path) -> 
 PAGES_STAMPS = "pages.json"
 _STAMPS_LAYOUT = 1
 #: an input file changed less than this long ago may change again within its time stamp's
-#: resolution without the stamp moving: its page is then checked by content, not trusted
-_SETTLED_NS = 2_000_000_000
+#: resolution without the stamp moving: its page is then checked by content, not trusted.
+#: Linux file systems keep nanoseconds, moved on each clock tick (<= 10 ms); where the
+#: times are whole seconds (FAT keeps 2 s steps) the wait is longer.
+_SETTLED_NS = 50_000_000
+_SETTLED_COARSE_NS = 2_000_000_000
 
 
 def write_pages(config, catalog, out_dir: Path, cover_name: str) -> list[Path]:
@@ -240,7 +243,8 @@ def write_pages(config, catalog, out_dir: Path, cover_name: str) -> list[Path]:
         files = {d.name for d in os.scandir(out_dir) if d.is_file()}
     except OSError:
         files = set()
-    settled = time.time_ns() - _SETTLED_NS
+    now = time.time_ns()
+    settled = (now - _SETTLED_NS, now - _SETTLED_COARSE_NS)
     entry_key = getattr(catalog, "digest", None) or _entry_key
     stamps: dict[str, list] = {}
     written = []
@@ -303,7 +307,7 @@ def _index_key(episodes: Sequence) -> str:
     return hashlib.blake2b(json.dumps(rows, ensure_ascii=False).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _page_key(entry, entry_key, folder: str, files: set, settled: int) -> Optional[str]:
+def _page_key(entry, entry_key, folder: str, files: set, settled: tuple[int, int]) -> Optional[str]:
     """An episode page's inputs, from the entry and file stats alone (no file is read);
     None when its transcript changed too recently for its time stamp to be trusted."""
     parts = [entry_key(entry)]
@@ -315,9 +319,10 @@ def _page_key(entry, entry_key, folder: str, files: set, settled: int) -> Option
                 st = os.stat(folder + name)
             except OSError:
                 return None
-            if st.st_mtime_ns > settled or st.st_ctime_ns > settled:
+            coarse = st.st_mtime_ns % 1_000_000_000 == 0
+            if max(st.st_mtime_ns, st.st_ctime_ns) > settled[coarse]:
                 return None
-            parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ino}")
+            parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}")
         else:
             parts.append("1" if present else "0")
     chapters_file = getattr(entry, "chapters_file", None)
