@@ -205,7 +205,7 @@ def render_pages(config, episodes: Sequence, cover_name: str, out_dir: Path) -> 
 
 #: per page, what it was last written from and the file it became (in the cache folder)
 PAGES_STAMPS = "pages.json"
-_STAMPS_LAYOUT = 1
+_STAMPS_LAYOUT = 2
 #: an input file changed less than this long ago may change again within its time stamp's
 #: resolution without the stamp moving: its page is then checked by content, not trusted.
 #: Linux file systems keep nanoseconds, moved on each clock tick (<= 10 ms); where the
@@ -215,6 +215,11 @@ _SETTLED_COARSE_NS = 2_000_000_000
 
 
 def write_pages(config, catalog, out_dir: Path, cover_name: str) -> list[Path]:
+    """:func:`update_pages`, giving the paths of the show's pages."""
+    return [Path(out_dir) / name for name in update_pages(config, catalog, out_dir, cover_name)]
+
+
+def update_pages(config, catalog, out_dir: Path, cover_name: str) -> list[str]:
     """Regenerate the pages from the catalog (atomic, untouched when unchanged); drop pages of gone episodes.
 
     A page whose inputs -- the episode's entry, the size, time and inode of
@@ -224,13 +229,12 @@ def write_pages(config, catalog, out_dir: Path, cover_name: str) -> list[Path]:
     episodes costs a stat per page. Without a matching stamp, the page's
     content fingerprint (in its head) decides, as before; only changed pages
     are rendered. The show page is skipped the same way when its rows and
-    settings are unchanged.
+    settings are unchanged. Returns the pages' file names.
     """
-    import os
     import time
 
+    from audiobrief.cache import read_stamp, write_stamp
     from audiobrief.fsutil import atomic_write_bytes
-    from audiobrief.cache import file_stamp, read_stamp, write_stamp
 
     out_dir = Path(out_dir)
     renderer = _Renderer(config, cover_name, out_dir)
@@ -246,44 +250,38 @@ def write_pages(config, catalog, out_dir: Path, cover_name: str) -> list[Path]:
     now = time.time_ns()
     settled = (now - _SETTLED_NS, now - _SETTLED_COARSE_NS)
     entry_key = getattr(catalog, "digest", None) or _entry_key
-    stamps: dict[str, list] = {}
+    folder = os.fspath(out_dir) + os.sep
+    stamps: dict[str, str] = {}  # page name -> "<inputs> <the file's stat>"
     written = []
 
     def put(target: Path, data: bytes) -> None:
         if not (target.is_file() and target.read_bytes() == data):
             atomic_write_bytes(target, data)
-        written.append(target)
-
-    folder = os.fspath(out_dir) + os.sep
 
     def unchanged(name: str, key: Optional[str]) -> bool:
         stamp = old.get(name)
-        if key is not None and stamp is not None and stamp[0] == key and stamp[1] == file_stamp(folder + name):
+        if key is not None and stamp is not None and stamp == f"{key} {_file_key(folder + name)}":
             stamps[name] = stamp
             return True
         return False
 
-    index_key = _index_key(episodes)
-    if unchanged(INDEX_NAME, index_key):
-        written.append(out_dir / INDEX_NAME)
-    else:
+    index_key = hashlib.blake2b("\n".join(map(entry_key, episodes)).encode("utf-8"), digest_size=16).hexdigest()
+    if not unchanged(INDEX_NAME, index_key):
         put(out_dir / INDEX_NAME, renderer.index(episodes))
-        stamps[INDEX_NAME] = [index_key, file_stamp(out_dir / INDEX_NAME)]
+        stamps[INDEX_NAME] = f"{index_key} {_file_key(folder + INDEX_NAME)}"
+    written.append(INDEX_NAME)
     for entry in episodes:
         name = page_name(entry.slug)
+        written.append(name)
         key = _page_key(entry, entry_key, folder, files, settled)
         if unchanged(name, key):
-            written.append(out_dir / name)
             continue
-        target = out_dir / name
         fingerprint = renderer.fingerprint(entry)
-        if _head_has(target, _inputs_mark(fingerprint)):
-            written.append(target)
-        else:
-            put(target, renderer.episode(entry, fingerprint))
+        if not _head_has(out_dir / name, _inputs_mark(fingerprint)):
+            put(out_dir / name, renderer.episode(entry, fingerprint))
         if key is not None:
-            stamps[name] = [key, file_stamp(target)]
-    keep = {p.name for p in written}
+            stamps[name] = f"{key} {_file_key(folder + name)}"
+    keep = set(written)
     for name in sorted(files):
         if name.endswith(".html") and name not in keep and _head_has(out_dir / name, _MARK):
             try:
@@ -295,16 +293,19 @@ def write_pages(config, catalog, out_dir: Path, cover_name: str) -> list[Path]:
     return written
 
 
+def _file_key(path: str) -> str:
+    """Size, modification and change times and inode of a file ("-" when missing): see cache.file_stamp."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return "-"
+    return f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
+
+
 def _entry_key(entry) -> str:
     """A hash of an episode's fields (for entries that do not come from a Catalog, which has its own)."""
     text = json.dumps(dict(vars(entry)), sort_keys=True, default=list)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def _index_key(episodes: Sequence) -> str:
-    """What the show page shows of each episode (the settings are in the stamps' base)."""
-    rows = [[e.slug, e.title, e.pub_date, e.duration, len(e.chapters), e.summary] for e in episodes]
-    return hashlib.blake2b(json.dumps(rows, ensure_ascii=False).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _page_key(entry, entry_key, folder: str, files: set, settled: tuple[int, int]) -> Optional[str]:
@@ -322,7 +323,7 @@ def _page_key(entry, entry_key, folder: str, files: set, settled: tuple[int, int
             coarse = st.st_mtime_ns % 1_000_000_000 == 0
             if max(st.st_mtime_ns, st.st_ctime_ns) > settled[coarse]:
                 return None
-            parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}")
+            parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}")  # as _file_key
         else:
             parts.append("1" if present else "0")
     chapters_file = getattr(entry, "chapters_file", None)
