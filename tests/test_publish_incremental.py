@@ -14,6 +14,7 @@ import shutil
 
 import pytest
 
+from audiobrief import cache
 from audiobrief.catalog import CATALOG_NAME, Catalog, _by_line, _row, load_catalog, remove_unpublished_versions
 from audiobrief.config import Config
 from audiobrief.publish import feed as feed_module
@@ -100,8 +101,8 @@ def _mtimes(out) -> dict[str, int]:
 @pytest.fixture()
 def big(populated_out, monkeypatch):
     """The seed episode's folder widened to COUNT entries; stamps trusted at once (no 50 ms wait)."""
-    monkeypatch.setattr(pages_module, "_SETTLED_NS", 0)
-    monkeypatch.setattr(pages_module, "_SETTLED_COARSE_NS", 0)
+    monkeypatch.setattr(cache, "SETTLE_NS", 0)
+    monkeypatch.setattr(cache, "SETTLE_COARSE_NS", 0)
     _widen(populated_out)
     return populated_out
 
@@ -167,8 +168,8 @@ def test_a_just_written_transcript_is_checked_by_content(big, monkeypatch):
     """Within the time stamp's resolution a same-size edit could keep the stamp: such a page is not trusted."""
     config = Config(base_url="https://example.org/pod/")
     _publish(big, config)
-    monkeypatch.setattr(pages_module, "_SETTLED_NS", 3600 * 10**9)  # everything counts as just written
-    monkeypatch.setattr(pages_module, "_SETTLED_COARSE_NS", 3600 * 10**9)
+    monkeypatch.setattr(cache, "SETTLE_NS", 3600 * 10**9)  # everything counts as just written
+    monkeypatch.setattr(cache, "SETTLE_COARSE_NS", 3600 * 10**9)
     spy = Spy(monkeypatch)
     _publish(big, config)
     assert spy.fingerprints == COUNT and spy.pages == []  # read and compared, not rendered
@@ -262,7 +263,7 @@ def test_pages_of_plain_entries_still_skip_unchanged_ones(tmp_path, monkeypatch)
     """write_pages takes any object with the fields (the golden tests pass SimpleNamespaces)."""
     from types import SimpleNamespace
 
-    monkeypatch.setattr(pages_module, "_SETTLED_NS", 0)
+    monkeypatch.setattr(cache, "SETTLE_NS", 0)
     entry = SimpleNamespace(slug="one", title="One", number=1, summary="", credits=None, language="en",
                             pub_date="2026-01-01T00:00:00+00:00", duration=5.0, file="one.mp3", bytes=1,
                             chapters=(), transcripts=(), chapters_file=None)
@@ -276,3 +277,21 @@ def test_pages_of_plain_entries_still_skip_unchanged_ones(tmp_path, monkeypatch)
     write_pages(config, catalog, tmp_path, "cover.png")
     assert spy.pages == ["one"] and spy.index == 1
     assert page_name("one") in os.listdir(tmp_path)
+
+
+def test_a_catalog_read_again_in_the_same_run_is_not_parsed_again(big, monkeypatch):
+    import audiobrief.catalog as catalog_module
+
+    load_catalog(big).save()  # one episode a line
+    os.utime(big / CATALOG_NAME, ns=(10**18, 10**18))  # long settled
+    first = load_catalog(big)
+    parsed = []
+    by_line = catalog_module._by_line
+    monkeypatch.setattr(catalog_module, "_by_line", lambda text: parsed.append(1) or by_line(text))
+    again = load_catalog(big)
+    assert parsed == [] and again is not first and again.episodes == first.episodes
+    again.episodes.pop()  # a Catalog of its own: the remembered one is untouched
+    assert len(load_catalog(big).episodes) == COUNT
+    text = (big / CATALOG_NAME).read_text()
+    (big / CATALOG_NAME).write_text(text.replace('"title": "Episode 5"', '"title": "Episode V"'))  # in place
+    assert load_catalog(big).find_slug("episode-5").title == "Episode V" and parsed == [1]

@@ -8,6 +8,7 @@ file is kept beside it as ``episodes.v<N>.json`` (see ``MIGRATIONS``).
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from contextlib import contextmanager
 from dataclasses import MISSING, asdict, dataclass, field, fields, replace
@@ -204,6 +205,7 @@ class Catalog:
             return
         atomic_write_text(self.path, self.to_json())
         self.__dict__["_read_state"] = self._state()
+        _remember(self)
 
 
 def _v1_to_v2(data: dict) -> dict:
@@ -229,6 +231,9 @@ def load_catalog(folder: Path, *, write_migration: bool = True) -> Catalog:
     path = folder / CATALOG_NAME
     if not path.exists():
         return Catalog(path, [])
+    known = _LAST_READ.get(str(path))
+    if known is not None and known[0] == _file_key(path):
+        return _from_memory(path, known)
     try:
         text = path.read_text(encoding="utf-8")
         with _no_gc():  # tens of thousands of new dicts would set off collections that find nothing
@@ -254,6 +259,7 @@ def load_catalog(folder: Path, *, write_migration: bool = True) -> Catalog:
         # so an unchanged catalog is not written again and its rows are not encoded again
         catalog.__dict__["_rows"] = {id(e): (e, row) for e, row in zip(episodes, lines[1])}
         catalog.__dict__["_read_state"] = catalog._state()
+        _remember(catalog)
     if migrated and write_migration:
         backup = folder / f"episodes.v{version}.json"
         if not backup.exists():
@@ -273,6 +279,45 @@ def _no_gc():
     finally:
         if enabled:
             gc.enable()
+
+
+#: the catalog this process last read or wrote, per path: a run that loads it again
+#: (make does, three times) gets it without parsing 10,000 entries again
+_LAST_READ: dict[str, tuple] = {}
+
+
+def _file_key(path: Path, *, settled_only: bool = False) -> Optional[tuple]:
+    from audiobrief.cache import settled
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if settled_only and not settled(st):
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _remember(catalog: Catalog) -> None:
+    """Keep what the catalog file holds (call right after reading or writing it); a file
+    changed a moment ago is not kept: an edit within its time stamp's step would go unseen."""
+    _LAST_READ.pop(str(catalog.path), None)
+    key = _file_key(catalog.path, settled_only=True)
+    if key is None:
+        return
+    rows = dict(catalog.__dict__.get("_rows", {}))
+    _LAST_READ.clear()  # one is enough
+    _LAST_READ[str(catalog.path)] = (key, tuple(catalog.episodes), catalog.podcast_guid, catalog.changed,
+                                     catalog.base_url, rows)
+
+
+def _from_memory(path: Path, known: tuple) -> Catalog:
+    """A new Catalog of the remembered entries (they are frozen, so they can be shared)."""
+    _, episodes, podcast_guid, changed, base_url, rows = known
+    catalog = Catalog(path, list(episodes), podcast_guid, changed, base_url)
+    catalog.__dict__["_rows"] = dict(rows)
+    catalog.__dict__["_read_state"] = catalog._state()
+    return catalog
 
 
 _TAIL = "]}"

@@ -206,12 +206,6 @@ def render_pages(config, episodes: Sequence, cover_name: str, out_dir: Path) -> 
 #: per page, what it was last written from and the file it became (in the cache folder)
 PAGES_STAMPS = "pages.json"
 _STAMPS_LAYOUT = 2
-#: an input file changed less than this long ago may change again within its time stamp's
-#: resolution without the stamp moving: its page is then checked by content, not trusted.
-#: Linux file systems keep nanoseconds, moved on each clock tick (<= 10 ms); where the
-#: times are whole seconds (FAT keeps 2 s steps) the wait is longer.
-_SETTLED_NS = 50_000_000
-_SETTLED_COARSE_NS = 2_000_000_000
 
 
 def write_pages(config, catalog, out_dir: Path, cover_name: str) -> list[Path]:
@@ -248,7 +242,6 @@ def update_pages(config, catalog, out_dir: Path, cover_name: str) -> list[str]:
     except OSError:
         files = set()
     now = time.time_ns()
-    settled = (now - _SETTLED_NS, now - _SETTLED_COARSE_NS)
     entry_key = getattr(catalog, "digest", None) or _entry_key
     folder = os.fspath(out_dir) + os.sep
     stamps: dict[str, str] = {}  # page name -> "<inputs> <the file's stat>"
@@ -273,7 +266,7 @@ def update_pages(config, catalog, out_dir: Path, cover_name: str) -> list[str]:
     for entry in episodes:
         name = page_name(entry.slug)
         written.append(name)
-        key = _page_key(entry, entry_key, folder, files, settled)
+        key = _page_key(entry, entry_key, folder, files, now)
         if unchanged(name, key):
             continue
         fingerprint = renderer.fingerprint(entry)
@@ -308,9 +301,11 @@ def _entry_key(entry) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _page_key(entry, entry_key, folder: str, files: set, settled: tuple[int, int]) -> Optional[str]:
+def _page_key(entry, entry_key, folder: str, files: set, now: int) -> Optional[str]:
     """An episode page's inputs, from the entry and file stats alone (no file is read);
     None when its transcript changed too recently for its time stamp to be trusted."""
+    from audiobrief.cache import settled
+
     parts = [entry_key(entry)]
     for t in getattr(entry, "transcripts", ()) or ():
         name = t["file"]
@@ -320,8 +315,7 @@ def _page_key(entry, entry_key, folder: str, files: set, settled: tuple[int, int
                 st = os.stat(folder + name)
             except OSError:
                 return None
-            coarse = st.st_mtime_ns % 1_000_000_000 == 0
-            if max(st.st_mtime_ns, st.st_ctime_ns) > settled[coarse]:
+            if not settled(st, now):  # just written: checked by content (see cache.SETTLE_NS)
                 return None
             parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}")  # as _file_key
         else:
