@@ -55,6 +55,7 @@ class Spy:
         self.pages: list[str] = []
         self.fingerprints = 0
         self.index = 0
+        self.index_rows = 0
         self.feeds = 0
         renderer = pages_module._Renderer
         episode, fingerprint, index = renderer.episode, renderer.fingerprint, renderer.index
@@ -69,6 +70,7 @@ class Spy:
 
         def count_index(this, episodes):
             self.index += 1
+            self.index_rows += len(episodes)
             return index(this, episodes)
 
         reusing = feed_module.render_feed_reusing
@@ -83,7 +85,7 @@ class Spy:
         monkeypatch.setattr(feed_module, "render_feed_reusing", count_feed)
 
     def reset(self):
-        self.pages, self.fingerprints, self.index, self.feeds = [], 0, 0, 0
+        self.pages, self.fingerprints, self.index, self.index_rows, self.feeds = [], 0, 0, 0, 0
 
 
 def _publish(out, config):
@@ -142,6 +144,9 @@ def test_a_changed_episode_renders_its_page_alone(big, monkeypatch):
     assert {name for name in after if after[name] != before[name]} == {"episode-7.html", INDEX_NAME}
     assert "Episode seven, retitled" in (big / "episode-7.html").read_text()
     assert "<title>Episode seven, retitled</title>" in (big / FEED_NAME).read_text()
+    assert spy.index_rows == 1  # the show page's other rows come from the index.html written before
+    full = render_pages(config, catalog.newest_first(), "cover.png", big)[INDEX_NAME]
+    assert (big / INDEX_NAME).read_bytes() == full
 
     # a transcript edited in place (same size, same inode) renews that page
     spy.reset()
@@ -188,6 +193,17 @@ def test_settings_change_renders_every_page_and_removed_episodes_lose_theirs(big
     catalog.save()
     _publish(big, renamed)
     assert not (big / "episode-3.html").exists() and (big / "episode-4.html").is_file()
+    catalog = load_catalog(big)
+    assert (big / INDEX_NAME).read_bytes() == render_pages(renamed, catalog.newest_first(), "cover.png", big)[INDEX_NAME]
+    # a hand-edited show page is made again in full, and right
+    (big / INDEX_NAME).write_bytes((big / INDEX_NAME).read_bytes().replace(b"<li>", b"<li >", 3))
+    catalog.replace_entry(catalog.find_slug("episode-8"), title="Eight")
+    catalog.save()
+    spy.reset()
+    _publish(big, renamed)
+    catalog = load_catalog(big)
+    assert spy.index_rows == COUNT - 1
+    assert (big / INDEX_NAME).read_bytes() == render_pages(renamed, catalog.newest_first(), "cover.png", big)[INDEX_NAME]
 
 
 def test_make_then_feed_from_the_cli_is_byte_identical_to_a_full_render(big):

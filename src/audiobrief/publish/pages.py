@@ -16,6 +16,7 @@ import hashlib
 import html
 import json
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -260,8 +261,11 @@ def update_pages(config, catalog, out_dir: Path, cover_name: str) -> list[str]:
 
     index_key = hashlib.blake2b("\n".join(map(entry_key, episodes)).encode("utf-8"), digest_size=16).hexdigest()
     if not unchanged(INDEX_NAME, index_key):
-        put(out_dir / INDEX_NAME, renderer.index(episodes))
+        rows_file = stamps_file.with_name(INDEX_ROWS)
+        data, rows = _index_reusing(renderer, episodes, entry_key, out_dir / INDEX_NAME, read_stamp(rows_file), base)
+        put(out_dir / INDEX_NAME, data)
         stamps[INDEX_NAME] = f"{index_key} {_file_key(folder + INDEX_NAME)}"
+        write_stamp(rows_file, {"base": base, "file": _file_key(folder + INDEX_NAME), "rows": rows})
     written.append(INDEX_NAME)
     for entry in episodes:
         name = page_name(entry.slug)
@@ -284,6 +288,48 @@ def update_pages(config, catalog, out_dir: Path, cover_name: str) -> list[str]:
     if stamps != old:
         write_stamp(stamps_file, {"base": base, "pages": stamps})
     return written
+
+
+#: where each episode's row sits in index.html, by the entry's key (in the cache folder)
+INDEX_ROWS = "index-rows.json"
+_ROW = re.compile(rb'^<li>\n<article aria-labelledby="ep-.*?</article>\n</li>\n', re.S | re.M)
+
+
+def _index_reusing(renderer, episodes: Sequence, entry_key, target: Path, saved, base: str) -> tuple[bytes, list]:
+    """The show page's exact bytes, rendering only the rows of new or changed episodes.
+
+    A row shows its episode's own fields only, so the rows of the index.html
+    written last time (found by the offsets recorded with it, while the file is
+    the one recorded) are reused; the template renders the others with the
+    page around them. Returns the bytes and each row's [key, start, end].
+    """
+    known: dict[str, bytes] = {}
+    if isinstance(saved, dict) and saved.get("base") == base and saved.get("file") == _file_key(os.fspath(target)):
+        try:
+            old = target.read_bytes()
+            known = {key: old[start:end] for key, start, end in saved["rows"]}
+        except (OSError, ValueError, TypeError):
+            known = {}
+    keys = [entry_key(e) for e in episodes]
+    sample = [e for e, key in zip(episodes, keys) if key not in known] or list(episodes[:1])
+    data = renderer.index(sample)
+    found = list(_ROW.finditer(data))
+    if len(found) != len(sample) or not all(known.get(k, b"<li>\n").startswith(b"<li>\n") for k in keys):
+        data = renderer.index(episodes)  # not the shape expected: never guess, render everything
+        found = list(_ROW.finditer(data))
+        if len(found) != len(episodes):
+            return data, []
+        sample, known = list(episodes), {}
+    for entry, match in zip(sample, found):
+        known[entry_key(entry)] = match.group(0)
+    if not found:
+        return data, []
+    head, tail = data[: found[0].start()], data[found[-1].end():]
+    rows, pos = [], len(head)
+    for key in keys:
+        rows.append([key, pos, pos + len(known[key])])
+        pos += len(known[key])
+    return head + b"".join(known[k] for k in keys) + tail, rows
 
 
 def _file_key(path: str) -> str:
