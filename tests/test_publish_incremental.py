@@ -57,6 +57,7 @@ class Spy:
         self.index = 0
         self.index_rows = 0
         self.feeds = 0
+        self.feed_items = 0
         renderer = pages_module._Renderer
         episode, fingerprint, index = renderer.episode, renderer.fingerprint, renderer.index
 
@@ -73,19 +74,25 @@ class Spy:
             self.index_rows += len(episodes)
             return index(this, episodes)
 
-        reusing = feed_module.render_feed_reusing
+        reusing, render = feed_module._render_reusing, feed_module.render_feed
 
         def count_feed(*args, **kwargs):
             self.feeds += 1
             return reusing(*args, **kwargs)
 
+        def count_items(config, entries, *args, **kwargs):
+            self.feed_items += len(entries)
+            return render(config, entries, *args, **kwargs)
+
         monkeypatch.setattr(renderer, "episode", count_episode)
         monkeypatch.setattr(renderer, "fingerprint", count_fingerprint)
         monkeypatch.setattr(renderer, "index", count_index)
-        monkeypatch.setattr(feed_module, "render_feed_reusing", count_feed)
+        monkeypatch.setattr(feed_module, "_render_reusing", count_feed)
+        monkeypatch.setattr(feed_module, "render_feed", count_items)
 
     def reset(self):
         self.pages, self.fingerprints, self.index, self.index_rows, self.feeds = [], 0, 0, 0, 0
+        self.feed_items = 0
 
 
 def _publish(out, config):
@@ -145,8 +152,12 @@ def test_a_changed_episode_renders_its_page_alone(big, monkeypatch):
     assert "Episode seven, retitled" in (big / "episode-7.html").read_text()
     assert "<title>Episode seven, retitled</title>" in (big / FEED_NAME).read_text()
     assert spy.index_rows == 1  # the show page's other rows come from the index.html written before
+    assert spy.feed_items == 1  # and the feed's other items from the feed.xml written before
     full = render_pages(config, catalog.newest_first(), "cover.png", big)[INDEX_NAME]
     assert (big / INDEX_NAME).read_bytes() == full
+    catalog = load_catalog(big)
+    assert (big / FEED_NAME).read_bytes() == render_feed(config, catalog.newest_first(), "cover.png",
+                                                         guid=channel_guid(config, catalog), changed=catalog.changed)
 
     # a transcript edited in place (same size, same inode) renews that page
     spy.reset()

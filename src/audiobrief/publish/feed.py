@@ -154,10 +154,15 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
                                    file_stamp(target)]:
         return target
 
-    def render() -> bytes:
-        return render_feed_reusing(config, episodes, cover_name, out_dir / ".cache" / ITEMS_CACHE,
-                                   guid=guid, changed=catalog.changed, digest=digest)
+    items_file = out_dir / ".cache" / ITEMS_CACHE
 
+    def render() -> bytes:
+        nonlocal record
+        data, record = _render_reusing(config, episodes, cover_name, items_file, guid=guid,
+                                       changed=catalog.changed, digest=digest)
+        return data
+
+    record = None
     data = render()
     old = target.read_bytes() if target.is_file() else None
     if old != data:
@@ -170,6 +175,8 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
             catalog.save()
             data = render()
         atomic_write_bytes(target, data)
+    if record is not None:  # where each item now sits in feed.xml, for the next run
+        write_stamp(items_file, {**record, "file": file_stamp(target)})
     write_stamp(stamp_file, [_inputs(config, episodes, cover_name, guid, catalog.changed, digest), file_stamp(target)])
     return target
 
@@ -200,46 +207,61 @@ _ITEM = re.compile(rb"^ *<item>.*?</item>\n", re.S | re.M)
 
 def render_feed_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, cache_file, *, guid: str,
                         changed: Optional[str] = None, digest=None) -> bytes:
-    """``render_feed``'s exact bytes, rendering only the items that changed.
+    """``render_feed``'s exact bytes, rendering only the items that changed (see :func:`_render_reusing`)."""
+    return _render_reusing(config, episodes, cover_name, cache_file, guid=guid, changed=changed, digest=digest)[0]
+
+
+def _render_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, cache_file, *, guid: str,
+                    changed: Optional[str] = None, digest=None) -> tuple[bytes, Optional[dict]]:
+    """``render_feed``'s exact bytes, rendering only the items that changed, and where each item sits.
 
     Each item's XML depends only on its entry and the settings, and pretty
-    printing indents it the same wherever it sits; so the items of earlier
-    runs are kept (by guid, with a digest of the entry) and only new or
-    changed entries go through feedgen, together with the newest entry,
-    which the channel's dates come from.  10,000 episodes: one item
-    rendered instead of 10,000.
+    printing indents it the same wherever it sits; so the items of the
+    feed.xml written last time are kept -- found by the offsets recorded with
+    it (``cache_file``, by guid with a digest of the entry), while the file is
+    the one recorded -- and only new or changed entries go through feedgen,
+    together with the newest entry, which the channel's dates come from.
+    10,000 episodes: one item rendered instead of 10,000. The second value is
+    the record to store with the bytes once they are written (None: nothing to store).
     """
     import hashlib
-    import json
 
-    from audiobrief.cache import write_atomic
-    from audiobrief.errors import PublishError
+    from audiobrief.cache import file_stamp, read_stamp
 
     def full(entries) -> bytes:
         return render_feed(config, entries, cover_name, guid=guid, changed=changed)
 
     if not episodes:
-        return full(episodes)
+        return full(episodes), None
     settings = hashlib.sha256(repr((__version__, config, cover_name, guid)).encode("utf-8")).hexdigest()
-    try:
-        cached = json.loads(cache_file.read_text(encoding="utf-8"))
-        items = cached["items"] if cached.get("settings") == settings else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        items = {}
-    digest = {e.guid: (digest or _digest)(e) for e in episodes}
+    feed_file = Path(cache_file).parent.parent / FEED_NAME
+    items: dict[str, tuple] = {}
+    cached = read_stamp(Path(cache_file))
+    if isinstance(cached, dict) and cached.get("settings") == settings and cached.get("file") == file_stamp(feed_file):
+        try:
+            old = feed_file.read_bytes()
+            items = {g: (d, old[start:end]) for g, d, start, end in cached["items"]}
+        except (OSError, ValueError, TypeError, KeyError):
+            items = {}
+    digests = {e.guid: (digest or _digest)(e) for e in episodes}
     newest = max(episodes, key=lambda e: _when(e.updated))
-    fresh = [e for e in episodes if e is newest or items.get(e.guid, [None])[0] != digest[e.guid]]
+    fresh = [e for e in episodes if e is newest or items.get(e.guid, (None,))[0] != digests[e.guid]]
     data = full(fresh)
     found = list(_ITEM.finditer(data))
-    if len(found) != len(fresh):  # not the shape expected: never guess, render everything
-        return full(episodes)
+    if len(found) != len(fresh) or not all(items[e.guid][1].lstrip(b" ").startswith(b"<item>")
+                                          for e in episodes if e.guid in items):
+        data = full(episodes)  # not the shape expected: never guess, render everything
+        found = list(_ITEM.finditer(data))
+        if len(found) != len(episodes):
+            return data, None
+        fresh = list(episodes)
     for entry, match in zip(fresh, found):
-        items[entry.guid] = [digest[entry.guid], match.group(0).decode("utf-8")]
+        items[entry.guid] = (digests[entry.guid], match.group(0))
     head, tail = data[: found[0].start()], data[found[-1].end():]
-    out = head + b"".join(items[e.guid][1].encode("utf-8") for e in episodes) + tail
-    keep = {e.guid: items[e.guid] for e in episodes}
-    try:
-        write_atomic(cache_file, json.dumps({"settings": settings, "items": keep}).encode("utf-8"))
-    except (OSError, PublishError):
-        pass  # only a cache
-    return out
+    layout, pos = [], len(head)
+    for e in episodes:
+        size = len(items[e.guid][1])
+        layout.append([e.guid, digests[e.guid], pos, pos + size])
+        pos += size
+    out = head + b"".join(items[e.guid][1] for e in episodes) + tail
+    return out, {"settings": settings, "items": layout}
