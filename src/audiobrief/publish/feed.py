@@ -220,7 +220,8 @@ def _render_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, 
     feed.xml written last time are kept -- found by the offsets recorded with
     it (``cache_file``, by guid with a digest of the entry), while the file is
     the one recorded -- and only new or changed entries go through feedgen,
-    together with the newest entry, which the channel's dates come from.
+    together with the entries the channel's dates come from (the latest
+    ``updated`` and the latest ``pub_date``).
     10,000 episodes: one item rendered instead of 10,000. The second value is
     the record to store with the bytes once they are written (None: nothing to store).
     """
@@ -244,8 +245,12 @@ def _render_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, 
         except (OSError, ValueError, TypeError, KeyError):
             items = {}
     digests = {e.guid: (digest or _digest)(e) for e in episodes}
+    # the channel's lastBuildDate and pubDate come from the latest updated and pub_date among the
+    # entries rendered: those two always are
     newest = max(episodes, key=lambda e: _when(e.updated))
-    fresh = [e for e in episodes if e is newest or items.get(e.guid, (None,))[0] != digests[e.guid]]
+    latest = max(episodes, key=lambda e: _when(e.pub_date))
+    fresh = [e for e in episodes
+             if e is newest or e is latest or items.get(e.guid, (None,))[0] != digests[e.guid]]
     data = full(fresh)
     found = list(_ITEM.finditer(data))
     if len(found) != len(fresh) or not all(items[e.guid][1].lstrip(b" ").startswith(b"<item>")
