@@ -71,6 +71,53 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise describe_write_error(path, exc) from None
 
 
+def file_stamp(path) -> Optional[list]:
+    """[size, modification and change times in ns, inode] of a file, None when it is missing.
+
+    Published files are always written to a new inode (temp file + rename), and
+    any edit in place moves the change time (which no tool can set back), so an
+    equal stamp means the file is the one recorded.
+    """
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+#: a file changed less than this long ago may change again within its time stamp's resolution
+#: without its stat moving, so its stat is not trusted yet. Linux file systems keep nanoseconds,
+#: moved on each clock tick (<= 10 ms); where times are whole seconds (FAT keeps 2 s steps) the
+#: wait is longer.
+SETTLE_NS = 50_000_000
+SETTLE_COARSE_NS = 2_000_000_000
+
+
+def settled(st: os.stat_result, now_ns: Optional[int] = None) -> bool:
+    """Whether a file's stat can stand for its content (see SETTLE_NS)."""
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    wait = SETTLE_COARSE_NS if st.st_mtime_ns % 1_000_000_000 == 0 else SETTLE_NS
+    return max(st.st_mtime_ns, st.st_ctime_ns) <= now_ns - wait
+
+
+def read_stamp(path: Path):
+    """A JSON stamp kept in the cache folder; None when missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_stamp(path: Path, value) -> None:
+    """Record a stamp; a failure is ignored (without it, the next run does the work again)."""
+    from audiobrief.errors import PublishError
+
+    try:
+        write_atomic(path, json.dumps(value).encode("utf-8"))
+    except (OSError, PublishError):
+        pass
+
+
 def seal_wav(path: Path) -> None:
     """Append the checksum chunk to a freshly made WAV (atomically)."""
     data = bytearray(path.read_bytes())

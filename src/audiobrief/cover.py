@@ -122,8 +122,24 @@ def publish_cover(config, out_dir: Path, warnings: list | None = None) -> Path:
     """Put the podcast's cover in the output folder (rewritten only when it changes)."""
     from audiobrief.fsutil import write_if_changed
 
-    data, suffix = cover_bytes_for(config.title, config.resolve(config.cover), warnings)
+    configured = config.resolve(config.cover)
+    if configured is None:  # generated: not drawn again while the title and the file are the ones recorded
+        from audiobrief import __version__
+        from audiobrief.cache import CACHE_DIR, file_stamp, read_stamp, write_stamp
+
+        target, stamp_file = out_dir / "cover.png", out_dir / CACHE_DIR / COVER_STAMP
+        inputs = [__version__, config.title, SIZE]
+        if read_stamp(stamp_file) == [inputs, file_stamp(target)]:
+            return target
+        write_if_changed(target, render_cover(config.title))
+        write_stamp(stamp_file, [inputs, file_stamp(target)])
+        return target
+    data, suffix = cover_bytes_for(config.title, configured, warnings)
     target = out_dir / f"cover{suffix}"
     write_if_changed(target, data)
     return target
+
+
+#: what the generated cover.png was drawn from, and the file it became (in the cache folder)
+COVER_STAMP = "cover.json"
 

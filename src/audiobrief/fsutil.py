@@ -413,11 +413,22 @@ def retire(folder: Path, old: Optional[str], new: str, still_used: set[str] = fr
         remove_quietly(folder / old)
 
 
-def remove_orphan_versions(folder: Path, stem: str, suffix: str, keep: str) -> None:
-    """Delete other versions of one episode file (left by a run killed before :func:`retire`)."""
-    import re
+def remove_orphan_versions(folder: Path, suffix: str, keep: dict[str, str]) -> None:
+    """Delete other versions of episode files (left by a run killed before :func:`retire`).
 
-    pattern = re.compile(re.escape(stem) + r"(\.[0-9a-f]{8})?" + re.escape(suffix))
-    for path in folder.glob(f"{stem}*{suffix}"):
-        if path.name != keep and pattern.fullmatch(path.name):
-            remove_quietly(path)
+    ``keep`` maps each stem to the one name the catalog points at; a file named
+    ``<stem><suffix>`` or ``<stem>.<8 hex><suffix>`` that is not that name goes.
+    The folder is listed once, however many episodes there are.
+    """
+    version = re.compile(r"(.*)\.[0-9a-f]{8}")
+    try:
+        names = [d.name for d in os.scandir(folder) if d.name.endswith(suffix)]
+    except OSError:
+        return
+    for name in names:
+        base = name[: len(name) - len(suffix)]
+        tagged = version.fullmatch(base)
+        for stem in (base, tagged.group(1) if tagged else None):
+            if stem in keep and keep[stem] != name:
+                remove_quietly(folder / name)
+                break

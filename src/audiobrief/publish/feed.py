@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Optional, Sequence
 from urllib.parse import quote
 
@@ -135,28 +136,69 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
 
     When the content changed but no episode did (a new title in the config,
     say), the catalog's ``changed`` time is set to now so lastBuildDate moves too.
+    When nothing the feed is made from changed since it was last written (a
+    stamp in the cache folder says, with the file's size, time and inode), it
+    is neither rendered nor read.
     """
+    from audiobrief.cache import file_stamp, read_stamp, write_stamp
     from audiobrief.catalog import now_iso
     from audiobrief.fsutil import atomic_write_bytes
 
-    def render() -> bytes:
-        return render_feed_reusing(config, catalog.newest_first(), cover_name, out_dir / ".cache" / ITEMS_CACHE,
-                                   guid=channel_guid(config, catalog), changed=catalog.changed)
-
-    data = render()
+    out_dir = Path(out_dir)
     target = out_dir / FEED_NAME
-    old = target.read_bytes() if target.is_file() else None
-    if old == data:
+    stamp_file = out_dir / ".cache" / WRITTEN_STAMP
+    episodes = catalog.newest_first()
+    digest = getattr(catalog, "digest", None) or _digest
+    guid = channel_guid(config, catalog)
+    if read_stamp(stamp_file) == [_inputs(config, episodes, cover_name, guid, catalog.changed, digest),
+                                   file_stamp(target)]:
         return target
-    now = now_iso()
-    if (old is not None and _LAST_BUILD.search(old) and _LAST_BUILD.search(old).group() == _LAST_BUILD.search(data).group()
-            and _when(now) > last_build(catalog.newest_first(), catalog.changed)):
-        # same lastBuildDate, new content: move it -- unless it already is this second
-        catalog.changed = now
-        catalog.save()
-        data = render()
-    atomic_write_bytes(target, data)
+
+    items_file = out_dir / ".cache" / ITEMS_CACHE
+
+    def render() -> bytes:
+        nonlocal record
+        data, record = _render_reusing(config, episodes, cover_name, items_file, guid=guid,
+                                       changed=catalog.changed, digest=digest)
+        return data
+
+    record = None
+    data = render()
+    old = target.read_bytes() if target.is_file() else None
+    if old != data:
+        now = now_iso()
+        if (old is not None and _LAST_BUILD.search(old)
+                and _LAST_BUILD.search(old).group() == _LAST_BUILD.search(data).group()
+                and _when(now) > last_build(episodes, catalog.changed)):
+            # same lastBuildDate, new content: move it -- unless it already is this second
+            catalog.changed = now
+            catalog.save()
+            data = render()
+        atomic_write_bytes(target, data)
+    if record is not None:  # where each item now sits in feed.xml, for the next run
+        write_stamp(items_file, {**record, "file": file_stamp(target)})
+    write_stamp(stamp_file, [_inputs(config, episodes, cover_name, guid, catalog.changed, digest), file_stamp(target)])
     return target
+
+
+#: what feed.xml was last written from, and the file it became (in the cache folder)
+WRITTEN_STAMP = "feed-written.json"
+
+
+def _digest(entry) -> str:
+    import hashlib
+
+    return hashlib.sha256(repr(entry).encode("utf-8")).hexdigest()
+
+
+def _inputs(config: Config, episodes: Sequence[Entry], cover_name: str, guid: str, changed: Optional[str],
+            digest) -> str:
+    """A hash of everything render_feed reads: the same hash, the same bytes."""
+    import hashlib
+
+    h = hashlib.sha256(repr((__version__, config, cover_name, guid, changed)).encode("utf-8"))
+    h.update("\n".join(f"{e.guid} {digest(e)}" for e in episodes).encode("utf-8"))
+    return h.hexdigest()
 
 
 ITEMS_CACHE = "feed-items.json"
@@ -164,46 +206,67 @@ _ITEM = re.compile(rb"^ *<item>.*?</item>\n", re.S | re.M)
 
 
 def render_feed_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, cache_file, *, guid: str,
-                        changed: Optional[str] = None) -> bytes:
-    """``render_feed``'s exact bytes, rendering only the items that changed.
+                        changed: Optional[str] = None, digest=None) -> bytes:
+    """``render_feed``'s exact bytes, rendering only the items that changed (see :func:`_render_reusing`)."""
+    return _render_reusing(config, episodes, cover_name, cache_file, guid=guid, changed=changed, digest=digest)[0]
+
+
+def _render_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, cache_file, *, guid: str,
+                    changed: Optional[str] = None, digest=None) -> tuple[bytes, Optional[dict]]:
+    """``render_feed``'s exact bytes, rendering only the items that changed, and where each item sits.
 
     Each item's XML depends only on its entry and the settings, and pretty
-    printing indents it the same wherever it sits; so the items of earlier
-    runs are kept (by guid, with a digest of the entry) and only new or
-    changed entries go through feedgen, together with the newest entry,
-    which the channel's dates come from.  10,000 episodes: one item
-    rendered instead of 10,000.
+    printing indents it the same wherever it sits; so the items of the
+    feed.xml written last time are kept -- found by the offsets recorded with
+    it (``cache_file``, by guid with a digest of the entry), while the file is
+    the one recorded -- and only new or changed entries go through feedgen,
+    together with the entries the channel's dates come from (the latest
+    ``updated`` and the latest ``pub_date``).
+    10,000 episodes: one item rendered instead of 10,000. The second value is
+    the record to store with the bytes once they are written (None: nothing to store).
     """
     import hashlib
-    import json
 
-    from audiobrief.cache import write_atomic
+    from audiobrief.cache import file_stamp, read_stamp
 
     def full(entries) -> bytes:
         return render_feed(config, entries, cover_name, guid=guid, changed=changed)
 
     if not episodes:
-        return full(episodes)
+        return full(episodes), None
     settings = hashlib.sha256(repr((__version__, config, cover_name, guid)).encode("utf-8")).hexdigest()
-    try:
-        cached = json.loads(cache_file.read_text(encoding="utf-8"))
-        items = cached["items"] if cached.get("settings") == settings else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        items = {}
-    digest = {e.guid: hashlib.sha256(repr(e).encode("utf-8")).hexdigest() for e in episodes}
+    feed_file = Path(cache_file).parent.parent / FEED_NAME
+    items: dict[str, tuple] = {}
+    cached = read_stamp(Path(cache_file))
+    if isinstance(cached, dict) and cached.get("settings") == settings and cached.get("file") == file_stamp(feed_file):
+        try:
+            old = feed_file.read_bytes()
+            items = {g: (d, old[start:end]) for g, d, start, end in cached["items"]}
+        except (OSError, ValueError, TypeError, KeyError):
+            items = {}
+    digests = {e.guid: (digest or _digest)(e) for e in episodes}
+    # the channel's lastBuildDate and pubDate come from the latest updated and pub_date among the
+    # entries rendered: those two always are
     newest = max(episodes, key=lambda e: _when(e.updated))
-    fresh = [e for e in episodes if e is newest or items.get(e.guid, [None])[0] != digest[e.guid]]
+    latest = max(episodes, key=lambda e: _when(e.pub_date))
+    fresh = [e for e in episodes
+             if e is newest or e is latest or items.get(e.guid, (None,))[0] != digests[e.guid]]
     data = full(fresh)
     found = list(_ITEM.finditer(data))
-    if len(found) != len(fresh):  # not the shape expected: never guess, render everything
-        return full(episodes)
+    if len(found) != len(fresh) or not all(items[e.guid][1].lstrip(b" ").startswith(b"<item>")
+                                          for e in episodes if e.guid in items):
+        data = full(episodes)  # not the shape expected: never guess, render everything
+        found = list(_ITEM.finditer(data))
+        if len(found) != len(episodes):
+            return data, None
+        fresh = list(episodes)
     for entry, match in zip(fresh, found):
-        items[entry.guid] = [digest[entry.guid], match.group(0).decode("utf-8")]
+        items[entry.guid] = (digests[entry.guid], match.group(0))
     head, tail = data[: found[0].start()], data[found[-1].end():]
-    out = head + b"".join(items[e.guid][1].encode("utf-8") for e in episodes) + tail
-    keep = {e.guid: items[e.guid] for e in episodes}
-    try:
-        write_atomic(cache_file, json.dumps({"settings": settings, "items": keep}).encode("utf-8"))
-    except OSError:
-        pass  # only a cache
-    return out
+    layout, pos = [], len(head)
+    for e in episodes:
+        size = len(items[e.guid][1])
+        layout.append([e.guid, digests[e.guid], pos, pos + size])
+        pos += size
+    out = head + b"".join(items[e.guid][1] for e in episodes) + tail
+    return out, {"settings": settings, "items": layout}

@@ -73,7 +73,7 @@ def write_flash(config: Config, episodes: Sequence[Entry], out_dir) -> FlashResu
     if not items:
         if target.is_file():
             target.unlink()
-        reasons = sorted({why_not(e) for e in episodes if why_not(e)})
+        reasons = sorted({reason for reason in map(why_not, episodes) if reason})
         detail = "; ".join(reasons[:3]) if reasons else "no episodes in the feed"
         return FlashResult([], f"{FLASH_NAME} not written: no episode qualifies for Alexa ({detail}); "
                                "make an episode with the 'alexa' profile, 10 s to 10 min long")

@@ -12,9 +12,11 @@ audio, the chapter links (media fragments, ``#t=``) and the transcript still wor
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
-import hashlib
+import os
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -202,40 +204,173 @@ def render_pages(config, episodes: Sequence, cover_name: str, out_dir: Path) -> 
     return pages
 
 
+#: per page, what it was last written from and the file it became (in the cache folder)
+PAGES_STAMPS = "pages.json"
+_STAMPS_LAYOUT = 2
+
+
 def write_pages(config, catalog, out_dir: Path, cover_name: str) -> list[Path]:
+    """:func:`update_pages`, giving the paths of the show's pages."""
+    return [Path(out_dir) / name for name in update_pages(config, catalog, out_dir, cover_name)]
+
+
+def update_pages(config, catalog, out_dir: Path, cover_name: str) -> list[str]:
     """Regenerate the pages from the catalog (atomic, untouched when unchanged); drop pages of gone episodes.
 
-    An episode page whose recorded input fingerprint still matches is not rendered again,
-    so a re-make of one article in a show of a thousand costs one page and the index.
+    A page whose inputs -- the episode's entry, the size, time and inode of
+    its transcript, which sidecar files exist, the templates and show settings
+    -- match the stamp recorded when it was written, and whose own file is the
+    one written then, is neither rendered nor read: a feed of 10,000 unchanged
+    episodes costs a stat per page. Without a matching stamp, the page's
+    content fingerprint (in its head) decides, as before; only changed pages
+    are rendered. The show page is skipped the same way when its rows and
+    settings are unchanged. Returns the pages' file names.
     """
+    import time
+
+    from audiobrief.cache import read_stamp, write_stamp
     from audiobrief.fsutil import atomic_write_bytes
 
     out_dir = Path(out_dir)
     renderer = _Renderer(config, cover_name, out_dir)
     episodes = catalog.newest_first()
+    stamps_file = out_dir / ".cache" / PAGES_STAMPS
+    base = f"{_STAMPS_LAYOUT} {renderer._base.hexdigest()}"
+    saved = read_stamp(stamps_file)
+    old = saved["pages"] if isinstance(saved, dict) and saved.get("base") == base else {}
+    try:
+        files = {d.name for d in os.scandir(out_dir) if d.is_file()}
+    except OSError:
+        files = set()
+    now = time.time_ns()
+    entry_key = getattr(catalog, "digest", None) or _entry_key
+    folder = os.fspath(out_dir) + os.sep
+    stamps: dict[str, str] = {}  # page name -> "<inputs> <the file's stat>"
     written = []
 
     def put(target: Path, data: bytes) -> None:
         if not (target.is_file() and target.read_bytes() == data):
             atomic_write_bytes(target, data)
-        written.append(target)
 
-    put(out_dir / INDEX_NAME, renderer.index(episodes))
+    def unchanged(name: str, key: Optional[str]) -> bool:
+        stamp = old.get(name)
+        if key is not None and stamp is not None and stamp == f"{key} {_file_key(folder + name)}":
+            stamps[name] = stamp
+            return True
+        return False
+
+    index_key = hashlib.blake2b("\n".join(map(entry_key, episodes)).encode("utf-8"), digest_size=16).hexdigest()
+    if not unchanged(INDEX_NAME, index_key):
+        rows_file = stamps_file.with_name(INDEX_ROWS)
+        data, rows = _index_reusing(renderer, episodes, entry_key, out_dir / INDEX_NAME, read_stamp(rows_file), base)
+        put(out_dir / INDEX_NAME, data)
+        stamps[INDEX_NAME] = f"{index_key} {_file_key(folder + INDEX_NAME)}"
+        write_stamp(rows_file, {"base": base, "file": _file_key(folder + INDEX_NAME), "rows": rows})
+    written.append(INDEX_NAME)
     for entry in episodes:
-        target = out_dir / page_name(entry.slug)
-        fingerprint = renderer.fingerprint(entry)
-        if _head_has(target, _inputs_mark(fingerprint)):
-            written.append(target)
+        name = page_name(entry.slug)
+        written.append(name)
+        key = _page_key(entry, entry_key, folder, files, now)
+        if unchanged(name, key):
             continue
-        put(target, renderer.episode(entry, fingerprint))
-    keep = {p.name for p in written}
-    for old in out_dir.glob("*.html"):
-        if old.name not in keep and _head_has(old, _MARK):
+        fingerprint = renderer.fingerprint(entry)
+        if not _head_has(out_dir / name, _inputs_mark(fingerprint)):
+            put(out_dir / name, renderer.episode(entry, fingerprint))
+        if key is not None:
+            stamps[name] = f"{key} {_file_key(folder + name)}"
+    keep = set(written)
+    for name in sorted(files):
+        if name.endswith(".html") and name not in keep and _head_has(out_dir / name, _MARK):
             try:
-                old.unlink()
+                (out_dir / name).unlink()
             except OSError:
                 pass
+    if stamps != old:
+        write_stamp(stamps_file, {"base": base, "pages": stamps})
     return written
+
+
+#: where each episode's row sits in index.html, by the entry's key (in the cache folder)
+INDEX_ROWS = "index-rows.json"
+_ROW = re.compile(rb'^<li>\n<article aria-labelledby="ep-.*?</article>\n</li>\n', re.S | re.M)
+
+
+def _index_reusing(renderer, episodes: Sequence, entry_key, target: Path, saved, base: str) -> tuple[bytes, list]:
+    """The show page's exact bytes, rendering only the rows of new or changed episodes.
+
+    A row shows its episode's own fields only, so the rows of the index.html
+    written last time (found by the offsets recorded with it, while the file is
+    the one recorded) are reused; the template renders the others with the
+    page around them. Returns the bytes and each row's [key, start, end].
+    """
+    known: dict[str, bytes] = {}
+    if isinstance(saved, dict) and saved.get("base") == base and saved.get("file") == _file_key(os.fspath(target)):
+        try:
+            old = target.read_bytes()
+            known = {key: old[start:end] for key, start, end in saved["rows"]}
+        except (OSError, ValueError, TypeError):
+            known = {}
+    keys = [entry_key(e) for e in episodes]
+    sample = [e for e, key in zip(episodes, keys) if key not in known] or list(episodes[:1])
+    data = renderer.index(sample)
+    found = list(_ROW.finditer(data))
+    if len(found) != len(sample) or not all(known.get(k, b"<li>\n").startswith(b"<li>\n") for k in keys):
+        data = renderer.index(episodes)  # not the shape expected: never guess, render everything
+        found = list(_ROW.finditer(data))
+        if len(found) != len(episodes):
+            return data, []
+        sample, known = list(episodes), {}
+    for entry, match in zip(sample, found):
+        known[entry_key(entry)] = match.group(0)
+    if not found:
+        return data, []
+    head, tail = data[: found[0].start()], data[found[-1].end():]
+    rows, pos = [], len(head)
+    for key in keys:
+        rows.append([key, pos, pos + len(known[key])])
+        pos += len(known[key])
+    return head + b"".join(known[k] for k in keys) + tail, rows
+
+
+def _file_key(path: str) -> str:
+    """Size, modification and change times and inode of a file ("-" when missing): see cache.file_stamp."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return "-"
+    return f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
+
+
+def _entry_key(entry) -> str:
+    """A hash of an episode's fields (for entries that do not come from a Catalog, which has its own)."""
+    text = json.dumps(dict(vars(entry)), sort_keys=True, default=list)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _page_key(entry, entry_key, folder: str, files: set, now: int) -> Optional[str]:
+    """An episode page's inputs, from the entry and file stats alone (no file is read);
+    None when its transcript changed too recently for its time stamp to be trusted."""
+    from audiobrief.cache import settled
+
+    parts = [entry_key(entry)]
+    for t in getattr(entry, "transcripts", ()) or ():
+        name = t["file"]
+        present = name in files if "/" not in name and "\\" not in name else os.path.isfile(folder + name)
+        if present and t.get("type") == "text/vtt":
+            try:
+                st = os.stat(folder + name)
+            except OSError:
+                return None
+            if not settled(st, now):  # just written: checked by content (see cache.SETTLE_NS)
+                return None
+            parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}")  # as _file_key
+        else:
+            parts.append("1" if present else "0")
+    chapters_file = getattr(entry, "chapters_file", None)
+    if chapters_file:
+        parts.append("1" if (chapters_file in files if "/" not in chapters_file and "\\" not in chapters_file
+                             else os.path.isfile(folder + chapters_file)) else "0")
+    return " ".join(parts)
 
 
 def _inputs_mark(fingerprint: str) -> bytes:

@@ -31,7 +31,7 @@ def publish_folder(config: Config, catalog: Catalog, out_dir: Path, cover_name: 
     from audiobrief.publish.archive import apply_retention
     from audiobrief.publish.feed import channel_guid, is_local_only, write_feed
     from audiobrief.publish.flash import write_flash
-    from audiobrief.publish.pages import write_pages
+    from audiobrief.publish.pages import update_pages
 
     if config.base_url:
         catalog.base_url = config.base_url
@@ -44,7 +44,7 @@ def publish_folder(config: Config, catalog: Catalog, out_dir: Path, cover_name: 
         catalog.podcast_guid = channel_guid(config, catalog)  # stored once, never changed
     catalog.save()
     feed = write_feed(config, catalog, out_dir, cover_name)
-    write_pages(config, catalog, out_dir, cover_name)  # index.html and <slug>.html, with the feed
+    update_pages(config, catalog, out_dir, cover_name)  # index.html and <slug>.html, with the feed
     flash = write_flash(config, catalog.newest_first(), out_dir)
     from audiobrief.publish.archive import finish_moves
 
