@@ -186,6 +186,28 @@ def test_jobs_1_and_jobs_2_give_identical_files(tmp_path):
     assert strip((one / "episodes.json").read_text()) == strip((two / "episodes.json").read_text())
 
 
+def test_a_long_episode_is_encoded_in_worker_processes_with_the_same_bytes(tmp_path, monkeypatch):
+    """Long episodes (build.PROCESS_RENDER_WORDS) encode in spawned processes to
+    keep peak memory low; the MP3 is the same as from one process."""
+    import audiobrief.build as build_module
+    import audiobrief.pipeline as pipeline
+    from audiobrief.config import Config
+
+    article = _article(tmp_path / "a.txt")
+    build_module.build([article], Config(), tmp_path / "one", workers=1, cache_dir=tmp_path / "c1")
+    shutil.copytree(tmp_path / "c1" / "clips", tmp_path / "c2" / "clips")
+    kinds = []
+    real = pipeline.make_executor
+    monkeypatch.setattr(pipeline, "make_executor",
+                        lambda jobs, processes=False: kinds.append(processes) or real(jobs, processes))
+    monkeypatch.setattr(build_module, "PROCESS_RENDER_WORDS", 10)  # this short article counts as long
+    report = build_module.build([article], Config(), tmp_path / "two", workers=2, cache_dir=tmp_path / "c2")
+    assert kinds == [True] and report.segments_encoded > 0
+    [one] = (tmp_path / "one").glob("*.mp3")
+    [two] = (tmp_path / "two").glob("*.mp3")
+    assert one.read_bytes() == two.read_bytes()
+
+
 def test_batch_of_a_folder_with_one_bad_file_publishes_the_rest(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()

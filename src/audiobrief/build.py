@@ -444,6 +444,9 @@ def _sort_like(report: BuildReport, sources: Sequence) -> None:
 #: an interpreter and the engine) costs more than it saves (measured: one
 #: 400-word article took 14-16 s with 2 workers, 12-14 s in-process, loaded machine)
 PARALLEL_MIN_PIECES = 400
+#: an episode of this many words (about half an hour of speech) or more is encoded
+#: in worker processes rather than threads, to keep the peak memory of long work low
+PROCESS_RENDER_WORDS = 5000
 
 
 def _speech_workers(works: dict, jobs: int, asked: bool) -> int:
@@ -584,7 +587,8 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
         blocks = len(item.article.sections) + 2
         progress.begin(str(index), item.article.title, sum(len(j) for _, j in work.missing) + 4 * blocks)
     progress.begin("all", f"{len(works)} episode(s)", len(works))
-    executor = make_executor(jobs)
+    longest = max(sum(len(p.text.split()) for p in w.planned.script) for w in works.values())
+    executor = make_executor(jobs, processes=longest >= PROCESS_RENDER_WORDS)
 
     order = sorted(works)  # publish in input order: slugs and numbers never depend on timing
     finished: dict = {}
