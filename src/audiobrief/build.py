@@ -255,7 +255,7 @@ def source_stamp(data: bytes, config: Config, profile) -> str:
 
     from audiobrief import __version__
 
-    parts = [BUILD_FORMAT, __version__, _engine_versions(), repr(config), repr(asdict(profile)),
+    parts = [BUILD_FORMAT, __version__, _engine_files(), repr(config), repr(asdict(profile)),
              _settings_files(config), hashlib.sha256(data).hexdigest()]
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
@@ -271,6 +271,22 @@ def _plain_file_bytes(path: Path, limit: int) -> Optional[bytes]:
         return path.read_bytes()
     except OSError:
         return None
+
+
+def _engine_files() -> list:
+    """Where the engines' packages are installed, and their files' size and time: a
+    new version means new files (cheaper to ask than importlib.metadata's versions)."""
+    from importlib.util import find_spec
+
+    found = []
+    for name in ("pyttsx3", "espeakng_loader", "piper"):
+        try:
+            spec = find_spec(name)
+            info = os.stat(spec.origin) if spec and spec.origin else None
+        except (ImportError, ValueError, OSError):
+            info, spec = None, None
+        found.append((name, spec.origin if spec else None, (info.st_size, info.st_mtime_ns) if info else None))
+    return found
 
 
 def _memo_path(cache_root: Path, source: str) -> Path:
@@ -356,7 +372,6 @@ def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Opti
     from audiobrief.errors import AudiobriefError
     from audiobrief.profiles import get_profile
     from audiobrief.publish.feed import FEED_NAME, is_local_only
-    from audiobrief.render import episode_steps
 
     progress = progress or Progress()
     profile = get_profile(config.profile)
@@ -650,14 +665,16 @@ def check_length(seconds: float, article: Article, profile, config: Config) -> N
 
 def _check_inputs(config: Config) -> None:
     """Read every file the settings name (sounds, cover) so a bad one fails before anything is spoken."""
-    from audiobrief.cover import cover_bytes_for
-    from audiobrief.mix import load_sound
+    if config.transition not in ("sting", "crossfade", "none") or config.music:
+        from audiobrief.mix import load_sound
 
-    if config.transition not in ("sting", "crossfade", "none"):
-        load_sound(config.resolve(config.transition), 22050, "transition sound")
-    if config.music:
-        load_sound(config.resolve(config.music), 22050, "music bed")
+        if config.transition not in ("sting", "crossfade", "none"):
+            load_sound(config.resolve(config.transition), 22050, "transition sound")
+        if config.music:
+            load_sound(config.resolve(config.music), 22050, "music bed")
     if config.cover:  # the generated cover needs no check
+        from audiobrief.cover import cover_bytes_for
+
         cover_bytes_for(config.title, config.resolve(config.cover))
 
 

@@ -17,14 +17,22 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
-import socket
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from audiobrief.errors import PublishError
+
+
+def _hostname() -> str:
+    """This machine's name, as the lock holder records it (os.uname: no socket import at start-up)."""
+    try:
+        return os.uname().nodename
+    except AttributeError:  # pragma: no cover - Windows
+        import socket
+
+        return socket.gethostname()
 
 TEMP_MARK = ".tmp-"
 LOCK_NAME = ".audiobrief.lock"
@@ -68,7 +76,7 @@ def describe_write_error(path: Path, exc: OSError) -> PublishError:
 
 def temp_name(path: Path) -> Path:
     """A hidden name beside ``path`` that :func:`remove_leftover_temps` recognises."""
-    return path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    return path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{os.urandom(4).hex()}")
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -105,7 +113,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def temp_path(path: Path) -> Path:
     """A temp name beside ``path`` that ``remove_leftover_temps`` recognises."""
-    return path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    return path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{os.urandom(4).hex()}")
 
 
 def atomic_replace(tmp: Path, path: Path) -> None:
@@ -266,7 +274,7 @@ def read_owner(folder: Path) -> tuple[int, str]:
 def owner_is_stale(folder: Path) -> bool:
     """True when the recorded holder ran on this machine and is gone."""
     pid, host = read_owner(folder)
-    return bool(pid) and host == socket.gethostname() and not _pid_alive(pid)
+    return bool(pid) and host == _hostname() and not _pid_alive(pid)
 
 
 def _soft_lock_is_stale(folder: Path) -> bool:
@@ -341,7 +349,7 @@ def publish_lock(folder: Path, timeout: Optional[float] = None) -> Iterator[None
             acquired = False
         if not acquired:
             pid, host = read_owner(folder)
-            holder = f"process {pid}" + (f" on {host}" if host and host != socket.gethostname() else "") if pid else "another run"
+            holder = f"process {pid}" + (f" on {host}" if host and host != _hostname() else "") if pid else "another run"
             if timeout == 0:
                 raise PublishError(
                     f"{folder} is being written by another audiobrief run ({holder}); "
@@ -363,7 +371,7 @@ def publish_lock(folder: Path, timeout: Optional[float] = None) -> Iterator[None
             _ON_WAIT(f"the previous run on {folder} (process {read_owner(folder)[0]}) was interrupted; "
                      "its lock is released and its leftovers are cleaned up")
         try:
-            (folder / OWNER_NAME).write_text(f"{os.getpid()} {socket.gethostname()}\n", encoding="utf-8")
+            (folder / OWNER_NAME).write_text(f"{os.getpid()} {_hostname()}\n", encoding="utf-8")
         except OSError:
             pass  # informational only
         if waited and _ON_WAIT:
