@@ -102,12 +102,12 @@ def _engine_spec(config: Config, article: Article, piece: Optional[Piece] = None
 
 def _engine_ids(specs, cache_root: Path) -> dict:
     """Cache id per engine spec.  Remembered in the cache folder (keyed by the
-    spec and the engine packages' versions), so a re-run with nothing to
+    spec and the engine packages' installed files), so a re-run with nothing to
     speak never starts the engine."""
     from audiobrief.cache import remember_engine_id, remembered_engine_id
     from audiobrief.engines import engine_cache_id
 
-    versions = _engine_versions()
+    versions = repr(_engine_files())
     ids = {}
     for spec in dict.fromkeys(specs):
         key = f"{spec!r} {versions}"
@@ -116,19 +116,6 @@ def _engine_ids(specs, cache_root: Path) -> dict:
             ids[spec] = engine_cache_id(spec)
             remember_engine_id(cache_root, key, ids[spec])
     return ids
-
-
-def _engine_versions() -> str:
-    """The installed versions of the engines' packages (a new one may sound different)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    def installed(name: str) -> str:
-        try:
-            return version(name)
-        except PackageNotFoundError:
-            return "-"
-
-    return ",".join(f"{n}={installed(n)}" for n in ("pyttsx3", "espeakng-loader", "piper-tts"))
 
 
 @dataclass
@@ -198,6 +185,8 @@ def speak(planned: Planned, config: Config, cache_root: Path, workers: int,
     return work.clips
 
 
+#: transitions made by audiobrief itself; any other value names a WAV file
+BUILT_IN_TRANSITIONS = ("sting", "crossfade", "none")
 BUILD_FORMAT = "build-v1"  # bump when the same inputs would now give different files
 
 
@@ -213,7 +202,7 @@ def _settings_files(config: Config) -> tuple[str, str, str]:
 
     cover = content_id(config.cover, config.cover) if config.cover else f"generated:{config.title}"
     transition = config.transition
-    if transition not in ("sting", "crossfade", "none"):
+    if transition not in BUILT_IN_TRANSITIONS:
         transition = content_id(transition, transition)
     music = content_id(config.music, config.music) if config.music else ""
     return cover, transition, music
@@ -246,7 +235,7 @@ def build_key(planned: Planned, clip_keys: Sequence[str], config: Config, profil
 # the article, detecting its language and scripting it (~1 s).  The key found
 # last time is remembered beside a stamp of everything it was computed from --
 # the article's bytes, the settings and the files they name, the profile,
-# audiobrief's and the engines' versions -- so an unchanged article is
+# audiobrief's version and the engines' installed files -- so an unchanged article is
 # recognised from its bytes alone.
 
 def source_stamp(data: bytes, config: Config, profile) -> str:
@@ -665,17 +654,18 @@ def check_length(seconds: float, article: Article, profile, config: Config) -> N
 
 def _check_inputs(config: Config) -> None:
     """Read every file the settings name (sounds, cover) so a bad one fails before anything is spoken."""
-    if config.transition not in ("sting", "crossfade", "none") or config.music:
+    sounds = [(config.music, "music bed")] if config.music else []
+    if config.transition not in BUILT_IN_TRANSITIONS:
+        sounds.insert(0, (config.transition, "transition sound"))
+    if sounds:
         from audiobrief.mix import load_sound
 
-        if config.transition not in ("sting", "crossfade", "none"):
-            load_sound(config.resolve(config.transition), 22050, "transition sound")
-        if config.music:
-            load_sound(config.resolve(config.music), 22050, "music bed")
+        for name, what in sounds:
+            load_sound(config.resolve(name), 22050, what)
     if config.cover:  # the generated cover needs no check
-        from audiobrief.cover import cover_bytes_for
+        from audiobrief.cover import check_cover
 
-        cover_bytes_for(config.title, config.resolve(config.cover))
+        check_cover(config.resolve(config.cover))
 
 
 def _prepare_output(out_dir: Path) -> None:

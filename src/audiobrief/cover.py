@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import textwrap
@@ -11,7 +10,6 @@ from pathlib import Path
 SIZE = 1400
 
 
-@functools.lru_cache(maxsize=8)
 def render_cover(title: str, size: int = SIZE) -> bytes:
     """PNG bytes of a square cover; the same title always gives the same bytes."""
     from PIL import Image, ImageDraw, ImageFont
@@ -111,13 +109,6 @@ def check_cover(path: Path, warnings: list | None = None) -> tuple[bytes, str]:
     return buffer.getvalue(), suffix
 
 
-def cover_bytes_for(title: str, configured: Path | None, warnings: list | None = None) -> tuple[bytes, str]:
-    """(image bytes, file suffix): the configured cover (checked), or a generated one."""
-    if configured is not None:
-        return check_cover(configured, warnings)
-    return render_cover(title), ".png"
-
-
 def publish_cover(config, out_dir: Path, warnings: list | None = None) -> Path:
     """Put the podcast's cover in the output folder (rewritten only when it changes)."""
     from audiobrief.fsutil import write_if_changed
@@ -134,7 +125,7 @@ def publish_cover(config, out_dir: Path, warnings: list | None = None) -> Path:
         write_if_changed(target, render_cover(config.title))
         write_stamp(stamp_file, [inputs, file_stamp(target)])
         return target
-    data, suffix = cover_bytes_for(config.title, configured, warnings)
+    data, suffix = check_cover(configured, warnings)
     target = out_dir / f"cover{suffix}"
     write_if_changed(target, data)
     return target

@@ -74,11 +74,6 @@ def describe_write_error(path: Path, exc: OSError) -> PublishError:
     return PublishError(f"cannot write {path}: {_why(exc)}; the previous files are intact")
 
 
-def temp_name(path: Path) -> Path:
-    """A hidden name beside ``path`` that :func:`remove_leftover_temps` recognises."""
-    return path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{os.urandom(4).hex()}")
-
-
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so readers see the old file or the new, never half.
 
@@ -88,7 +83,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     and a one-line PublishError says what to do.
     """
     path = Path(path)
-    tmp = temp_name(path)
+    tmp = temp_path(path)
     try:
         _trace("begin", path)
         with open(tmp, "wb") as handle:

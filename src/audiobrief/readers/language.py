@@ -48,12 +48,16 @@ class Memo:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.pending: dict[Path, str] = {}
+        self._detector = ""  # langdetect's version, looked up on first use
 
     def path(self, sample: str, default: str) -> Path:
         import hashlib
-        from importlib.metadata import version
 
-        key = hashlib.sha256(f"{version('langdetect')}\0{default}\0{sample}".encode("utf-8")).hexdigest()
+        if not self._detector:
+            from importlib.metadata import version
+
+            self._detector = version("langdetect")
+        key = hashlib.sha256(f"{self._detector}\0{default}\0{sample}".encode("utf-8")).hexdigest()
         return self.folder / key[:2] / key
 
     def get(self, path: Path) -> Optional[str]:
