@@ -364,7 +364,9 @@ def build(paths: Sequence[Path], config: Config, out_dir: Path, *, workers: Opti
 
     progress = progress or Progress()
     profile = get_profile(config.profile)
-    cache_root = Path(cache_dir) if cache_dir else out_dir / ".cache"
+    from audiobrief.cache import default_root
+
+    cache_root = Path(cache_dir) if cache_dir else default_root(out_dir)
     _check_inputs(config)  # a bad sound file or cover fails before any work
     report = BuildReport(out_dir=out_dir, feed=out_dir / FEED_NAME, local_only=is_local_only(config))
     # 1. gather: read and script every article before touching the output folder

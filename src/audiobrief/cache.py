@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 import struct
 import time
 from dataclasses import dataclass
@@ -33,6 +32,11 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 CACHE_DIR = ".cache"
+
+
+def default_root(out_dir) -> Path:
+    """Where an output folder's cache lives unless --cache-dir says otherwise."""
+    return Path(out_dir) / CACHE_DIR
 FORMAT = "v2"
 _SEAL_ID = b"abck"
 _DIGEST = 16
@@ -48,7 +52,7 @@ def clip_key(engine_id: str, text: str) -> str:
 
 
 def _tmp(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(3)}.part")
+    return path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(3).hex()}.part")
 
 
 def write_atomic(path: Path, data: bytes) -> None:

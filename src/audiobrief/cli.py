@@ -200,7 +200,9 @@ app.add_typer(cache_app, name="cache")
 
 
 def _cache_root(out: Path, cache_dir: Optional[Path]) -> Path:
-    return cache_dir if cache_dir else out / ".cache"
+    from audiobrief.cache import default_root
+
+    return cache_dir if cache_dir else default_root(out)
 
 
 def _size(n: int) -> str:

@@ -116,9 +116,9 @@ def publish_cover(config, out_dir: Path, warnings: list | None = None) -> Path:
     configured = config.resolve(config.cover)
     if configured is None:  # generated: not drawn again while the title and the file are the ones recorded
         from audiobrief import __version__
-        from audiobrief.cache import CACHE_DIR, file_stamp, read_stamp, write_stamp
+        from audiobrief.cache import default_root, file_stamp, read_stamp, write_stamp
 
-        target, stamp_file = out_dir / "cover.png", out_dir / CACHE_DIR / COVER_STAMP
+        target, stamp_file = out_dir / "cover.png", default_root(out_dir) / COVER_STAMP
         inputs = [__version__, config.title, SIZE]
         if read_stamp(stamp_file) == [inputs, file_stamp(target)]:
             return target

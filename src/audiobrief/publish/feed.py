@@ -140,13 +140,13 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
     stamp in the cache folder says, with the file's size, time and inode), it
     is neither rendered nor read.
     """
-    from audiobrief.cache import file_stamp, read_stamp, write_stamp
+    from audiobrief.cache import default_root, file_stamp, read_stamp, write_stamp
     from audiobrief.catalog import now_iso
     from audiobrief.fsutil import atomic_write_bytes
 
     out_dir = Path(out_dir)
     target = out_dir / FEED_NAME
-    stamp_file = out_dir / ".cache" / WRITTEN_STAMP
+    stamp_file = default_root(out_dir) / WRITTEN_STAMP
     episodes = catalog.newest_first()
     digest = getattr(catalog, "digest", None) or _digest
     guid = channel_guid(config, catalog)
@@ -154,7 +154,7 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
                                    file_stamp(target)]:
         return target
 
-    items_file = out_dir / ".cache" / ITEMS_CACHE
+    items_file = default_root(out_dir) / ITEMS_CACHE
 
     def render() -> bytes:
         nonlocal record

@@ -228,13 +228,13 @@ def update_pages(config, catalog, out_dir: Path, cover_name: str) -> list[str]:
     """
     import time
 
-    from audiobrief.cache import read_stamp, write_stamp
+    from audiobrief.cache import default_root, read_stamp, write_stamp
     from audiobrief.fsutil import atomic_write_bytes
 
     out_dir = Path(out_dir)
     renderer = _Renderer(config, cover_name, out_dir)
     episodes = catalog.newest_first()
-    stamps_file = out_dir / ".cache" / PAGES_STAMPS
+    stamps_file = default_root(out_dir) / PAGES_STAMPS
     base = f"{_STAMPS_LAYOUT} {renderer._base.hexdigest()}"
     saved = read_stamp(stamps_file)
     old = saved["pages"] if isinstance(saved, dict) and saved.get("base") == base else {}
