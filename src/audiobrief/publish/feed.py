@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from operator import attrgetter
 from pathlib import Path
 from typing import Optional, Sequence
 from urllib.parse import quote
@@ -149,22 +150,17 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
     stamp_file = default_root(out_dir) / WRITTEN_STAMP
     episodes = catalog.newest_first()
     digest = getattr(catalog, "digest", None) or _digest
+    keys = [digest(e) for e in episodes]  # once: the stamp, the reused items and their record need them
     guid = channel_guid(config, catalog)
-    if read_stamp(stamp_file) == [_inputs(config, episodes, cover_name, guid, catalog.changed, digest),
-                                   file_stamp(target)]:
+    inputs = _inputs(config, episodes, cover_name, guid, catalog.changed, keys)
+    if read_stamp(stamp_file) == [inputs, file_stamp(target)]:
         return target
 
     items_file = default_root(out_dir) / ITEMS_CACHE
-
-    def render() -> bytes:
-        nonlocal record
-        data, record = _render_reusing(config, episodes, cover_name, items_file, guid=guid,
-                                       changed=catalog.changed, digest=digest)
-        return data
-
-    record = None
-    data = render()
-    old = target.read_bytes() if target.is_file() else None
+    data, record, old = _render_reusing(config, episodes, cover_name, items_file, guid=guid,
+                                        changed=catalog.changed, keys=keys)
+    if old is None and target.is_file():  # the recorded items did not hold: compare with the file itself
+        old = target.read_bytes()
     if old != data:
         now = now_iso()
         if (old is not None and _LAST_BUILD.search(old)
@@ -173,11 +169,14 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
             # same lastBuildDate, new content: move it -- unless it already is this second
             catalog.changed = now
             catalog.save()
-            data = render()
+            inputs = _inputs(config, episodes, cover_name, guid, catalog.changed, keys)
+            data, record, _ = _render_reusing(config, episodes, cover_name, items_file, guid=guid,
+                                              changed=catalog.changed, keys=keys)
         atomic_write_bytes(target, data)
+    written = file_stamp(target)
     if record is not None:  # where each item now sits in feed.xml, for the next run
-        write_stamp(items_file, {**record, "file": file_stamp(target)})
-    write_stamp(stamp_file, [_inputs(config, episodes, cover_name, guid, catalog.changed, digest), file_stamp(target)])
+        write_stamp(items_file, {**record, "file": written})
+    write_stamp(stamp_file, [inputs, written])
     return target
 
 
@@ -192,38 +191,53 @@ def _digest(entry) -> str:
 
 
 def _inputs(config: Config, episodes: Sequence[Entry], cover_name: str, guid: str, changed: Optional[str],
-            digest) -> str:
-    """A hash of everything render_feed reads: the same hash, the same bytes."""
+            keys: Sequence[str]) -> str:
+    """A hash of everything render_feed reads (``keys``: each episode's digest): the same hash, the same bytes."""
     import hashlib
 
     h = hashlib.sha256(repr((__version__, config, cover_name, guid, changed)).encode("utf-8"))
-    h.update("\n".join(f"{e.guid} {digest(e)}" for e in episodes).encode("utf-8"))
+    h.update("\n".join(f"{e.guid} {key}" for e, key in zip(episodes, keys)).encode("utf-8"))
     return h.hexdigest()
 
 
 ITEMS_CACHE = "feed-items.json"
 _ITEM = re.compile(rb"^ *<item>.*?</item>\n", re.S | re.M)
+_ITEM_START = re.compile(rb" *<item>")
 
 
 def render_feed_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, cache_file, *, guid: str,
                         changed: Optional[str] = None, digest=None) -> bytes:
     """``render_feed``'s exact bytes, rendering only the items that changed (see :func:`_render_reusing`)."""
-    return _render_reusing(config, episodes, cover_name, cache_file, guid=guid, changed=changed, digest=digest)[0]
+    keys = [(digest or _digest)(e) for e in episodes]
+    return _render_reusing(config, episodes, cover_name, cache_file, guid=guid, changed=changed, keys=keys)[0]
+
+
+def _latest(episodes: Sequence[Entry], times: Sequence[str]) -> Entry:
+    """The episode with the latest of ``times`` (its ISO 8601 stamps), the first of equals: what
+    ``max(episodes, key=lambda e: _when(time))`` gives, compared in C where every stamp has an offset."""
+    from itertools import count
+
+    parsed = list(map(datetime.fromisoformat, times))
+    if all(map(attrgetter("tzinfo"), parsed)):  # aware times compare as instants, like _when's UTC ones
+        return episodes[-max(zip(parsed, count(0, -1)))[1]]
+    return max(zip(episodes, times), key=lambda pair: _when(pair[1]))[0]
 
 
 def _render_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, cache_file, *, guid: str,
-                    changed: Optional[str] = None, digest=None) -> tuple[bytes, Optional[dict]]:
+                    changed: Optional[str] = None, keys: Sequence[str] = ()) -> tuple[bytes, Optional[dict], Optional[bytes]]:
     """``render_feed``'s exact bytes, rendering only the items that changed, and where each item sits.
 
     Each item's XML depends only on its entry and the settings, and pretty
     printing indents it the same wherever it sits; so the items of the
     feed.xml written last time are kept -- found by the offsets recorded with
-    it (``cache_file``, by guid with a digest of the entry), while the file is
-    the one recorded -- and only new or changed entries go through feedgen,
-    together with the entries the channel's dates come from (the latest
-    ``updated`` and the latest ``pub_date``).
-    10,000 episodes: one item rendered instead of 10,000. The second value is
-    the record to store with the bytes once they are written (None: nothing to store).
+    it (``cache_file``, by guid with a digest of the entry: ``keys``, one per
+    episode), while the file is the one recorded -- and only new or changed
+    entries go through feedgen, together with the entries the channel's dates
+    come from (the latest ``updated`` and the latest ``pub_date``).
+    10,000 episodes: one item rendered instead of 10,000, and the others copied
+    from the old file's bytes in one join. The second value is the record to
+    store with the bytes once they are written (None: nothing to store); the
+    third, the feed.xml read on the way (None when it was not read).
     """
     import hashlib
 
@@ -233,40 +247,46 @@ def _render_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, 
         return render_feed(config, entries, cover_name, guid=guid, changed=changed)
 
     if not episodes:
-        return full(episodes), None
+        return full(episodes), None, None
     settings = hashlib.sha256(repr((__version__, config, cover_name, guid)).encode("utf-8")).hexdigest()
     feed_file = Path(cache_file).parent.parent / FEED_NAME
-    items: dict[str, tuple] = {}
+    old = None
+    spans: dict[str, tuple] = {}  # guid -> (digest, start, end) of its item in ``old``
     cached = read_stamp(Path(cache_file))
     if isinstance(cached, dict) and cached.get("settings") == settings and cached.get("file") == file_stamp(feed_file):
         try:
             old = feed_file.read_bytes()
-            items = {g: (d, old[start:end]) for g, d, start, end in cached["items"]}
+            spans = {g: (d, start, end) for g, d, start, end in cached["items"]
+                     if _ITEM_START.match(old, start) and old.endswith(b"</item>\n", start, end)}
         except (OSError, ValueError, TypeError, KeyError):
-            items = {}
-    digests = {e.guid: (digest or _digest)(e) for e in episodes}
+            spans = {}
+    digests = dict(zip((e.guid for e in episodes), keys))
     # the channel's lastBuildDate and pubDate come from the latest updated and pub_date among the
     # entries rendered: those two always are
-    newest = max(episodes, key=lambda e: _when(e.updated))
-    latest = max(episodes, key=lambda e: _when(e.pub_date))
+    newest = _latest(episodes, [e.updated for e in episodes])
+    latest = _latest(episodes, [e.pub_date for e in episodes])
     fresh = [e for e in episodes
-             if e is newest or e is latest or items.get(e.guid, (None,))[0] != digests[e.guid]]
+             if e is newest or e is latest or spans.get(e.guid, (None,))[0] != digests[e.guid]]
     data = full(fresh)
     found = list(_ITEM.finditer(data))
-    if len(found) != len(fresh) or not all(items[e.guid][1].lstrip(b" ").startswith(b"<item>")
-                                          for e in episodes if e.guid in items):
+    if len(found) != len(fresh):
         data = full(episodes)  # not the shape expected: never guess, render everything
         found = list(_ITEM.finditer(data))
         if len(found) != len(episodes):
-            return data, None
+            return data, None, old
         fresh = list(episodes)
-    for entry, match in zip(fresh, found):
-        items[entry.guid] = (digests[entry.guid], match.group(0))
+    made = {entry.guid: match.group(0) for entry, match in zip(fresh, found)}
+    kept = memoryview(old) if old is not None else None
     head, tail = data[: found[0].start()], data[found[-1].end():]
-    layout, pos = [], len(head)
+    parts, layout, pos = [head], [], len(head)
     for e in episodes:
-        size = len(items[e.guid][1])
+        item = made.get(e.guid)
+        if item is None:
+            _, start, end = spans[e.guid]
+            item = kept[start:end]
+        size = len(item)
+        parts.append(item)
         layout.append([e.guid, digests[e.guid], pos, pos + size])
         pos += size
-    out = head + b"".join(items[e.guid][1] for e in episodes) + tail
-    return out, {"settings": settings, "items": layout}
+    parts.append(tail)
+    return b"".join(parts), {"settings": settings, "items": layout}, old

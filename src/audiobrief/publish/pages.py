@@ -259,18 +259,20 @@ def update_pages(config, catalog, out_dir: Path, cover_name: str) -> list[str]:
             return True
         return False
 
-    index_key = hashlib.blake2b("\n".join(map(entry_key, episodes)).encode("utf-8"), digest_size=16).hexdigest()
+    keys = [entry_key(e) for e in episodes]  # once: the show page's key, its rows and each page's key use them
+    index_key = hashlib.blake2b("\n".join(keys).encode("utf-8"), digest_size=16).hexdigest()
     if not unchanged(INDEX_NAME, index_key):
         rows_file = stamps_file.with_name(INDEX_ROWS)
-        data, rows = _index_reusing(renderer, episodes, entry_key, out_dir / INDEX_NAME, read_stamp(rows_file), base)
+        data, rows = _index_reusing(renderer, episodes, keys, out_dir / INDEX_NAME, read_stamp(rows_file), base)
         put(out_dir / INDEX_NAME, data)
         stamps[INDEX_NAME] = f"{index_key} {_file_key(folder + INDEX_NAME)}"
         write_stamp(rows_file, {"base": base, "file": _file_key(folder + INDEX_NAME), "rows": rows})
     written.append(INDEX_NAME)
-    for entry in episodes:
+    page_key = _PageKeys(folder, files, now)
+    for entry, key in zip(episodes, keys):
         name = page_name(entry.slug)
         written.append(name)
-        key = _page_key(entry, entry_key, folder, files, now)
+        key = page_key(entry, key)
         if unchanged(name, key):
             continue
         fingerprint = renderer.fingerprint(entry)
@@ -295,13 +297,13 @@ INDEX_ROWS = "index-rows.json"
 _ROW = re.compile(rb'^<li>\n<article aria-labelledby="ep-.*?</article>\n</li>\n', re.S | re.M)
 
 
-def _index_reusing(renderer, episodes: Sequence, entry_key, target: Path, saved, base: str) -> tuple[bytes, list]:
+def _index_reusing(renderer, episodes: Sequence, keys: Sequence[str], target: Path, saved, base: str) -> tuple[bytes, list]:
     """The show page's exact bytes, rendering only the rows of new or changed episodes.
 
     A row shows its episode's own fields only, so the rows of the index.html
     written last time (found by the offsets recorded with it, while the file is
     the one recorded) are reused; the template renders the others with the
-    page around them. Returns the bytes and each row's [key, start, end].
+    page around them. ``keys``: each episode's key. Returns the bytes and each row's [key, start, end].
     """
     known: dict[str, bytes] = {}
     if isinstance(saved, dict) and saved.get("base") == base and saved.get("file") == _file_key(os.fspath(target)):
@@ -310,7 +312,6 @@ def _index_reusing(renderer, episodes: Sequence, entry_key, target: Path, saved,
             known = {key: old[start:end] for key, start, end in saved["rows"]}
         except (OSError, ValueError, TypeError):
             known = {}
-    keys = [entry_key(e) for e in episodes]
     sample = [e for e, key in zip(episodes, keys) if key not in known] or list(episodes[:1])
     data = renderer.index(sample)
     found = list(_ROW.finditer(data))
@@ -320,8 +321,9 @@ def _index_reusing(renderer, episodes: Sequence, entry_key, target: Path, saved,
         if len(found) != len(episodes):
             return data, []
         sample, known = list(episodes), {}
+    key_of = dict(zip(map(id, episodes), keys))
     for entry, match in zip(sample, found):
-        known[entry_key(entry)] = match.group(0)
+        known[key_of[id(entry)]] = match.group(0)
     if not found:
         return data, []
     head, tail = data[: found[0].start()], data[found[-1].end():]
@@ -347,30 +349,40 @@ def _entry_key(entry) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _page_key(entry, entry_key, folder: str, files: set, now: int) -> Optional[str]:
-    """An episode page's inputs, from the entry and file stats alone (no file is read);
-    None when its transcript changed too recently for its time stamp to be trusted."""
-    from audiobrief.cache import settled
+class _PageKeys:
+    """An episode page's inputs, from the entry and file stats alone (no file is read): the entry's
+    key, then per transcript its stat (WebVTT, which the page shows) or whether it exists, then
+    whether the chapters file exists. None when a transcript changed too recently for its time
+    stamp to be trusted. ``files``: the names in the folder (one listing for every page)."""
 
-    parts = [entry_key(entry)]
-    for t in getattr(entry, "transcripts", ()) or ():
-        name = t["file"]
-        present = name in files if "/" not in name and "\\" not in name else os.path.isfile(folder + name)
-        if present and t.get("type") == "text/vtt":
-            try:
-                st = os.stat(folder + name)
-            except OSError:
-                return None
-            if not settled(st, now):  # just written: checked by content (see cache.SETTLE_NS)
-                return None
-            parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}")  # as _file_key
-        else:
-            parts.append("1" if present else "0")
-    chapters_file = getattr(entry, "chapters_file", None)
-    if chapters_file:
-        parts.append("1" if (chapters_file in files if "/" not in chapters_file and "\\" not in chapters_file
-                             else os.path.isfile(folder + chapters_file)) else "0")
-    return " ".join(parts)
+    def __init__(self, folder: str, files: set, now: int):
+        from audiobrief.cache import settled
+
+        self.folder, self.files, self.now, self.settled = folder, files, now, settled
+
+    def _present(self, name: str) -> bool:
+        return name in self.files or (("/" in name or "\\" in name) and os.path.isfile(self.folder + name))
+
+    def __call__(self, entry, entry_key: str) -> Optional[str]:
+        parts = [entry_key]
+        folder, files, settled, now = self.folder, self.files, self.settled, self.now
+        for t in getattr(entry, "transcripts", ()) or ():
+            name = t["file"]
+            present = name in files or self._present(name)
+            if present and t.get("type") == "text/vtt":
+                try:
+                    st = os.stat(folder + name)
+                except OSError:
+                    return None
+                if not settled(st, now):  # just written: checked by content (see cache.SETTLE_NS)
+                    return None
+                parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}")  # as _file_key
+            else:
+                parts.append("1" if present else "0")
+        chapters_file = getattr(entry, "chapters_file", None)
+        if chapters_file:
+            parts.append("1" if chapters_file in files or self._present(chapters_file) else "0")
+        return " ".join(parts)
 
 
 def _inputs_mark(fingerprint: str) -> bytes:
