@@ -234,33 +234,34 @@ def load_catalog(folder: Path, *, write_migration: bool = True) -> Catalog:
     known = _LAST_READ.get(str(path))
     if known is not None and known[0] == _file_key(path):
         return _from_memory(path, known)
-    try:
-        text = path.read_text(encoding="utf-8")
-        with _no_gc():  # tens of thousands of new dicts would set off collections that find nothing
+    # tens of thousands of new dicts would set off collections that find nothing: the collector
+    # is off while the catalog is built, and a big one is kept out of its sight afterwards
+    with _no_gc() as quiet:
+        try:
+            text = path.read_text(encoding="utf-8")
             lines = _by_line(text)
             data = lines[0] if lines else json.loads(text)
-        version = data.get("version")
-    except (OSError, ValueError, AttributeError) as exc:
-        raise _damaged(path, exc) from None
-    if not isinstance(version, int) or version > VERSION or version < 1:
-        raise PublishError(f"{path} has catalog version {version!r}, this audiobrief reads up to {VERSION}; "
-                           "upgrade audiobrief (pip install -U audiobrief) or move the file away")
-    migrated = version != VERSION
-    try:
-        while data["version"] in MIGRATIONS:
-            data = MIGRATIONS[data["version"]](data)
-        with _no_gc():
+            version = data.get("version")
+        except (OSError, ValueError, AttributeError) as exc:
+            raise _damaged(path, exc) from None
+        if not isinstance(version, int) or version > VERSION or version < 1:
+            raise PublishError(f"{path} has catalog version {version!r}, this audiobrief reads up to {VERSION}; "
+                               "upgrade audiobrief (pip install -U audiobrief) or move the file away")
+        migrated = version != VERSION
+        try:
+            while data["version"] in MIGRATIONS:
+                data = MIGRATIONS[data["version"]](data)
             episodes = [_entry(e) for e in data["episodes"]]
-        _settle_objects(len(episodes))
-        catalog = Catalog(path, episodes, data.get("podcast_guid"), data.get("changed"), data.get("base_url"))
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise _damaged(path, exc) from None
-    if lines and not migrated:
-        # read as one episode a line: those lines are the rows to_json would write,
-        # so an unchanged catalog is not written again and its rows are not encoded again
-        catalog.__dict__["_rows"] = {id(e): (e, row) for e, row in zip(episodes, lines[1])}
-        catalog.__dict__["_read_state"] = catalog._state()
-        _remember(catalog)
+            catalog = Catalog(path, episodes, data.get("podcast_guid"), data.get("changed"), data.get("base_url"))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise _damaged(path, exc) from None
+        if lines and not migrated:
+            # read as one episode a line: those lines are the rows to_json would write,
+            # so an unchanged catalog is not written again and its rows are not encoded again
+            catalog.__dict__["_rows"] = {id(e): (e, row) for e, row in zip(episodes, lines[1])}
+            catalog.__dict__["_read_state"] = catalog._state()
+            _remember(catalog)
+        quiet.freeze = len(episodes) >= FREEZE_FROM
     if migrated and write_migration:
         backup = folder / f"episodes.v{version}.json"
         if not backup.exists():
@@ -269,31 +270,29 @@ def load_catalog(folder: Path, *, write_migration: bool = True) -> Catalog:
     return catalog
 
 
-@contextmanager
-def _no_gc():
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-#: from this many episodes on, what has been read is moved out of the cyclic garbage collector's
-#: sight (gc.freeze): 10,000 entries are some 200,000 containers that every full collection would
-#: walk again to find nothing (three such walks cost a make ~0.3 s). Frozen objects are still freed
-#: by reference counting; only a reference cycle among them would outlive the (short) process.
+#: from this many episodes on, a catalog just read is moved out of the cyclic garbage collector's
+#: sight (gc.freeze): 10,000 entries are some 50,000 containers that collections would walk again
+#: and again to find nothing (~0.1 s of a make). Frozen objects are still freed by reference
+#: counting; only a reference cycle among them would outlive the (short) process.
 FREEZE_FROM = 1000
 
 
-def _settle_objects(count: int) -> None:
-    if count >= FREEZE_FROM:
-        import gc
+@contextmanager
+def _no_gc():
+    """The cyclic garbage collector off for the block; with ``.freeze`` set, what exists is frozen first."""
+    import gc
+    from types import SimpleNamespace
 
-        gc.freeze()
+    enabled = gc.isenabled()
+    gc.disable()
+    state = SimpleNamespace(freeze=False)
+    try:
+        yield state
+    finally:
+        if state.freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 #: the catalog this process last read or wrote, per path: a run that loads it again
