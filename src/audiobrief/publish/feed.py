@@ -149,8 +149,7 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
     target = out_dir / FEED_NAME
     stamp_file = default_root(out_dir) / WRITTEN_STAMP
     episodes = catalog.newest_first()
-    digest = getattr(catalog, "digest", None) or _digest
-    keys = [digest(e) for e in episodes]  # once: the stamp, the reused items and their record need them
+    keys = _keys(catalog, episodes)  # once: the stamp, the reused items and their record need them
     guid = channel_guid(config, catalog)
     inputs = _inputs(config, episodes, cover_name, guid, catalog.changed, keys)
     if read_stamp(stamp_file) == [inputs, file_stamp(target)]:
@@ -182,6 +181,12 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
 
 #: what feed.xml was last written from, and the file it became (in the cache folder)
 WRITTEN_STAMP = "feed-written.json"
+
+
+def _keys(catalog, episodes: Sequence[Entry]) -> list[str]:
+    """Each episode's digest: the catalog's (of its line in episodes.json), else :func:`_digest`."""
+    digests = getattr(catalog, "digests", None)
+    return digests(episodes) if digests is not None else [_digest(e) for e in episodes]
 
 
 def _digest(entry) -> str:
@@ -240,14 +245,15 @@ def _render_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, 
     third, the feed.xml read on the way (None when it was not read).
     """
     import hashlib
+    from itertools import accumulate
 
     from audiobrief.cache import file_stamp, read_stamp
 
     def full(entries) -> bytes:
         return render_feed(config, entries, cover_name, guid=guid, changed=changed)
 
-    if not episodes:
-        return full(episodes), None, None
+    if not episodes or len({e.guid for e in episodes}) != len(episodes):
+        return full(episodes), None, None  # (a guid twice: its items could not be told apart)
     settings = hashlib.sha256(repr((__version__, config, cover_name, guid)).encode("utf-8")).hexdigest()
     feed_file = Path(cache_file).parent.parent / FEED_NAME
     old = None
@@ -278,15 +284,8 @@ def _render_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, 
     made = {entry.guid: match.group(0) for entry, match in zip(fresh, found)}
     kept = memoryview(old) if old is not None else None
     head, tail = data[: found[0].start()], data[found[-1].end():]
-    parts, layout, pos = [head], [], len(head)
-    for e in episodes:
-        item = made.get(e.guid)
-        if item is None:
-            _, start, end = spans[e.guid]
-            item = kept[start:end]
-        size = len(item)
-        parts.append(item)
-        layout.append([e.guid, digests[e.guid], pos, pos + size])
-        pos += size
-    parts.append(tail)
-    return b"".join(parts), {"settings": settings, "items": layout}, old
+    guids = [e.guid for e in episodes]
+    items = [made[g] if g in made else kept[spans[g][1]:spans[g][2]] for g in guids]
+    ends = list(accumulate(map(len, items), initial=len(head)))
+    layout = [[g, key, start, end] for g, key, start, end in zip(guids, keys, ends, ends[1:])]
+    return b"".join([head, *items, tail]), {"settings": settings, "items": layout}, old

@@ -243,7 +243,6 @@ def update_pages(config, catalog, out_dir: Path, cover_name: str) -> list[str]:
     except OSError:
         files = set()
     now = time.time_ns()
-    entry_key = getattr(catalog, "digest", None) or _entry_key
     folder = os.fspath(out_dir) + os.sep
     stamps: dict[str, str] = {}  # page name -> "<inputs> <the file's stat>"
     written = []
@@ -259,7 +258,8 @@ def update_pages(config, catalog, out_dir: Path, cover_name: str) -> list[str]:
             return True
         return False
 
-    keys = [entry_key(e) for e in episodes]  # once: the show page's key, its rows and each page's key use them
+    digests = getattr(catalog, "digests", None)  # a Catalog's keys; other entries are hashed here
+    keys = digests(episodes) if digests is not None else [_entry_key(e) for e in episodes]  # once for all uses
     index_key = hashlib.blake2b("\n".join(keys).encode("utf-8"), digest_size=16).hexdigest()
     if not unchanged(INDEX_NAME, index_key):
         rows_file = stamps_file.with_name(INDEX_ROWS)

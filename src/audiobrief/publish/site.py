@@ -27,6 +27,13 @@ class PublishReport:
 
 def publish_folder(config: Config, catalog: Catalog, out_dir: Path, cover_name: Optional[str] = None) -> PublishReport:
     """Apply keep_last, fix the podcast guid, write feed.xml and flash-briefing.json; save the catalog."""
+    from audiobrief.catalog import no_gc
+
+    with no_gc():  # see no_gc: 10,000 episodes' feed items, rows and stamps would set off collections
+        return _publish_folder(config, catalog, out_dir, cover_name)
+
+
+def _publish_folder(config: Config, catalog: Catalog, out_dir: Path, cover_name: Optional[str]) -> PublishReport:
     from audiobrief.cover import publish_cover
     from audiobrief.publish.archive import apply_retention
     from audiobrief.publish.feed import channel_guid, is_local_only, write_feed
