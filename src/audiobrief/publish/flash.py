@@ -41,12 +41,17 @@ def why_not(entry: Entry) -> Optional[str]:
     return None
 
 
-def flash_items(config: Config, episodes: Sequence[Entry]) -> list[dict]:
+def flash_items(config: Config, episodes: Sequence[Entry], reasons: Optional[list] = None) -> list[dict]:
+    """The briefing's items, newest first; ``reasons`` (when given) gets why each episode looked at does not qualify."""
     from audiobrief.publish.feed import base_url, file_url
 
     items = []
     for entry in episodes:  # newest first
-        if why_not(entry) is None:
+        reason = why_not(entry)
+        if reason is not None:
+            if reasons is not None:
+                reasons.append(reason)
+        else:
             items.append({
                 "uid": f"urn:uuid:{entry.guid}",
                 "updateDate": update_date(entry.pub_date),
@@ -69,11 +74,12 @@ def write_flash(config: Config, episodes: Sequence[Entry], out_dir) -> FlashResu
     from audiobrief.fsutil import atomic_write_bytes
 
     target = out_dir / FLASH_NAME
-    items = flash_items(config, episodes)
-    if not items:
+    looked: list[str] = []
+    items = flash_items(config, episodes, looked)
+    if not items:  # then every episode was looked at
         if target.is_file():
             target.unlink()
-        reasons = sorted({reason for reason in map(why_not, episodes) if reason})
+        reasons = sorted(set(looked))
         detail = "; ".join(reasons[:3]) if reasons else "no episodes in the feed"
         return FlashResult([], f"{FLASH_NAME} not written: no episode qualifies for Alexa ({detail}); "
                                "make an episode with the 'alexa' profile, 10 s to 10 min long")
