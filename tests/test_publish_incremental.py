@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -325,3 +326,116 @@ def test_a_catalog_read_again_in_the_same_run_is_not_parsed_again(big, monkeypat
     text = (big / CATALOG_NAME).read_text()
     (big / CATALOG_NAME).write_text(text.replace('"title": "Episode 5"', '"title": "Episode V"'))  # in place
     assert load_catalog(big).find_slug("episode-5").title == "Episode V" and parsed == [1]
+
+
+# ------------------------------------------------------------------ 10,000 episodes: what stays cheap and right
+
+
+def _full_feed(out, config):
+    catalog = load_catalog(out)
+    return render_feed(config, catalog.newest_first(), "cover.png", guid=channel_guid(config, catalog),
+                       changed=catalog.changed)
+
+
+def test_a_feed_items_record_that_does_not_fit_the_file_is_not_trusted(big, monkeypatch):
+    """The record of where each item sits says the feed.xml it was made with (its stat): when its
+    offsets are off anyway, the items they point at are rendered again, never copied wrong."""
+    config = Config(base_url="https://example.org/pod/")
+    catalog = _publish(big, config)
+    items_file = cache.default_root(big) / feed_module.ITEMS_CACHE
+    record = json.loads(items_file.read_text())
+    for row in record["items"][3:9]:
+        row[2] += 7  # six items now point into the middle of other items
+    items_file.write_text(json.dumps(record))
+    catalog.replace_entry(catalog.find_slug("episode-1"), title="One, retitled", updated="2026-03-03T00:00:00+00:00")
+    catalog.save()
+    spy = Spy(monkeypatch)
+    _publish(big, config)
+    assert spy.feed_items == 2 + 6  # the changed one, the latest published, and the six whose record was off
+    assert (big / FEED_NAME).read_bytes() == _full_feed(big, config)
+
+
+def test_a_guid_used_twice_gets_the_whole_feed_rendered(big, monkeypatch):
+    config = Config(base_url="https://example.org/pod/")
+    catalog = _publish(big, config)
+    twin = catalog.find_slug("episode-5")
+    catalog.replace_entry(catalog.find_slug("episode-6"), guid=twin.guid, title="Six, same guid as five")
+    catalog.save()
+    spy = Spy(monkeypatch)
+    _publish(big, config)
+    # items are found by guid: two with one guid cannot be told apart, so each render is whole
+    # (twice when the new content kept lastBuildDate's second and it had to move)
+    assert spy.feeds >= 1 and spy.feed_items == COUNT * spy.feeds
+    assert (big / FEED_NAME).read_bytes() == _full_feed(big, config)
+
+
+@pytest.mark.parametrize("times", [
+    ["2026-01-01T10:00:00+00:00", "2026-01-01T12:00:00+02:00", "2026-01-01T09:59:59+00:00"],  # same instant: the first
+    ["2026-01-01T10:00:00-05:00", "2026-01-01T14:00:00+00:00", "2025-12-31T23:00:00+00:00"],
+    ["2026-01-01T10:00:00", "2026-01-01T09:00:00", "2026-01-01T10:00:00"],  # no offset: local time, as _when reads it
+    ["2026-01-01T10:00:00+00:00", "2026-01-01T10:00:00", "2026-01-01T09:00:00+00:00"],
+    ["2024-02-29T00:00:00.250000+00:00", "2024-02-29T00:00:00.500000+00:00"],
+])
+def test_latest_date_is_the_one_when_reads_latest(times):
+    from types import SimpleNamespace
+
+    from audiobrief.publish.feed import _latest, _when
+
+    episodes = [SimpleNamespace(n=i) for i in range(len(times))]
+    assert _latest(episodes, times) is max(zip(episodes, times), key=lambda pair: _when(pair[1]))[0]
+
+
+def test_digests_in_one_pass_are_each_entrys_digest(big):
+    import hashlib
+
+    catalog = load_catalog(big)
+    all_at_once = catalog.digests(catalog.episodes)
+    fresh = load_catalog(big, write_migration=False)
+    fresh.__dict__.pop("_digests", None)
+    assert all_at_once == [fresh.digest(e) for e in fresh.episodes]
+    assert all_at_once[0] == hashlib.blake2b(catalog.row(catalog.episodes[0]).encode(), digest_size=16).hexdigest()
+    changed = catalog.replace_entry(catalog.episodes[0], title="Renamed")
+    assert catalog.digest(changed) != all_at_once[0]
+
+
+def test_a_big_catalog_is_kept_out_of_the_collector_and_collection_stays_on(big, monkeypatch):
+    import gc
+
+    import audiobrief.catalog as catalog_module
+
+    gc.unfreeze()
+    try:
+        monkeypatch.setattr(catalog_module, "FREEZE_FROM", COUNT + 1)  # 1,000 in real use; the folder has COUNT
+        catalog_module._LAST_READ.clear()
+        load_catalog(big)
+        assert gc.get_freeze_count() == 0 and gc.isenabled()
+        monkeypatch.setattr(catalog_module, "FREEZE_FROM", COUNT)
+        catalog_module._LAST_READ.clear()
+        catalog = load_catalog(big)
+        assert gc.get_freeze_count() > 0 and gc.isenabled()
+        # publishing runs with the collector off and turns it back on, also when it fails
+        from audiobrief.publish import site
+
+        seen = []
+        monkeypatch.setattr(feed_module, "write_feed", lambda *a: seen.append(gc.isenabled()) or 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            site.publish_folder(Config(), catalog, big, "cover.png")
+        assert seen == [False] and gc.isenabled()
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.parametrize("fixture", sorted((Path(__file__).parent / "fixtures" / "temps").glob("*.json")),
+                         ids=lambda p: p.stem)
+def test_leftover_temps_are_found_in_one_walk(fixture, tmp_path):
+    from audiobrief.fsutil import remove_leftover_temps
+
+    case = json.loads(fixture.read_text())
+    for name in case["files"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    mine = tmp_path / f".feed.xml.tmp-{os.getpid()}-abcdef12"  # this run's own temp: also removed
+    mine.write_bytes(b"x")
+    assert remove_leftover_temps(tmp_path) == len(case["removed"]) + 1
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert left == sorted(set(case["files"]) - set(case["removed"]))
