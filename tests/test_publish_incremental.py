@@ -439,3 +439,34 @@ def test_leftover_temps_are_found_in_one_walk(fixture, tmp_path):
     assert remove_leftover_temps(tmp_path) == len(case["removed"]) + 1
     left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
     assert left == sorted(set(case["files"]) - set(case["removed"]))
+
+
+_HEAD = '{"version": 2, "podcast_guid": null, "changed": null, "base_url": null, "episodes": [\n'
+
+
+@pytest.mark.parametrize("rows", [
+    ['{"slug": "a", "bytes": 1234567890123456789012, "duration": 1.5}'],  # past 64 bits: json keeps it an int
+    ['{"slug": "a", "bytes": 9223372036854775807}', '{"slug": "b", "bytes": 12}'],
+    ['{"slug": "a", "duration": NaN}', '{"slug": "b", "duration": Infinity}'],
+    ['{"slug": "\\ud800 lone"}'],
+    ['{"slug": "a", "duration": 0.1, "x": 1e-400, "y": 5e-324, "z": -0.0, "w": 1E5}'],
+    ['{"slug": "a", "slug": "b", "n": [1, {"c": null}]}'],
+    ['{"slug": "a"} '],  # space after the object
+    [' {"slug": "a"}'],
+    ['{"slug": "a"}, {"slug": "b"}'],  # two objects on one line
+    ['{"a": [{"x": 1}', '{"y": 2}]}, {"c": 3}'],  # lines that do not split where the objects do
+    ['{"slug": "\\u00e9t\\u00e9 \\ud83d\\ude00", "title": "caf\u00e9 \u2014 \U0001f600"}'],
+    ['[1, 2]'],
+    [],
+])
+def test_fast_line_reading_reads_what_the_scanner_reads(rows, monkeypatch):
+    """orjson reads the lines only where it gives json's values exactly (ints stay ints, NaN...)."""
+    import audiobrief.catalog as catalog_module
+
+    text = _HEAD + ",\n".join(rows) + "\n]}\n"
+    fast = _by_line(text)
+    monkeypatch.setattr(catalog_module, "_rows_fast", lambda *args: None)
+    scanned = _by_line(text)
+    assert repr(fast) == repr(scanned)  # repr: 1 and 1.0 are == but not the same value here
+    if scanned is not None:
+        assert repr(scanned[0]["episodes"]) == repr(json.loads(text)["episodes"])

@@ -105,19 +105,38 @@ def settled(st: os.stat_result, now_ns: Optional[int] = None) -> bool:
 
 
 def read_stamp(path: Path):
-    """A JSON stamp kept in the cache folder; None when missing or unreadable."""
+    """A JSON stamp kept in the cache folder; None when missing or unreadable.
+
+    Stamps of a 10,000-episode folder hold 10,000 rows: orjson reads them in a third of
+    json's time (json reads what orjson refuses, e.g. numbers past 64 bits)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = path.read_bytes()
+    except OSError:
+        return None
+    import orjson
+
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(data)
+    except ValueError:
         return None
 
 
 def write_stamp(path: Path, value) -> None:
     """Record a stamp; a failure is ignored (without it, the next run does the work again)."""
+    import orjson
+
     from audiobrief.errors import PublishError
 
     try:
-        write_atomic(path, json.dumps(value).encode("utf-8"))
+        data = orjson.dumps(value)
+    except TypeError:  # what orjson cannot write (an integer past 64 bits), json can
+        data = json.dumps(value).encode("utf-8")
+    try:
+        write_atomic(path, data)
     except (OSError, PublishError):
         pass
 
