@@ -346,12 +346,14 @@ def test_a_feed_items_record_that_does_not_fit_the_file_is_not_trusted(big, monk
     record = json.loads(items_file.read_text())
     for row in record["items"][3:9]:
         row[2] += 7  # six items now point into the middle of other items
+    rows = record["items"]
+    rows[20][2:], rows[21][2:] = rows[21][2:], rows[20][2:]  # and two at each other's item
     items_file.write_text(json.dumps(record))
     catalog.replace_entry(catalog.find_slug("episode-1"), title="One, retitled", updated="2026-03-03T00:00:00+00:00")
     catalog.save()
     spy = Spy(monkeypatch)
     _publish(big, config)
-    assert spy.feed_items == 2 + 6  # the changed one, the latest published, and the six whose record was off
+    assert spy.feed_items == 2 + 6 + 2  # the changed one, the latest published, and the eight whose record was off
     assert (big / FEED_NAME).read_bytes() == _full_feed(big, config)
 
 

@@ -263,7 +263,8 @@ def _render_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, 
         try:
             old = feed_file.read_bytes()
             spans = {g: (d, start, end) for g, d, start, end in cached["items"]
-                     if _ITEM_START.match(old, start) and old.endswith(b"</item>\n", start, end)}
+                     if _ITEM_START.match(old, start) and old.endswith(b"</item>\n", start, end)
+                     and old.find(f">{g}</guid>".encode("utf-8"), start, end) > 0}  # its own item
         except (OSError, ValueError, TypeError, KeyError):
             spans = {}
     digests = dict(zip((e.guid for e in episodes), keys))
