@@ -118,3 +118,23 @@ def test_a_peak_the_limiter_cannot_lower_is_trimmed_statically(monkeypatch):
     first_gain = encodes[0][1].args[3]
     assert encodes[-1][0].args[0].key == "block-1" and encodes[-1][0].args[3] < first_gain
     assert rendered.true_peak_dbtp <= ceiling_db - 0.1
+    # the lower ceiling was tried once; seeing it did nothing, the next try trims
+    retries = encodes[1:]
+    assert len(retries) == 2 and retries[0][0].args[3] == first_gain and retries[1][0].args[3] < first_gain
+
+
+def test_a_tiny_overshoot_is_trimmed_at_once(monkeypatch):
+    blocks = _blocks(4)
+    ceiling_db = get_profile("podcast").ceiling_dbtp
+    first = {}
+
+    def peak_of(i, gain, ceiling):  # block 2 pokes 0.03 dB over whatever its ceiling; less gain helps
+        first.setdefault(i, gain)
+        return ceiling_db - 0.07 - (first[i] - gain) if i == 2 else -3.0
+
+    rendered, batches = _drive(monkeypatch, blocks, peak_of)
+    encodes = [b for b in batches if b and b[0].fn.__name__ == "encode"]
+    assert len(encodes) == 2 and [c.args[0].key for c in encodes[1]] == ["block-2"]
+    assert encodes[1][0].args[3] < encodes[0][2].args[3]  # one re-encode, with less gain
+    assert rendered.true_peak_dbtp <= ceiling_db - 0.1
+    assert math.isclose(rendered.loudness_lufs, -16.0, abs_tol=render.TOLERANCE_LU + 0.05)

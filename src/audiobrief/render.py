@@ -77,7 +77,10 @@ def limiter_sample(seconds: Sequence[float]) -> list[int]:
     return sorted({int(stride / 2 + k * stride) for k in range(count)})
 
 
-TRIM_ATTEMPTS = 4  # re-encodes of a block whose true peak is over the ceiling (the last one trims statically)
+TRIM_ATTEMPTS = 4  # re-encodes of a block whose true peak is over the ceiling (the later half also trim statically)
+#: an overshoot this small is trimmed statically at once: a few tenths of a dB less on one
+#: block moves the episode's loudness by hundredths of a LU, and a retry costs a whole encode
+SMALL_OVERSHOOT_DB = 0.3
 
 
 def _combined(results) -> list:
@@ -156,20 +159,26 @@ def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, co
 
     # the true peak is a hard limit: a block whose decoded MP3 pokes over it (the
     # encoder's overshoot varies, up to ~1.1 dB above the limiter here) is encoded
-    # again with its own lower ceiling -- only that block, the rest stay as they are
+    # again with its own lower ceiling -- only that block, the rest stay as they are.
+    # Less gain as well (a static trim) when the overshoot is tiny, or when the last
+    # lower ceiling did not move the peak (an encoder artefact, not a limited peak):
+    # each re-encode of a block is serial work, so a wasted one costs the edit's wall time
     limit_db = profile.ceiling_dbtp - 0.1
     settings = [(gain, ceiling)] * len(blocks)
+    asked: dict[int, tuple[float, float]] = {}  # block -> (its peak, the ceiling drop asked of it) last time
     for attempt in range(TRIM_ATTEMPTS):
         over = [i for i, seg in enumerate(segments) if seg["peak"] > limit_db]
         if not over:
             break
         for i in over:
-            excess = segments[i]["peak"] - limit_db + 0.1
+            peak = segments[i]["peak"]
+            excess = peak - limit_db + 0.1
             block_gain, block_ceiling = settings[i]
-            if attempt < TRIM_ATTEMPTS // 2:
-                settings[i] = (block_gain, round(block_ceiling - excess, 2))
-            else:  # the limiter did not get it under: trim the block statically too
-                settings[i] = (quantise(block_gain - excess - 0.05), round(block_ceiling - excess, 2))
+            stuck = i in asked and asked[i][0] - peak < asked[i][1] / 2
+            if excess <= SMALL_OVERSHOOT_DB or stuck or attempt >= TRIM_ATTEMPTS // 2:
+                block_gain = quantise(block_gain - excess - 0.05)
+            settings[i] = (block_gain, round(block_ceiling - excess, 2))
+            asked[i] = (peak, excess)
         redone = yield [Call(encode, (blocks[i], rate, profile.bitrate, *settings[i], root), 2) for i in over]
         for i, seg in zip(over, redone):
             segments[i] = seg
