@@ -589,7 +589,7 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
         steps[index] = episode_steps(
             item.script, work.clips, item.article, work.missing, config, profile, cache_root,
             lambda seconds, item=item: check_length(seconds, item.article, profile, config),
-            tuple(previous) if isinstance(previous, list) and len(previous) == 2 else None)
+            _levels(previous))
         blocks = len(item.article.sections) + 2
         progress.begin(str(index), item.article.title, sum(len(j) for _, j in work.missing) + 4 * blocks)
     progress.begin("all", f"{len(works)} episode(s)", len(works))
@@ -604,7 +604,7 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
         try:
             if error is not None:
                 raise error
-            gains[f"{Path(work.planned.article.source).resolve()} {profile.name}"] = list(rendered.gain)
+            gains[f"{Path(work.planned.article.source).resolve()} {profile.name}"] = rendered.levels
             report.segments_encoded += rendered.segments_made
             report.segments_cached += len(rendered.segments) - rendered.segments_made
             report.episodes.append(publish_episode(
@@ -638,6 +638,21 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
     with publish_lock(out_dir):
         write_atomic(cache_root / FEED_STAMP, _feed_stamp(config, out_dir).encode("utf-8"))
         write_atomic(gains_file, json.dumps(gains, sort_keys=True, indent=0).encode("utf-8"))
+
+
+def _levels(remembered) -> Optional[dict]:
+    """The last build's levels from ``.cache/gains.json`` (older files kept [gain, ceiling])."""
+    if isinstance(remembered, list) and len(remembered) == 2:
+        remembered = {"gain": remembered[0], "ceiling": remembered[1]}
+    if not isinstance(remembered, dict):
+        return None
+    number = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)  # noqa: E731
+    levels = {k: remembered[k] for k in ("gain", "ceiling") if number(remembered.get(k))}
+    curve = remembered.get("curve")
+    if (number(remembered.get("curve_lufs")) and isinstance(curve, list) and len(curve) >= 2
+            and all(isinstance(p, list) and len(p) == 2 and all(map(number, p)) for p in curve)):
+        levels.update(curve_lufs=remembered["curve_lufs"], curve=curve)
+    return levels if len(levels) >= 2 else None
 
 
 def check_length(seconds: float, article: Article, profile, config: Config) -> None:
