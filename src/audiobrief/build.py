@@ -723,10 +723,15 @@ def publish_episode(article: Article, rendered, config: Config, out_dir: Path, *
             artist=config.author, album=config.title, date=pub_date[:10], summary=summary, chapters=chapters,
             cover=cover_path, language=id3_language(article.language), transcript=plain_text(cues))
         target = out_dir / name
+        # sidecars are named after the MP3's version (<slug>[.<8 hex>]): new audio comes
+        # with new chapters and transcripts at new addresses (apps cache them by URL), and
+        # a run killed before the catalog commit leaves the published MP3 with its own
+        stem = name[: -len(".mp3")]
+        chapters_file, vtt_file, srt_file = f"{stem}.chapters.json", f"{stem}.vtt", f"{stem}.srt"
         sidecars = {
-            f"{slug}.chapters.json": render_chapters_json(chapters, article.title),
-            f"{slug}.vtt": render_vtt(cues),
-            f"{slug}.srt": render_srt(cues),
+            chapters_file: render_chapters_json(chapters, article.title),
+            vtt_file: render_vtt(cues),
+            srt_file: render_srt(cues),
         }
         changed = [mp3_changed]
         changed += [write_if_changed(out_dir / sidecar, text.encode("utf-8")) for sidecar, text in sidecars.items()]
@@ -742,13 +747,16 @@ def publish_episode(article: Article, rendered, config: Config, out_dir: Path, *
             profile=profile,
             loudness_lufs=rendered.loudness_lufs,
             true_peak_dbtp=rendered.true_peak_dbtp,
-            chapters_file=f"{slug}.chapters.json",
-            transcripts=({"file": f"{slug}.vtt", "type": VTT_TYPE}, {"file": f"{slug}.srt", "type": SRT_TYPE}),
+            chapters_file=chapters_file,
+            transcripts=({"file": vtt_file, "type": VTT_TYPE}, {"file": srt_file, "type": SRT_TYPE}),
             build_key=build_key,
         )
         catalog.upsert(entry)
         publish_folder(config, catalog, out_dir, cover_path.name)  # saves the catalog first, then feed, pages, flash briefing
-        retire(out_dir, old.file if old else None, name, {e.file for e in catalog.episodes})
+        if old is not None and old.files() != entry.files():
+            in_use = {n for e in catalog.episodes for n in e.files()}
+            for replaced in old.files():
+                retire(out_dir, replaced, "", in_use)
     status = "unchanged" if unchanged else ("updated" if old else "new")
     return EpisodeResult(slug, article.title, target, rendered.seconds, len(chapters), status, profile,
                          entry.loudness_lufs, entry.true_peak_dbtp, source)
