@@ -50,8 +50,16 @@ ensure_venv() {
   [ -n "$EXTRAS" ] && spec="$ROOT[$EXTRAS]"
   echo "installing audiobrief into $VENV..." >&2
   "${pip[@]}" install --quiet --disable-pip-version-check -e "$spec" >&2
+  compile_sources
   want="$(stamp_of "$EXTRAS")"
   echo "$want" > "$stamp_file"
+}
+
+compile_sources() {
+  # an editable install leaves the sources uncompiled; Python would compile them on
+  # every run where it may not write __pycache__ (PYTHONDONTWRITEBYTECODE, read-only
+  # checkouts), which is ~40 ms of each short run
+  "$VENV/bin/python" -m compileall -q "$ROOT/src" >/dev/null 2>&1 || true
 }
 
 ensure_venv

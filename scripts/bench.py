@@ -9,6 +9,11 @@ audiobrief uses by default. Machines here are shared and noisy, so each case
 runs several times and the median is reported. Results are written to a JSON
 file; when an earlier file exists, its ratios are printed beside the new ones.
 
+Cases that do not make audio have their own same-run baseline (or a budget,
+named in the row's note): read (a 2 MB article read and scripted), serve
+(`audiobrief serve` against Python's http.server) and pages (the web pages
+against the feed). Their helpers live in scripts/benchlib.py.
+
 Run it through ./scripts/bench, which sets up the venv and the baseline tools.
 """
 
@@ -26,6 +31,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchlib import get, grow_article, serving, synthetic_catalog, timed
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -239,8 +246,113 @@ class Bench:
                      note=f"{audio / wall:.1f}x real time; {audio / cpu:.1f}x per CPU second"
                           + ("; reported only" if target > 100 else "; target >= 10x real time"))
 
+    def read(self, size: int = 2_000_000) -> None:
+        """A ~2 MB article (txt, md, html) read and turned into a script, in this process.
 
-CASES = ("cold", "batch", "rerun_and_edit", "feed_10k", "memory_2h", "imports", "piper")
+        Target: under 2 s wall each, so the baseline is the 2 s budget. The
+        same-run baseline of the old reading benchmark is in each note: CPU
+        time against the bare decode (bytes -> str) of the text input, and
+        for md/html against the plain-text reader.
+        """
+        from audiobrief.config import Config
+        from audiobrief.readers import decode, read_article
+        from audiobrief.script import build_script
+
+        paths = {}
+        for kind in ("txt", "md", "html"):
+            paths[kind] = self.work / f"big.{kind}"
+            paths[kind].write_text(grow_article(kind, size), encoding="utf-8")
+            read_article(paths[kind])  # imports warmed once, so every row measures reading only
+        data = paths["txt"].read_bytes()
+        decode_cpu = median([timed(lambda: decode(data, "x"))[1] for _ in range(max(self.repeat, 5))])
+        print(f"  baseline: bare decode of {len(data) / 1e6:.1f} MB, {decode_cpu * 1000:.1f} ms CPU", flush=True)
+        txt_cpu = None
+        for kind, path in paths.items():
+            walls, cpus, reads = [], [], []
+            for _ in range(self.repeat):
+                start, cpu = time.perf_counter(), time.process_time()
+                article = read_article(path)
+                reads.append(time.perf_counter() - start)
+                build_script(article, Config())
+                walls.append(time.perf_counter() - start)
+                cpus.append(time.process_time() - cpu)
+            cpu = median(cpus)
+            txt_cpu = txt_cpu or cpu
+            vs_txt = "" if kind == "txt" else f", {cpu / txt_cpu:.2f}x the plain-text reader"
+            self.add(f"read + script, {path.stat().st_size / 1e6:.0f} MB {kind} (vs 2 s budget)", median(walls), 2.0,
+                     1.0, note=f"read alone {median(reads):.2f} s; {cpu:.2f} s CPU = {cpu / decode_cpu:.0f}x "
+                               f"the bare decode ({decode_cpu * 1000:.1f} ms){vs_txt}")
+
+    def serve(self, size: int = 30 * 1024 * 1024, small: int = 200) -> None:
+        """`audiobrief serve` against Python's http.server on the same folder, rounds interleaved.
+
+        One 30 MB download, then 200 ranged GETs of 4 KB, one connection each,
+        the two servers' requests taken in turn; http.server ignores Range, so
+        its side GETs a 4 KB file instead (the same bytes on the wire). At
+        least 9 rounds whatever --repeat says (a round takes ~0.4 s): a 30 MB
+        download takes ~10 ms on loopback, too short for a steady median of 3.
+        Targets: the download no slower than http.server's; a ranged GET at
+        most 1.5x a plain small GET (the ratio swings between 0.8 and 1.3 from
+        run to run on the shared machine).
+        """
+        folder = self.fresh("serve")
+        data = os.urandom(size)
+        (folder / "big.mp3").write_bytes(data)
+        (folder / "slice.mp3").write_bytes(data[:4096])
+        (folder / "feed.xml").write_text("<rss version='2.0'><channel><link>http://x/</link></channel></rss>")
+        times = {"ours": ([], []), "base": ([], [])}
+
+        def check(got: int, want: int) -> None:
+            assert got == want, f"got {got} bytes, expected {want}"
+
+        with serving(folder, AUDIOBRIEF) as (ours, base):
+            small_get = {"ours": lambda i: get(ours, "/big.mp3", {"Range": f"bytes={i * 1000}-{i * 1000 + 4095}"}),
+                         "base": lambda i: get(base, "/slice.mp3")}
+            for _ in range(max(self.repeat, 9)):  # request by request in turn, so noise hits both alike
+                for side, port in (("ours", ours), ("base", base)):
+                    times[side][0].append(timed(lambda: check(get(port, "/big.mp3"), size))[0])
+                spent = {"ours": 0.0, "base": 0.0}
+                for i in range(small):
+                    for side in spent:
+                        spent[side] += timed(lambda: check(small_get[side](i), 4096))[0]
+                for side, total in spent.items():
+                    times[side][1].append(total)
+        self.add(f"serve: one {size >> 20} MB GET vs http.server", median(times["ours"][0]),
+                 median(times["base"][0]), 1.0)
+        self.add(f"serve: {small} ranged 4 KB GETs vs http.server 4 KB GETs", median(times["ours"][1]),
+                 median(times["base"][1]), 1.5, note="each request on a new connection")
+
+    def pages(self, count: int = 1000) -> None:
+        """write_pages against write_feed on the same synthetic catalog (chapters, transcripts): pages/feed.
+
+        First writes into an empty folder (reported only: a page per episode,
+        with its transcript, against one XML file), then an unchanged rewrite
+        of each, where both skip their work by a stamp: target 50 (a stat per
+        page against the feed's one stamp; pages rendered again would be ~300x).
+        """
+        from audiobrief.config import Config
+        from audiobrief.publish.feed import write_feed
+        from audiobrief.publish.pages import write_pages
+
+        config = Config(base_url="https://example.org/pod/")
+        first, again = {"feed": [], "pages": []}, {"feed": [], "pages": []}
+        warm = self.fresh("pages-warm")
+        for write in (write_feed, write_pages):  # templates and imports loaded once, outside the timings
+            write(config, synthetic_catalog(warm, 1), warm, "cover.png")
+        for _ in range(self.repeat):
+            folder = self.fresh("pages")
+            catalog = synthetic_catalog(folder, count)
+            catalog.newest_first()
+            for times in (first, again):
+                for name, write in (("feed", write_feed), ("pages", write_pages)):
+                    times[name].append(timed(lambda: write(config, catalog, folder, "cover.png"))[0])
+        self.add(f"pages vs feed, {count:,} episodes, first write", median(first["pages"]), median(first["feed"]),
+                 999.0, note="reported only: an HTML page per episode against one XML file")
+        self.add(f"pages vs feed, {count:,} episodes, unchanged", median(again["pages"]), median(again["feed"]),
+                 50.0, note="both skip by their stamps")
+
+
+CASES = ("cold", "batch", "rerun_and_edit", "feed_10k", "memory_2h", "imports", "piper", "read", "serve", "pages")
 
 
 def main() -> int:
@@ -250,6 +362,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=ROOT / "bench-results.json", help="where to write results")
     args = parser.parse_args()
     chosen = [c for c in args.only.split(",") if c] or list(CASES)
+    unknown = [c for c in chosen if c not in CASES]
+    if unknown:
+        parser.error(f"unknown case(s) {', '.join(unknown)}; choose from {', '.join(CASES)}")
     previous = {}
     if args.json.exists():
         previous = {r["case"]: r for r in json.loads(args.json.read_text()).get("rows", [])}

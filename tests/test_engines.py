@@ -256,3 +256,26 @@ def test_missing_espeakng_loader_names_the_pip_install():
 def test_engines_package_imports_no_speech_library():
     result = run_python("import sys, audiobrief.engines; print('pyttsx3' in sys.modules)")
     assert result.stdout.strip() == "False"
+
+
+
+def test_a_make_with_a_wrapped_engine_call_exits_quietly(tmp_path):
+    """Wrapping the synthesis call (as tests and tracing tools do) kept pyttsx3's
+    driver proxy alive until Python's last clean-up, where its ``__del__`` failed
+    and Python printed "Exception ignored in DriverProxy.__del__" with a traceback."""
+    src = tmp_path / "wrapped.txt"
+    src.write_text("Wrapped Call\n\nOne short paragraph is enough to start the engine.\n")
+    code = ("import functools, sys\n"
+            "import audiobrief.engines as engines\n"
+            "from audiobrief.cli import main\n"
+            "original = engines.run_job\n"
+            "engines.run_job = functools.wraps(original)(lambda *a, **k: original(*a, **k))\n"
+            f"sys.argv = ['audiobrief', 'make', {str(src)!r}, '--out', {str(tmp_path / 'out')!r}, '--jobs', '1']\n"
+            "try:\n"
+            "    main()\n"
+            "except SystemExit as done:\n"
+            "    assert not done.code, done.code\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert list((tmp_path / "out").glob("wrapped-call*.mp3"))
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, done.stderr

@@ -151,3 +151,72 @@ def _kill_at_mp3(proc: subprocess.Popen, trace: Path, step: str) -> bool:
     proc.kill()
     proc.wait()
     raise AssertionError(f"{step} of the MP3 never happened")
+
+
+# -- worker processes do not outlive a killed run ------------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state not in ("Z", "X")  # a zombie has exited; only its parent's reaping is left
+
+
+def _workers_of(proc: subprocess.Popen, count: int, deadline: float = 120) -> list[int]:
+    end = time.monotonic() + deadline
+    while time.monotonic() < end and proc.poll() is None:
+        spawned = [pid for pid in _children(proc.pid)
+                   if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        if len(spawned) >= count:
+            return spawned
+        time.sleep(0.02)
+    return []
+
+
+def _assert_all_end(pids: list[int], within: float = 20) -> None:
+    end = time.monotonic() + within
+    while time.monotonic() < end and any(map(_alive, pids)):
+        time.sleep(0.1)
+    assert not [pid for pid in pids if _alive(pid)], "worker processes outlived the killed run"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_speech_workers_end_when_make_is_killed(tmp_path):
+    src = tmp_path / "workers.txt"
+    src.write_text("\n\n".join([article("Worker Check", 1)] + [
+        f"Part {n}\n\nThe gauge at bridge {n} rose again overnight, and the crews checked it twice before dawn."
+        for n in range(12)]) + "\n")
+    proc = subprocess.Popen([sys.executable, "-m", "audiobrief", "make", str(src), "--out", str(tmp_path / "out"),
+                             "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers = _workers_of(proc, 2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert workers, "make finished before its speech workers were seen"
+    _assert_all_end(workers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_render_workers_end_when_their_parent_is_killed(tmp_path):
+    """The process pool long episodes render in (pipeline.make_executor)."""
+    code = ("import time\n"
+            "from audiobrief.pipeline import make_executor\n"
+            "if __name__ == '__main__':\n"
+            "    pool = make_executor(2, processes=True)\n"
+            "    [f.result() for f in [pool.submit(time.sleep, 0.01) for _ in range(4)]]\n"
+            "    print('ready', flush=True)\n"
+            "    time.sleep(120)\n")
+    script = tmp_path / "pool.py"
+    script.write_text(code)
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    workers = _workers_of(proc, 2, deadline=10)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert len(workers) == 2
+    _assert_all_end(workers)

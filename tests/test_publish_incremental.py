@@ -280,14 +280,27 @@ def test_orphan_versions_go_with_one_listing(tmp_path):
         return Entry(slug=slug, guid=f"g{n}", number=n, title=slug, source=f"/{slug}.txt", file=file, bytes=1,
                      duration=1.0, pub_date="2026-01-01T00:00:00+00:00", updated="2026-01-01T00:00:00+00:00")
 
-    Catalog(tmp_path / CATALOG_NAME, [entry("river", "river.0123abcd.mp3", 1), entry("lake", "lake.mp3", 2)]).save()
+    import dataclasses
+
+    river = dataclasses.replace(entry("river", "river.0123abcd.mp3", 1), chapters_file="river.0123abcd.chapters.json",
+                                transcripts=({"file": "river.0123abcd.vtt", "type": "text/vtt"},
+                                             {"file": "river.0123abcd.srt", "type": "application/x-subrip"}))
+    lake = dataclasses.replace(entry("lake", "lake.mp3", 2), chapters_file="lake.chapters.json",
+                               transcripts=({"file": "lake.vtt", "type": "text/vtt"},))
+    Catalog(tmp_path / CATALOG_NAME, [river, lake]).save()
     names = ["river.mp3", "river.0123abcd.mp3", "river.fedcba98.mp3", "lake.mp3", "lake.00000000.mp3",
-             "lake.notahash.mp3", "riverside.mp3", "ocean.mp3", "ocean.11111111.mp3"]
+             "lake.notahash.mp3", "riverside.mp3", "ocean.mp3", "ocean.11111111.mp3",
+             # sidecars: versions a killed run left go, the named ones and other files stay
+             "river.vtt", "river.fedcba98.vtt", "river.0123abcd.vtt", "river.chapters.json",
+             "river.0123abcd.chapters.json", "river.fedcba98.srt", "river.0123abcd.srt",
+             "lake.vtt", "lake.12345678.vtt", "lake.chapters.json", "lake.srt", "ocean.vtt"]
     for name in names:
         (tmp_path / name).write_bytes(b"x")
     remove_unpublished_versions(tmp_path)
-    assert sorted(p.name for p in tmp_path.glob("*.mp3")) == sorted(
-        ["river.0123abcd.mp3", "lake.mp3", "lake.notahash.mp3", "riverside.mp3", "ocean.mp3", "ocean.11111111.mp3"])
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != CATALOG_NAME) == sorted(
+        ["river.0123abcd.mp3", "lake.mp3", "lake.notahash.mp3", "riverside.mp3", "ocean.mp3", "ocean.11111111.mp3",
+         "river.0123abcd.vtt", "river.0123abcd.chapters.json", "river.0123abcd.srt",
+         "lake.vtt", "lake.chapters.json", "lake.srt", "ocean.vtt"])
 
 
 def test_pages_of_plain_entries_still_skip_unchanged_ones(tmp_path, monkeypatch):

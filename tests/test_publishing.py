@@ -60,6 +60,19 @@ def test_edited_article_replaces_episode_keeping_guid(tmp_path):
     assert second["slug"] == first["slug"]
     assert second["bytes"] == (out / second["file"]).stat().st_size
     assert len(list(out.glob("*.mp3"))) == 1
+    # the sidecars moved with the audio: new addresses, named after the new MP3, the old ones gone
+    stem = second["file"][: -len(".mp3")]
+    assert stem != first["file"][: -len(".mp3")]
+    files = [second["chapters_file"]] + [t["file"] for t in second["transcripts"]]
+    assert files == [f"{stem}.chapters.json", f"{stem}.vtt", f"{stem}.srt"]
+    assert all((out / name).is_file() for name in files)
+    old = [first["chapters_file"]] + [t["file"] for t in first["transcripts"]]
+    assert not [name for name in old if (out / name).exists()]
+    assert not feedparser.parse((out / "feed.xml").read_bytes()).bozo
+    feed_text = (out / "feed.xml").read_text()
+    assert all(f"/{name}\"" in feed_text for name in files) and not any(f"/{name}\"" in feed_text for name in old)
+    page = (out / f"{second['slug']}.html").read_text()
+    assert f"{stem}.vtt" in page and f"{first['file'][:-4]}.vtt" not in page
 
 
 def test_hostile_title_gives_valid_xml(tmp_path):

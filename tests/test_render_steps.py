@@ -30,7 +30,7 @@ def _blocks(count: int, seconds: float = 25.0) -> list:
                             chapter="Intro" if i == 0 else None, chapter_at=0, cues=[]) for i in range(count)]
 
 
-def _drive(monkeypatch, blocks, peak_of):
+def _drive(monkeypatch, blocks, peak_of, previous=None):
     """Run episode_steps over ``blocks``; ``peak_of(index, gain, ceiling)`` is the
     decoded true peak an encode reports. Returns (Rendered, batches of calls)."""
     import audiobrief.timeline as timeline
@@ -57,7 +57,7 @@ def _drive(monkeypatch, blocks, peak_of):
     config = SimpleNamespace(music=None, transition="none", section_pause_ms=0, section_pause_after_ms=0,
                              resolve=lambda p: Path(p))
     steps = render.episode_steps([], [], SimpleNamespace(source="a.txt", title="A"), [], config,
-                                 get_profile("podcast"), Path("/nonexistent"), lambda seconds: None)
+                                 get_profile("podcast"), Path("/nonexistent"), lambda seconds: None, previous)
     batches, value = [], None
     try:
         while True:
@@ -118,3 +118,63 @@ def test_a_peak_the_limiter_cannot_lower_is_trimmed_statically(monkeypatch):
     first_gain = encodes[0][1].args[3]
     assert encodes[-1][0].args[0].key == "block-1" and encodes[-1][0].args[3] < first_gain
     assert rendered.true_peak_dbtp <= ceiling_db - 0.1
+    # the lower ceiling was tried once; seeing it did nothing, the next try trims
+    retries = encodes[1:]
+    assert len(retries) == 2 and retries[0][0].args[3] == first_gain and retries[1][0].args[3] < first_gain
+
+
+def test_a_tiny_overshoot_is_trimmed_at_once(monkeypatch):
+    blocks = _blocks(4)
+    ceiling_db = get_profile("podcast").ceiling_dbtp
+    first = {}
+
+    def peak_of(i, gain, ceiling):  # block 2 pokes 0.03 dB over whatever its ceiling; less gain helps
+        first.setdefault(i, gain)
+        return ceiling_db - 0.07 - (first[i] - gain) if i == 2 else -3.0
+
+    rendered, batches = _drive(monkeypatch, blocks, peak_of)
+    encodes = [b for b in batches if b and b[0].fn.__name__ == "encode"]
+    assert len(encodes) == 2 and [c.args[0].key for c in encodes[1]] == ["block-2"]
+    assert encodes[1][0].args[3] < encodes[0][2].args[3]  # one re-encode, with less gain
+    assert rendered.true_peak_dbtp <= ceiling_db - 0.1
+    assert math.isclose(rendered.loudness_lufs, -16.0, abs_tol=render.TOLERANCE_LU + 0.05)
+
+
+def _limited_batches(batches) -> list:
+    return [b for b in batches if b and b[0].fn.__name__ == "measure_limited"]
+
+
+def test_the_limiter_curve_is_reused_while_the_raw_loudness_stays_put(monkeypatch):
+    blocks = _blocks(8)
+    first, batches = _drive(monkeypatch, blocks, lambda i, gain, ceiling: -3.0)
+    assert _limited_batches(batches)
+    levels = first.levels
+    assert set(levels) == {"gain", "ceiling", "curve", "curve_lufs"} and len(levels["curve"]) == 2
+
+    again, batches = _drive(monkeypatch, blocks, lambda i, gain, ceiling: -3.0, previous=levels)
+    assert not _limited_batches(batches)  # nothing measured: the curve came from the last build
+    assert again.levels == levels  # same gain, and the curve keeps the loudness it was measured at
+    encodes = [b for b in batches if b and b[0].fn.__name__ == "encode"]
+    assert encodes[0][0].args[3] == levels["gain"]
+
+    moved = dict(levels, curve_lufs=levels["curve_lufs"] + render.REUSE_CURVE_LU + 0.1)
+    _, batches = _drive(monkeypatch, blocks, lambda i, gain, ceiling: -3.0, previous=moved)
+    assert _limited_batches(batches)  # too far from where it was measured: measured again
+    other_ceiling = dict(levels, ceiling=levels["ceiling"] - 1.0)
+    _, batches = _drive(monkeypatch, blocks, lambda i, gain, ceiling: -3.0, previous=other_ceiling)
+    assert _limited_batches(batches)
+
+
+@pytest.mark.parametrize("remembered, expected", [
+    ([8.5, -1.7], {"gain": 8.5, "ceiling": -1.7}),  # what older builds kept
+    ({"gain": 8.5, "ceiling": -1.7, "curve_lufs": -20.1, "curve": [[5.0, 3.4], [8.5, 4.5]]},
+     {"gain": 8.5, "ceiling": -1.7, "curve_lufs": -20.1, "curve": [[5.0, 3.4], [8.5, 4.5]]}),
+    ({"gain": 8.5, "ceiling": -1.7, "curve_lufs": -20.1, "curve": [[5.0, "x"], [8.5]]}, {"gain": 8.5, "ceiling": -1.7}),
+    ({"gain": True, "ceiling": -1.7}, None),
+    ("garbage", None),
+    (None, None),
+])
+def test_remembered_levels_are_checked_before_use(remembered, expected):
+    from audiobrief.build import _levels
+
+    assert _levels(remembered) == expected

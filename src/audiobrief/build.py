@@ -589,7 +589,7 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
         steps[index] = episode_steps(
             item.script, work.clips, item.article, work.missing, config, profile, cache_root,
             lambda seconds, item=item: check_length(seconds, item.article, profile, config),
-            tuple(previous) if isinstance(previous, list) and len(previous) == 2 else None)
+            _levels(previous))
         blocks = len(item.article.sections) + 2
         progress.begin(str(index), item.article.title, sum(len(j) for _, j in work.missing) + 4 * blocks)
     progress.begin("all", f"{len(works)} episode(s)", len(works))
@@ -604,7 +604,7 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
         try:
             if error is not None:
                 raise error
-            gains[f"{Path(work.planned.article.source).resolve()} {profile.name}"] = list(rendered.gain)
+            gains[f"{Path(work.planned.article.source).resolve()} {profile.name}"] = rendered.levels
             report.segments_encoded += rendered.segments_made
             report.segments_cached += len(rendered.segments) - rendered.segments_made
             report.episodes.append(publish_episode(
@@ -638,6 +638,21 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
     with publish_lock(out_dir):
         write_atomic(cache_root / FEED_STAMP, _feed_stamp(config, out_dir).encode("utf-8"))
         write_atomic(gains_file, json.dumps(gains, sort_keys=True, indent=0).encode("utf-8"))
+
+
+def _levels(remembered) -> Optional[dict]:
+    """The last build's levels from ``.cache/gains.json`` (older files kept [gain, ceiling])."""
+    if isinstance(remembered, list) and len(remembered) == 2:
+        remembered = {"gain": remembered[0], "ceiling": remembered[1]}
+    if not isinstance(remembered, dict):
+        return None
+    number = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)  # noqa: E731
+    levels = {k: remembered[k] for k in ("gain", "ceiling") if number(remembered.get(k))}
+    curve = remembered.get("curve")
+    if (number(remembered.get("curve_lufs")) and isinstance(curve, list) and len(curve) >= 2
+            and all(isinstance(p, list) and len(p) == 2 and all(map(number, p)) for p in curve)):
+        levels.update(curve_lufs=remembered["curve_lufs"], curve=curve)
+    return levels if len(levels) >= 2 else None
 
 
 def check_length(seconds: float, article: Article, profile, config: Config) -> None:
@@ -708,10 +723,15 @@ def publish_episode(article: Article, rendered, config: Config, out_dir: Path, *
             artist=config.author, album=config.title, date=pub_date[:10], summary=summary, chapters=chapters,
             cover=cover_path, language=id3_language(article.language), transcript=plain_text(cues))
         target = out_dir / name
+        # sidecars are named after the MP3's version (<slug>[.<8 hex>]): new audio comes
+        # with new chapters and transcripts at new addresses (apps cache them by URL), and
+        # a run killed before the catalog commit leaves the published MP3 with its own
+        stem = name[: -len(".mp3")]
+        chapters_file, vtt_file, srt_file = f"{stem}.chapters.json", f"{stem}.vtt", f"{stem}.srt"
         sidecars = {
-            f"{slug}.chapters.json": render_chapters_json(chapters, article.title),
-            f"{slug}.vtt": render_vtt(cues),
-            f"{slug}.srt": render_srt(cues),
+            chapters_file: render_chapters_json(chapters, article.title),
+            vtt_file: render_vtt(cues),
+            srt_file: render_srt(cues),
         }
         changed = [mp3_changed]
         changed += [write_if_changed(out_dir / sidecar, text.encode("utf-8")) for sidecar, text in sidecars.items()]
@@ -727,13 +747,16 @@ def publish_episode(article: Article, rendered, config: Config, out_dir: Path, *
             profile=profile,
             loudness_lufs=rendered.loudness_lufs,
             true_peak_dbtp=rendered.true_peak_dbtp,
-            chapters_file=f"{slug}.chapters.json",
-            transcripts=({"file": f"{slug}.vtt", "type": VTT_TYPE}, {"file": f"{slug}.srt", "type": SRT_TYPE}),
+            chapters_file=chapters_file,
+            transcripts=({"file": vtt_file, "type": VTT_TYPE}, {"file": srt_file, "type": SRT_TYPE}),
             build_key=build_key,
         )
         catalog.upsert(entry)
         publish_folder(config, catalog, out_dir, cover_path.name)  # saves the catalog first, then feed, pages, flash briefing
-        retire(out_dir, old.file if old else None, name, {e.file for e in catalog.episodes})
+        if old is not None and old.files() != entry.files():
+            in_use = {n for e in catalog.episodes for n in e.files()}
+            for replaced in old.files():
+                retire(out_dir, replaced, "", in_use)
     status = "unchanged" if unchanged else ("updated" if old else "new")
     return EpisodeResult(slug, article.title, target, rendered.seconds, len(chapters), status, profile,
                          entry.loudness_lufs, entry.true_peak_dbtp, source)

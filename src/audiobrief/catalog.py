@@ -431,8 +431,12 @@ def _rows_fast(text: str, start: int, stop: int) -> Optional[tuple[list[dict], l
     return episodes, rows
 
 
+#: files made beside each MP3 and versioned with it (build.publish_episode)
+SIDECAR_SUFFIXES = (".chapters.json", ".vtt", ".srt")
+
+
 def remove_unpublished_versions(folder: Path) -> None:
-    """Remove MP3 versions the catalog no longer names (a run killed after its
+    """Remove MP3 and sidecar versions the catalog no longer names (a run killed after its
     catalog write but before removing the file it replaced). Call under the lock."""
     from audiobrief.fsutil import remove_orphan_versions
 
@@ -440,4 +444,11 @@ def remove_unpublished_versions(folder: Path) -> None:
         catalog = load_catalog(folder)
     except PublishError:
         return  # a damaged catalog is reported by the build itself
-    remove_orphan_versions(folder, ".mp3", {entry.slug: entry.file for entry in catalog.episodes})
+    keep: dict[str, dict[str, str]] = {suffix: {} for suffix in SIDECAR_SUFFIXES}
+    keep[".mp3"] = {entry.slug: entry.file for entry in catalog.episodes}
+    for entry in catalog.episodes:
+        for name in [entry.chapters_file or ""] + [t["file"] for t in entry.transcripts]:
+            suffix = next((s for s in SIDECAR_SUFFIXES if name.endswith(s)), None)
+            if suffix:
+                keep[suffix][entry.slug] = name
+    remove_orphan_versions(folder, keep)

@@ -423,22 +423,27 @@ def retire(folder: Path, old: Optional[str], new: str, still_used: set[str] = fr
         remove_quietly(folder / old)
 
 
-def remove_orphan_versions(folder: Path, suffix: str, keep: dict[str, str]) -> None:
+def remove_orphan_versions(folder: Path, keep: dict[str, dict[str, str]]) -> None:
     """Delete other versions of episode files (left by a run killed before :func:`retire`).
 
-    ``keep`` maps each stem to the one name the catalog points at; a file named
-    ``<stem><suffix>`` or ``<stem>.<8 hex><suffix>`` that is not that name goes.
-    The folder is listed once, however many episodes there are.
+    ``keep`` maps a suffix (".mp3", ".vtt", ...) to {stem: the one name the
+    catalog points at}; a file named ``<stem><suffix>`` or
+    ``<stem>.<8 hex><suffix>`` that is not that name goes. The folder is listed
+    once, however many episodes and suffixes there are.
     """
     version = re.compile(r"(.*)\.[0-9a-f]{8}")
     try:
-        names = [d.name for d in os.scandir(folder) if d.name.endswith(suffix)]
+        names = [d.name for d in os.scandir(folder)]
     except OSError:
         return
     for name in names:
-        base = name[: len(name) - len(suffix)]
-        tagged = version.fullmatch(base)
-        for stem in (base, tagged.group(1) if tagged else None):
-            if stem in keep and keep[stem] != name:
-                remove_quietly(folder / name)
-                break
+        for suffix, stems in keep.items():
+            if not name.endswith(suffix):
+                continue
+            base = name[: len(name) - len(suffix)]
+            tagged = version.fullmatch(base)
+            for stem in (base, tagged.group(1) if tagged else None):
+                if stem in stems and stems[stem] != name:
+                    remove_quietly(folder / name)
+                    break
+            break

@@ -63,10 +63,33 @@ def make_executor(jobs: int, processes: bool = False) -> Executor:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=exit_with_parent)
     from concurrent.futures import ThreadPoolExecutor
 
     return ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="audiobrief-render")
+
+
+def exit_with_parent() -> None:
+    """In a spawned worker: end this process when the one that started it dies.
+
+    A pool's workers wait for work on a queue whose write end they hold
+    themselves, so a parent killed with SIGKILL (nothing to shut the pool
+    down) would leave them waiting forever. The parent's sentinel becomes
+    ready when it exits; a daemon thread blocks on it, costing nothing."""
+    import multiprocessing
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(1)  # half-written cache files are temp files; the next run removes them
+
+    threading.Thread(target=watch, name="audiobrief-parent-watch", daemon=True).start()
 
 
 def default_jobs() -> int:

@@ -22,6 +22,12 @@ GAIN_STEPS_DB = (0.5, 4.0)
 #: a new gain this close to the previous build's is not worth re-encoding every block for
 GAIN_HOLD_DB = 0.2
 TOLERANCE_LU = 0.3
+#: the limiter's measured loss is taken from the last build while the episode's raw
+#: loudness is within this of the loudness it was measured at (an edited sentence or
+#: two moves it by hundredths): measuring it again is a render and three limiter
+#: runs of every sampled block an edit touched, and the check on the decoded MP3
+#: corrects the gain whatever the curve said
+REUSE_CURVE_LU = 0.2
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,7 @@ class Rendered:
     loudness_lufs: float  # of the decoded MP3
     true_peak_dbtp: float
     segments_made: int = 0  # encoded now (the rest came from the cache)
-    gain: tuple = ()  # (gain dB, limiter ceiling dBTP) used, remembered for the next build
+    levels: Optional[dict] = None  # gain, ceiling and limiter curve used: remembered for the next build
 
 
 _SPEAKING = threading.Lock()
@@ -77,7 +83,31 @@ def limiter_sample(seconds: Sequence[float]) -> list[int]:
     return sorted({int(stride / 2 + k * stride) for k in range(count)})
 
 
-TRIM_ATTEMPTS = 4  # re-encodes of a block whose true peak is over the ceiling (the last one trims statically)
+def _limiter_losses(blocks, raw, rate: int, root: str, gain: float, ceiling: float):
+    """Steps measuring what the limiter does to the episode at a few gains around
+    ``gain``; returns [(gain, loudness gained)] relative to the raw loudness.
+
+    The limiter takes loudness away, more the harder it works: it is measured
+    on a sample of the blocks (one voice limits alike all through an episode)
+    and interpolated between the gains tried."""
+    from audiobrief.loudness import SILENT, gated_loudness
+    from audiobrief.segments import measure_limited, quantise
+
+    gains = tuple(quantise(gain + step) for step in GAIN_STEPS_DB)
+    sample = limiter_sample([b.frames / b.rate for b in blocks])
+    limited = yield [Call(measure_limited, (blocks[i], rate, root, gains, ceiling)) for i in sample]
+    sampled = gated_loudness(_combined(raw[i] for i in sample))
+    if sampled <= SILENT:
+        sampled, limited = gated_loudness(_combined(raw)), (
+            yield [Call(measure_limited, (b, rate, root, gains, ceiling)) for b in blocks])
+    return [(g, gated_loudness(_combined(per_block[i] for per_block in limited)) - sampled)
+            for i, g in enumerate(gains)]
+
+
+TRIM_ATTEMPTS = 4  # re-encodes of a block whose true peak is over the ceiling (the later half also trim statically)
+#: an overshoot this small is trimmed statically at once: a few tenths of a dB less on one
+#: block moves the episode's loudness by hundredths of a LU, and a retry costs a whole encode
+SMALL_OVERSHOOT_DB = 0.3
 
 
 def _combined(results) -> list:
@@ -103,12 +133,14 @@ def _solve(curve, aim: float) -> float:
 
 
 def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, config, profile, cache_root: Path,
-                  check_length: Callable[[float], None], previous: Optional[tuple] = None):
-    """Generator of batches of calls; returns a ``Rendered``."""
+                  check_length: Callable[[float], None], previous: Optional[dict] = None):
+    """Generator of batches of calls; returns a ``Rendered``.
+
+    ``previous`` is the last build's ``Rendered.levels`` for this episode, if any."""
     from audiobrief.encode import ENCODER_DELAY_SAMPLES, samples_per_frame
     from audiobrief.errors import InputError
     from audiobrief.loudness import SILENT, gated_loudness
-    from audiobrief.segments import encode, measure, measure_limited, quantise
+    from audiobrief.segments import encode, measure, quantise
     from audiobrief.timeline import lay_out
 
     root = str(cache_root)
@@ -131,21 +163,17 @@ def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, co
     aim = profile.lufs + profile.encode_loss_lu
     ceiling = profile.ceiling_dbtp - profile.encode_peak_margin_db
     gain = quantise(aim - loudness)
-    # the limiter takes loudness away, more the harder it works: measure what it
-    # takes at a few gains on a sample of the blocks (one voice limits alike all
-    # through an episode) and interpolate
-    gains = tuple(quantise(gain + step) for step in GAIN_STEPS_DB)
-    sample = limiter_sample([b.frames / b.rate for b in blocks])
-    limited = yield [Call(measure_limited, (blocks[i], rate, root, gains, ceiling)) for i in sample]
-    sampled = gated_loudness(_combined(raw[i] for i in sample))
-    if sampled <= SILENT:
-        sampled, limited = loudness, (yield [Call(measure_limited, (b, rate, root, gains, ceiling)) for b in blocks])
-    # the whole episode at gain g: its raw loudness plus what the sample gained at g (gain minus limiter loss)
-    curve = [(g, loudness + gated_loudness(_combined(per_block[i] for per_block in limited)) - sampled)
-             for i, g in enumerate(gains)]
+    previous = previous or {}
+    same_ceiling = previous.get("ceiling") == ceiling
+    if same_ceiling and previous.get("curve") and abs(previous.get("curve_lufs", SILENT) - loudness) <= REUSE_CURVE_LU:
+        curve_lufs, losses = previous["curve_lufs"], previous["curve"]
+    else:
+        curve_lufs, losses = loudness, (yield from _limiter_losses(blocks, raw, rate, root, gain, ceiling))
+    # the whole episode at gain g: its raw loudness plus what the limited sample gained at g
+    curve = [(g, loudness + delta) for g, delta in losses]
     gain = quantise(_solve(curve, aim))
-    if previous and previous[1] == ceiling and abs(previous[0] - gain) <= GAIN_HOLD_DB:
-        gain = previous[0]  # keep the last build's gain: the unchanged blocks' segments stay valid
+    if same_ceiling and "gain" in previous and abs(previous["gain"] - gain) <= GAIN_HOLD_DB:
+        gain = previous["gain"]  # keep the last build's gain: the unchanged blocks' segments stay valid
     for attempt in range(ENCODE_ATTEMPTS):  # check what a listener hears; correct the gain once if needed
         segments = yield [Call(encode, (b, rate, profile.bitrate, gain, ceiling, root), 2) for b in blocks]
         heard = gated_loudness(_combined(s["powers"] for s in segments))
@@ -156,20 +184,26 @@ def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, co
 
     # the true peak is a hard limit: a block whose decoded MP3 pokes over it (the
     # encoder's overshoot varies, up to ~1.1 dB above the limiter here) is encoded
-    # again with its own lower ceiling -- only that block, the rest stay as they are
+    # again with its own lower ceiling -- only that block, the rest stay as they are.
+    # Less gain as well (a static trim) when the overshoot is tiny, or when the last
+    # lower ceiling did not move the peak (an encoder artefact, not a limited peak):
+    # each re-encode of a block is serial work, so a wasted one costs the edit's wall time
     limit_db = profile.ceiling_dbtp - 0.1
     settings = [(gain, ceiling)] * len(blocks)
+    asked: dict[int, tuple[float, float]] = {}  # block -> (its peak, the ceiling drop asked of it) last time
     for attempt in range(TRIM_ATTEMPTS):
         over = [i for i, seg in enumerate(segments) if seg["peak"] > limit_db]
         if not over:
             break
         for i in over:
-            excess = segments[i]["peak"] - limit_db + 0.1
+            peak = segments[i]["peak"]
+            excess = peak - limit_db + 0.1
             block_gain, block_ceiling = settings[i]
-            if attempt < TRIM_ATTEMPTS // 2:
-                settings[i] = (block_gain, round(block_ceiling - excess, 2))
-            else:  # the limiter did not get it under: trim the block statically too
-                settings[i] = (quantise(block_gain - excess - 0.05), round(block_ceiling - excess, 2))
+            stuck = i in asked and asked[i][0] - peak < asked[i][1] / 2
+            if excess <= SMALL_OVERSHOOT_DB or stuck or attempt >= TRIM_ATTEMPTS // 2:
+                block_gain = quantise(block_gain - excess - 0.05)
+            settings[i] = (block_gain, round(block_ceiling - excess, 2))
+            asked[i] = (peak, excess)
         redone = yield [Call(encode, (blocks[i], rate, profile.bitrate, *settings[i], root), 2) for i in over]
         for i, seg in zip(over, redone):
             segments[i] = seg
@@ -191,7 +225,9 @@ def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, co
     marks = tuple(Chapter(title, start, chapters[i + 1][1] if i + 1 < len(chapters) else total)
                   for i, (title, start) in enumerate(chapters))
     return Rendered(tuple(s["path"] for s in segments), marks, tuple(cues), offset / rate,
-                    round(heard, 2), round(peak, 2), sum(1 for s in segments if s["made"]), (gain, ceiling))
+                    round(heard, 2), round(peak, 2), sum(1 for s in segments if s["made"]),
+                    {"gain": gain, "ceiling": ceiling, "curve_lufs": round(curve_lufs, 3),
+                     "curve": [[g, round(delta, 3)] for g, delta in losses]})
 
 
 def render_with_music(clip_paths, script, article, config, profile, cache_root: str) -> Rendered:

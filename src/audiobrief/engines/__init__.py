@@ -325,7 +325,10 @@ def _init_worker(spec: EngineSpec) -> None:
     """Pool initializer: build the worker's engine once.  A failure is kept and
     raised by each job, so the parent sees the real error (a ConfigError, say)
     instead of a broken pool."""
+    from audiobrief.pipeline import exit_with_parent
+
     global _worker_engine, _worker_error, _worker_rate
+    exit_with_parent()
     _worker_rate = spec.rate
     os.environ["AUDIOBRIEF_POOL_WORKER"] = "1"
     try:

@@ -107,11 +107,32 @@ def _load_pyttsx3() -> Any:
     espeak_lib.preload()
     try:
         import pyttsx3
+        import pyttsx3.driver
     except ImportError as exc:
         raise EngineUnavailable(
             "the pyttsx3 engine is not installed; install it with `pip install pyttsx3`"
         ) from exc
+    _quiet_proxy_exit(pyttsx3.driver.DriverProxy)
     return pyttsx3
+
+
+def _quiet_proxy_exit(proxy_class: Any) -> None:
+    """pyttsx3's ``DriverProxy.__del__`` names its module's ``contextlib``; a proxy
+    still referenced at interpreter exit (an engine object kept by a caller, as a
+    test session does) is collected after that module's globals are gone, and
+    Python prints "Exception ignored in DriverProxy.__del__" with a traceback."""
+    original = proxy_class.__del__
+    if getattr(original, "_audiobrief", False):
+        return
+
+    def __del__(self: Any) -> None:
+        try:
+            original(self)
+        except (AttributeError, TypeError):
+            pass  # at exit: the driver goes with the process anyway
+
+    __del__._audiobrief = True  # type: ignore[attr-defined]
+    proxy_class.__del__ = __del__
 
 
 def _release_tts() -> None:
