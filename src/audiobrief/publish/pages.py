@@ -140,15 +140,24 @@ class _Renderer:
     """The templates and the show-wide values, loaded once per regeneration."""
 
     def __init__(self, config, cover_name: str, out_dir: Path):
-        from jinja2 import Environment, PackageLoader, StrictUndefined
+        from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 
         from audiobrief import __version__
+        from audiobrief.cache import default_root
         from audiobrief.publish.feed import FEED_NAME, file_url, is_local_only
 
         self.out_dir = Path(out_dir)
+        # compiled templates are kept in .cache/templates/ (Jinja keys them by the template's
+        # source checksum and rejects a damaged file): compiling the three took ~40 ms a run
+        compiled = default_root(self.out_dir) / "templates"
+        try:
+            compiled.mkdir(parents=True, exist_ok=True)
+            bytecode = FileSystemBytecodeCache(str(compiled))
+        except OSError:
+            bytecode = None
         self.env = Environment(loader=PackageLoader("audiobrief", "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                               keep_trailing_newline=True)
+                               keep_trailing_newline=True, bytecode_cache=bytecode)
         self.env.filters["seconds"] = lambda s: f"{float(s):.3f}"
         source = lambda name: self.env.loader.get_source(self.env, name)[0]  # noqa: E731
         style, script = source("pages.css"), source("pages.js")
