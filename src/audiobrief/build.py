@@ -263,19 +263,10 @@ def _plain_file_bytes(path: Path, limit: int) -> Optional[bytes]:
 
 
 def _engine_files() -> list:
-    """Where the engines' packages are installed, and their files' size and time: a
-    new version means new files (cheaper to ask than importlib.metadata's versions)."""
-    from importlib.util import find_spec
+    """The engines' installed files (see cache.installed_files)."""
+    from audiobrief.cache import installed_files
 
-    found = []
-    for name in ("pyttsx3", "espeakng_loader", "piper"):
-        try:
-            spec = find_spec(name)
-            info = os.stat(spec.origin) if spec and spec.origin else None
-        except (ImportError, ValueError, OSError):
-            info, spec = None, None
-        found.append((name, spec.origin if spec else None, (info.st_size, info.st_mtime_ns) if info else None))
-    return found
+    return installed_files(("pyttsx3", "espeakng_loader", "piper"))
 
 
 def _memo_path(cache_root: Path, source: str) -> Path:

@@ -75,6 +75,22 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise describe_write_error(path, exc) from None
 
 
+def installed_files(names) -> list:
+    """Where each package is installed, and its entry file's size and time: a new
+    version means new files (cheaper to ask than importlib.metadata, ~25 ms)."""
+    from importlib.util import find_spec
+
+    found = []
+    for name in names:
+        try:
+            spec = find_spec(name)
+            info = os.stat(spec.origin) if spec and spec.origin else None
+        except (ImportError, ValueError, OSError):
+            info, spec = None, None
+        found.append((name, spec.origin if spec else None, (info.st_size, info.st_mtime_ns) if info else None))
+    return found
+
+
 def file_stamp(path) -> Optional[list]:
     """[size, modification and change times in ns, inode] of a file, None when it is missing.
 

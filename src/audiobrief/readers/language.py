@@ -48,15 +48,15 @@ class Memo:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.pending: dict[Path, str] = {}
-        self._detector = ""  # langdetect's version, looked up on first use
+        self._detector = ""  # langdetect's installed files, looked up on first use
 
     def path(self, sample: str, default: str) -> Path:
         import hashlib
 
         if not self._detector:
-            from importlib.metadata import version
+            from audiobrief.cache import installed_files
 
-            self._detector = version("langdetect")
+            self._detector = repr(installed_files(("langdetect",)))
         key = hashlib.sha256(f"{self._detector}\0{default}\0{sample}".encode("utf-8")).hexdigest()
         return self.folder / key[:2] / key
 
