@@ -129,13 +129,15 @@ def test_show_note_timestamps(ms, text):
 
 def test_keep_last_archives_oldest_and_deletes_nothing(tmp_path):
     out, config, catalog = _folder("six-notes", tmp_path)
-    files_before = sorted(p.name for p in out.rglob("*") if p.is_file() and p.suffix not in (".json", ".html") and p.name != "feed.xml")
+    files_before = sorted(p.name for p in out.rglob("*") if p.is_file() and ".cache" not in p.relative_to(out).parts
+                          and p.suffix not in (".json", ".html") and p.name != "feed.xml")
     report = publish_folder(config.with_overrides(keep_last=2), catalog, out, "cover.png")
     assert report.archived == ["morning-note-4", "morning-note-3", "morning-note-2"]
     items = feedparser.parse((out / "feed.xml").read_bytes()).entries
     assert [e.id for e in items] == ["00000000-0000-4000-8000-000000000006", "00000000-0000-4000-8000-000000000005"]
     assert (out / "archive" / "morning-note-2.mp3").is_file() and not (out / "morning-note-2.mp3").exists()
-    files_after = sorted(p.name for p in out.rglob("*") if p.is_file() and p.suffix not in (".json", ".html") and p.name != "feed.xml")
+    files_after = sorted(p.name for p in out.rglob("*") if p.is_file() and ".cache" not in p.relative_to(out).parts
+                          and p.suffix not in (".json", ".html") and p.name != "feed.xml")
     assert files_after == files_before  # moved, not deleted
     assert {e.slug for e in load_catalog(out).episodes if e.archived} == {f"morning-note-{n}" for n in (1, 2, 3, 4)}
 

@@ -2,8 +2,13 @@
 
 A block is what gets rendered, loudness-measured and encoded on its own:
 the intro, each section (its transition first), and the closing credits and
-outro.  A block longer than ``MAX_BLOCK_S`` is cut at a pause between
-sentences, so no process ever holds more than about that much audio.
+outro.  A section is cut further at pauses between sentences: once a block
+holds ``MIN_BLOCK_S``, after the sentences their place picks (three in
+four, by a hash of section, paragraph and sentence number), and always past
+``MAX_BLOCK_S``, so no process holds more than about that much audio.
+Because places pick the cuts, editing a sentence changes the block it is
+in and, nearly always, no other: an edit re-encodes ~8 s of audio, not
+the whole section.
 Every block starts and ends in silence, which is what lets blocks be
 resampled, limited and MP3-encoded independently and joined afterwards.
 
@@ -30,6 +35,7 @@ CHUNK_MS = 5
 CROSSFADE_MS = 250
 TAIL_MS = 300
 MAX_BLOCK_S = 30.0
+MIN_BLOCK_S = 6.0
 MIN_CUT_PAUSE_MS = 300
 STING_VERSION = "sting-1"
 
@@ -140,9 +146,18 @@ def chapter_titles(article: Article) -> list[str]:
     return [s.heading or article.title for s in article.sections]
 
 
+def _cut_after(place: str) -> bool:
+    """Whether a block may end after the sentence at ``place`` (three in four may).
+
+    ``place`` is where the sentence stands (section, paragraph, its number in the
+    paragraph), not what it says: rewording a sentence moves no cut."""
+    return hashlib.blake2b(place.encode("utf-8"), digest_size=1).digest()[0] & 3 != 0
+
+
 def lay_out(pieces: Sequence[Piece], clip_paths: Sequence[Path], article: Article, *,
             transition: str = "sting", section_pause_ms: int = 600, section_pause_after_ms: int = 450,
-            resolve=lambda p: Path(p), max_block_s: float = MAX_BLOCK_S) -> list[Block]:
+            resolve=lambda p: Path(p), max_block_s: float = MAX_BLOCK_S,
+            min_block_s: float = MIN_BLOCK_S) -> list[Block]:
     """The blocks of an episode, in playing order.
 
     Chapters: "Intro", one per section (the lead section takes the article
@@ -185,6 +200,7 @@ def lay_out(pieces: Sequence[Piece], clip_paths: Sequence[Path], article: Articl
             at += part.frames
 
     current = "intro"
+    place, previous, count = "", None, 0  # where the sentence before this one stands
     for piece, path, (start, end) in zip(pieces, clip_paths, bounds):
         block = piece.section if piece.section is not None else ("intro" if piece.kind == "intro" else "end")
         fade = 0
@@ -202,9 +218,19 @@ def lay_out(pieces: Sequence[Piece], clip_paths: Sequence[Path], article: Articl
             chapter = titles[block] if isinstance(block, int) else "Credits"
             chapter_at = at
             current = block
-        elif at >= max_block_s * rate and parts and parts[-1].kind == "silence" \
-                and parts[-1].frames >= ms(MIN_CUT_PAUSE_MS):
-            close()  # a long section: go on in a new block after a pause
+        elif parts and parts[-1].kind == "silence" and parts[-1].frames >= ms(MIN_CUT_PAUSE_MS) and (
+                at >= max_block_s * rate or (at >= min_block_s * rate and _cut_after(place))):
+            # cut in the middle of the pause: each block keeps silence at the join, so
+            # neither encoder starts or stops on speech (a block starting right at a
+            # clip's onset decoded with a broadband tick there)
+            pause = parts.pop()
+            at -= pause.frames
+            add(Part("silence", pause.frames // 2))
+            close()
+            add(Part("silence", pause.frames - pause.frames // 2))
+        paragraph = (piece.kind, piece.section, piece.paragraph)
+        count = count + 1 if paragraph == previous else 0
+        place, previous = f"{paragraph}/{count}", paragraph
         cues.append((piece.text, at, at + end - start))
         add(Part("clip", end - start, str(path), start, fade))
         if piece.pause_after:
