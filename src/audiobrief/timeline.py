@@ -7,7 +7,7 @@ holds ``MIN_BLOCK_S``, after the sentences their place picks (three in
 four, by a hash of section, paragraph and sentence number), and always past
 ``MAX_BLOCK_S``, so no process holds more than about that much audio.
 Because places pick the cuts, editing a sentence changes the block it is
-in and, nearly always, no other: an edit re-encodes ~8 s of audio, not
+in and, nearly always, no other: an edit re-encodes ~10-15 s of audio, not
 the whole section.
 Every block starts and ends in silence, which is what lets blocks be
 resampled, limited and MP3-encoded independently and joined afterwards.
@@ -35,7 +35,7 @@ CHUNK_MS = 5
 CROSSFADE_MS = 250
 TAIL_MS = 300
 MAX_BLOCK_S = 30.0
-MIN_BLOCK_S = 6.0
+MIN_BLOCK_S = 10.0
 MIN_CUT_PAUSE_MS = 300
 STING_VERSION = "sting-1"
 
