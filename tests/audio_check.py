@@ -53,3 +53,15 @@ def rms_frames(samples, rate: int, ms: int = 5):
     hop = rate * ms // 1000
     frames = len(samples) // hop
     return np.sqrt(np.mean(samples[: frames * hop].reshape(frames, hop) ** 2, axis=1)), hop
+
+
+def write_wav(path: Path, samples, rate: int) -> Path:
+    """Write mono 16-bit samples (anything ``array("h", ...)`` or numpy int16 gives bytes of) as a WAV."""
+    import wave
+
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(bytes(memoryview(samples).cast("B")))
+    return path

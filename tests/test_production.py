@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import wave
 
 import numpy as np
 import pytest
 from mutagen.id3 import ID3
 from PIL import Image
 
-from audio_check import decode, loudness_and_peak, rms_frames
+from audio_check import decode, loudness_and_peak, rms_frames, write_wav
 from audiobrief.config import Config
 from audiobrief.cover import check_cover
 from audiobrief.errors import ConfigError, InputError
@@ -32,13 +31,7 @@ Sources: timetables
 
 def _tone_wav(path, seconds=1.5, rate=22050, freq=220.0):
     t = np.arange(int(seconds * rate)) / rate
-    samples = (0.3 * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(samples.tobytes())
-    return path
+    return write_wav(path, (0.3 * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2"), rate)
 
 
 def test_script_has_a_piece_per_sentence_with_pauses():

@@ -9,12 +9,10 @@ end in test_make_e2e.py and test_cache_and_batch.py.
 from __future__ import annotations
 
 import hashlib
-import wave
 from array import array
 from pathlib import Path
 
-import pytest
-
+from audio_check import write_wav
 from audiobrief.models import Article, Piece, Section
 from audiobrief.timeline import MAX_BLOCK_S, MIN_BLOCK_S, MIN_CUT_PAUSE_MS, lay_out
 
@@ -27,12 +25,8 @@ def _clip(folder: Path, text: str) -> Path:
     path = folder / (hashlib.sha256(text.encode()).hexdigest()[:16] + ".wav")
     if not path.exists():
         quiet, tone = int(0.04 * RATE), int(0.06 * RATE * len(text))
-        samples = array("h", [0] * quiet + [8000 if (i // 25) % 2 else -8000 for i in range(tone)] + [0] * quiet)
-        with wave.open(str(path), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(RATE)
-            w.writeframes(samples.tobytes())
+        write_wav(path, array("h", [0] * quiet + [8000 if (i // 25) % 2 else -8000 for i in range(tone)] + [0] * quiet),
+                  RATE)
     return path
 
 
