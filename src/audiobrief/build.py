@@ -278,24 +278,18 @@ def _memo_path(cache_root: Path, source: str) -> Path:
 
 def remembered_key(cache_root: Path, source: str, stamp: str) -> tuple[Optional[str], int]:
     """(build key, number of clips) remembered for ``source`` when it was made from ``stamp``."""
-    import json
+    from audiobrief.cache import read_stamp
 
-    try:
-        data = json.loads(_memo_path(cache_root, source).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    data = read_stamp(_memo_path(cache_root, source))
+    if not isinstance(data, dict) or data.get("stamp") != stamp or not isinstance(data.get("clips"), int):
         return None, 0
-    if not isinstance(data, dict) or data.get("stamp") != stamp:
-        return None, 0
-    return data.get("build_key"), int(data.get("clips", 0))
+    return data.get("build_key"), data["clips"]
 
 
 def remember_key(cache_root: Path, source: str, stamp: str, key: str, clips: int) -> None:
-    import json
+    from audiobrief.cache import write_stamp
 
-    from audiobrief.cache import write_atomic
-
-    write_atomic(_memo_path(cache_root, source),
-                 json.dumps({"stamp": stamp, "build_key": key, "clips": clips}).encode("utf-8"))
+    write_stamp(_memo_path(cache_root, source), {"stamp": stamp, "build_key": key, "clips": clips})
 
 
 def _check_space(cache_root: Path, jobs, script: Sequence[Piece]) -> None:
@@ -558,9 +552,7 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
     from audiobrief.pipeline import make_executor, run
     from audiobrief.render import episode_steps
 
-    import json
-
-    from audiobrief.cache import write_atomic
+    from audiobrief.cache import read_stamp, write_stamp
 
     speakers = _speech_workers(works, jobs, asked)
     if speakers:
@@ -568,15 +560,14 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
     else:
         _check_texts(works)
     gains_file = cache_root / "gains.json"
-    try:
-        gains = json.loads(gains_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    gains = read_stamp(gains_file)
+    if not isinstance(gains, dict):
         gains = {}
     steps = {}
     for index, work in works.items():
         item = work.planned
         source = str(Path(item.article.source).resolve())
-        previous = gains.get(f"{source} {profile.name}") if isinstance(gains, dict) else None
+        previous = gains.get(f"{source} {profile.name}")
         steps[index] = episode_steps(
             item.script, work.clips, item.article, work.missing, config, profile, cache_root,
             lambda seconds, item=item: check_length(seconds, item.article, profile, config),
@@ -628,7 +619,7 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
 
     with publish_lock(out_dir):
         write_atomic(cache_root / FEED_STAMP, _feed_stamp(config, out_dir).encode("utf-8"))
-        write_atomic(gains_file, json.dumps(gains, sort_keys=True, indent=0).encode("utf-8"))
+        write_stamp(gains_file, gains)
 
 
 def _levels(remembered) -> Optional[dict]:

@@ -32,11 +32,6 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 CACHE_DIR = ".cache"
-
-
-def default_root(out_dir) -> Path:
-    """Where an output folder's cache lives unless --cache-dir says otherwise."""
-    return Path(out_dir) / CACHE_DIR
 FORMAT = "v2"
 _SEAL_ID = b"abck"
 _DIGEST = 16
@@ -45,6 +40,11 @@ _SEAL_LEN = 8 + _DIGEST
 
 def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=_DIGEST).digest()
+
+
+def default_root(out_dir) -> Path:
+    """Where an output folder's cache lives unless --cache-dir says otherwise."""
+    return Path(out_dir) / CACHE_DIR
 
 
 def clip_key(engine_id: str, text: str) -> str:
@@ -91,8 +91,9 @@ def installed_files(names) -> list:
     return found
 
 
-def file_stamp(path) -> Optional[list]:
-    """[size, modification and change times in ns, inode] of a file, None when it is missing.
+def file_stamp(path, *, settled_only: bool = False) -> Optional[list]:
+    """[size, modification and change times in ns, inode] of a file, None when it is missing
+    (or, with ``settled_only``, changed too recently for its stat to be trusted: see ``settled``).
 
     Published files are always written to a new inode (temp file + rename), and
     any edit in place moves the change time (which no tool can set back), so an
@@ -101,6 +102,8 @@ def file_stamp(path) -> Optional[list]:
     try:
         st = os.stat(path)
     except OSError:
+        return None
+    if settled_only and not settled(st):
         return None
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 

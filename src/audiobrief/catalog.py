@@ -8,7 +8,6 @@ file is kept beside it as ``episodes.v<N>.json`` (see ``MIGRATIONS``).
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from contextlib import contextmanager
 from dataclasses import MISSING, asdict, dataclass, field, fields, replace
@@ -312,16 +311,10 @@ def no_gc():
 _LAST_READ: dict[str, tuple] = {}
 
 
-def _file_key(path: Path, *, settled_only: bool = False) -> Optional[tuple]:
-    from audiobrief.cache import settled
+def _file_key(path: Path, *, settled_only: bool = False) -> Optional[list]:
+    from audiobrief.cache import file_stamp
 
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    if settled_only and not settled(st):
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    return file_stamp(path, settled_only=settled_only)
 
 
 def _remember(catalog: Catalog) -> None:

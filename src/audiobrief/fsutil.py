@@ -448,13 +448,11 @@ def remove_orphan_versions(folder: Path, keep: dict[str, dict[str, str]]) -> Non
     except OSError:
         return
     for name in names:
-        for suffix, stems in keep.items():
-            if not name.endswith(suffix):
-                continue
-            base = name[: len(name) - len(suffix)]
-            tagged = version.fullmatch(base)
-            for stem in (base, tagged.group(1) if tagged else None):
-                if stem in stems and stems[stem] != name:
-                    remove_quietly(folder / name)
-                    break
-            break
+        suffix = next((s for s in keep if name.endswith(s)), None)
+        if suffix is None:
+            continue
+        base = name[: len(name) - len(suffix)]
+        tagged = version.fullmatch(base)
+        stem = base if base in keep[suffix] else tagged.group(1) if tagged else None
+        if stem in keep[suffix] and keep[suffix][stem] != name:
+            remove_quietly(folder / name)

@@ -344,12 +344,11 @@ def _index_reusing(renderer, episodes: Sequence, keys: Sequence[str], target: Pa
 
 
 def _file_key(path: str) -> str:
-    """Size, modification and change times and inode of a file ("-" when missing): see cache.file_stamp."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return "-"
-    return f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
+    """cache.file_stamp as text ("-" when the file is missing)."""
+    from audiobrief.cache import file_stamp
+
+    stamp = file_stamp(path)
+    return "-" if stamp is None else ".".join(map(str, stamp))
 
 
 def _entry_key(entry) -> str:
