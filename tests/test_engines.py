@@ -76,6 +76,37 @@ def test_two_worker_spawn_pool_makes_every_clip(tmp_path, capfd):
     assert len(list(tmp_path.iterdir())) == len(jobs)
 
 
+def test_pool_workers_seal_their_own_clips_before_the_parent_hears(tmp_path):
+    from audiobrief.cache import ClipCache, seal_wav
+
+    jobs = [SynthJob(f"{SENTENCES[i]} Number {i}.", str(tmp_path / f"{i}.wav"), f"clip {i}") for i in range(6)]
+    sealed_when_done: list[bool] = []
+    synthesize_all(jobs, EngineSpec(), workers=2, on_made=seal_wav,
+                   on_done=lambda job: sealed_when_done.append(ClipCache.is_valid(Path(job.wav_path))))
+    assert sealed_when_done == [True] * len(jobs)
+    synthesize_all(jobs[:1], EngineSpec(), workers=1, on_made=seal_wav)  # the in-process path seals too
+    assert ClipCache.is_valid(Path(jobs[0].wav_path))
+
+
+def test_the_espeak_driver_loop_does_not_idle_once_it_has_ended(tmp_path, monkeypatch):
+    """pyttsx3's espeak loop sleeps 10 ms after its last turn; every clip ends the loop
+    on its first turn here, so that sleep was pure idle (a third of a worker's time)."""
+    import time
+
+    engine = get_engine(EngineSpec())
+    real_sleep, slept = time.sleep, []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    for i in range(3):
+        engine.synthesize(SENTENCES[i], tmp_path / f"{i}.wav")
+        assert_good_clip(tmp_path / f"{i}.wav", SENTENCES[i])
+    assert 0.01 not in slept
+
+
 def test_unknown_voice_is_a_one_line_config_error():
     with pytest.raises(ConfigError) as info:
         get_engine(EngineSpec(voice="xx"))
@@ -179,19 +210,19 @@ def test_aiff_from_native_drivers_becomes_mono_16bit_wav(tmp_path, channels):
     assert list(got) == expected
 
 
-def crash_once_work(job: SynthJob) -> str:
+def crash_once_work(job: SynthJob, *rest) -> str:
     """Stands in for the pool's job function in a worker (picklable by reference)."""
     marker = Path(job.wav_path).with_name("crashed")
     if job.label == "crash" and not marker.exists():
         marker.touch()
         os._exit(1)
-    return engines._work(job)
+    return engines._work(job, *rest)
 
 
-def crash_always_work(job: SynthJob) -> str:
+def crash_always_work(job: SynthJob, *rest) -> str:
     if job.label == "crash":
         os._exit(1)
-    return engines._work(job)
+    return engines._work(job, *rest)
 
 
 def test_pool_replaces_a_worker_that_dies(tmp_path, monkeypatch):

@@ -534,13 +534,10 @@ def _speak_in_pool(works: dict, jobs: int, progress: Progress) -> None:
     if not total:
         return
 
-    def done(job) -> None:
-        seal_wav(Path(job.wav_path))
-        progress.step("speech")
-
     progress.begin("speech", "speaking", total)
-    for spec, batch in by_spec.items():
-        synthesize_all(batch, spec, workers=min(jobs, len(batch)), on_done=done)
+    for spec, batch in by_spec.items():  # each worker seals the clips it made
+        synthesize_all(batch, spec, workers=min(jobs, len(batch)), on_done=lambda job: progress.step("speech"),
+                       on_made=seal_wav)
     progress.end("speech", "done")
 
 
