@@ -242,3 +242,57 @@ def test_glob_input_and_cache_commands(tmp_path):
     assert "0 clips and 0 encoded segments" in run_cli("cache", "info", "--out", out).stdout
     bad = run_cli("cache", "prune", "--out", out, "--max-size", "lots")
     assert bad.returncode == 2 and bad.stderr.startswith("error: ")
+
+
+def _spoken_in_two_parts(monkeypatch, between):
+    """Make ``synthesize_all`` speak the first article's clips, call ``between()``,
+    then the rest: the real engine, in this process."""
+    import audiobrief.engines as engines
+
+    real = engines.synthesize_all
+
+    def speak(jobs, spec, workers=1, on_done=None, on_made=None, cancel=None):
+        first = [j for j in jobs if j.label.startswith(jobs[0].label.split(":")[0] + ":")]
+        real(first, spec, workers=1, on_done=on_done, on_made=on_made)
+        between()
+        real([j for j in jobs if j not in first], spec, workers=1, on_done=on_done, on_made=on_made)
+
+    monkeypatch.setattr(engines, "synthesize_all", speak)
+
+
+def test_an_article_renders_while_the_next_ones_are_spoken(tmp_path, monkeypatch):
+    import threading
+
+    import audiobrief.build as build_module
+    import audiobrief.segments as segments
+    from audiobrief.config import Config
+
+    measuring = threading.Event()
+    real_measure = segments.measure
+    monkeypatch.setattr(segments, "measure", lambda *a: measuring.set() or real_measure(*a))
+    overlapped = []
+    _spoken_in_two_parts(monkeypatch, lambda: overlapped.append(measuring.wait(60)))
+    articles = [_article(tmp_path / "a.txt"), _article(tmp_path / "b.txt", edit="in spring")]
+    report = build_module.build(articles, Config(), tmp_path / "out", workers=2)
+    assert overlapped == [True], "the first article's rendering waited for every article's speech"
+    assert [e.status for e in report.episodes] == ["new", "new"] and not report.failures
+
+
+def test_a_speech_failure_keeps_the_articles_already_spoken(tmp_path, monkeypatch):
+    import feedparser
+
+    import audiobrief.build as build_module
+    from audiobrief.config import Config
+    from audiobrief.errors import SynthesisError
+
+    def fail() -> None:
+        raise SynthesisError("could not synthesise b.txt: section 1: the engine gave up")
+
+    _spoken_in_two_parts(monkeypatch, fail)
+    articles = [_article(tmp_path / "a.txt"), _article(tmp_path / "b.txt", edit="in spring")]
+    out = tmp_path / "out"
+    with pytest.raises(SynthesisError, match="b.txt"):
+        build_module.build(articles, Config(), out, workers=2)
+    assert len(list(out.glob("*.mp3"))) == 1
+    feed = feedparser.parse(str(out / "feed.xml"))
+    assert not feed.bozo and [e.title for e in feed.entries] == ["Harbour Notes"]

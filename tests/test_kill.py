@@ -156,8 +156,14 @@ def _kill_at_mp3(proc: subprocess.Popen, trace: Path, step: str) -> bool:
 # -- worker processes do not outlive a killed run ------------------------------------------------
 
 def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
+    """Children of every thread of ``pid`` (speech workers are started by a thread of their own)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            pass  # the thread ended
+    return found
 
 
 def _alive(pid: int) -> bool:

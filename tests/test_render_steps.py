@@ -178,3 +178,38 @@ def test_remembered_levels_are_checked_before_use(remembered, expected):
     from audiobrief.build import _levels
 
     assert _levels(remembered) == expected
+
+
+def test_run_takes_episodes_that_arrive_while_others_render():
+    """pipeline.run with ``arrivals``: each episode arriving later still runs to its
+    end, and run returns only after the queue's end marker."""
+    import queue
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from audiobrief.pipeline import Call, InlineExecutor, run
+
+    def double(x):
+        return 2 * x
+
+    def episode(n):
+        first = yield [Call(double, (n,)), Call(double, (n + 1,))]
+        second = yield [Call(double, (sum(first),))]
+        return second[0]
+
+    for executor in (InlineExecutor(), ThreadPoolExecutor(2)):
+        arrivals: queue.Queue = queue.Queue()
+        done = {}
+
+        def feed():
+            for n in range(1, 4):
+                time.sleep(0.05)
+                arrivals.put((n, episode(n)))
+            arrivals.put(None)
+
+        threading.Thread(target=feed).start()
+        run({0: episode(0)}, executor, on_done=lambda eid, result, error: done.setdefault(eid, (result, error)),
+            arrivals=arrivals)
+        assert done == {n: (4 * (2 * n + 1), None) for n in range(4)}
+        executor.shutdown()

@@ -10,10 +10,13 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from audiobrief.config import Config
 from audiobrief.models import Article, Piece
+
+if TYPE_CHECKING:
+    import threading
 
 
 class Progress:
@@ -514,31 +517,100 @@ def _check_texts(works: dict) -> None:
                     check(job.text)
 
 
-def _speak_in_pool(works: dict, jobs: int, progress: Progress) -> None:
-    """Speak every missing clip through the engines' own worker pool first.
+class _SpeechPlan:
+    """The clips every article still needs, spoken article by article.
+
+    Each missing clip is made once even when several articles need it (an
+    intro line, say); ``done(path)`` returns the articles that clip completed.
+    Within an article the longest clips go first, so its last clip is not the
+    one long sentence a worker starts alone."""
+
+    def __init__(self, works: dict) -> None:
+        self.by_spec: dict = {}  # engine spec -> [SynthJob] in speaking order
+        self._waiting: dict[str, list[int]] = {}  # clip path -> articles waiting for it
+        self.left: dict[int, int] = {}  # article -> clips it still waits for
+        for index, work in works.items():
+            mine = []
+            for spec, batch in work.missing:
+                for job in batch:
+                    if job.wav_path not in self._waiting:
+                        self._waiting[job.wav_path] = []
+                        mine.append((spec, job))
+                    self._waiting[job.wav_path].append(index)
+            self.left[index] = sum(len(batch) for _, batch in work.missing)
+            for spec, job in sorted(mine, key=lambda pair: -len(pair[1].text)):
+                self.by_spec.setdefault(spec, []).append(job)
+            work.missing = []
+        self.total = len(self._waiting)
+
+    def ready(self) -> list[int]:
+        return [index for index, left in self.left.items() if not left]
+
+    def done(self, wav_path: str) -> list[int]:
+        completed = []
+        for index in self._waiting.pop(wav_path, []):
+            self.left[index] -= 1
+            if not self.left[index]:
+                completed.append(index)
+        return completed
+
+
+def _speak_in_pool(plan: _SpeechPlan, jobs: int, progress: Progress, ready: Callable[[int], None],
+                   cancel: Optional[threading.Event] = None) -> None:
+    """Speak every missing clip through the engines' own worker pool.
 
     That pool (engines.synthesize_all) kills a hung synthesis after a timeout
     scaled to its text, replaces dead workers and re-makes silent or short
-    clips; the render pipeline then finds every clip in the cache. Clips of
-    the same voice are pooled across articles, so the workers stay busy.
+    clips.  ``ready(index)`` is called as each article's last clip is made:
+    its rendering starts then, on this process's threads, while the workers
+    speak the next articles.  Clips of the same voice are pooled across
+    articles, so the workers stay busy.
     """
     from audiobrief.cache import seal_wav
     from audiobrief.engines import synthesize_all
 
-    by_spec: dict = {}
-    for work in works.values():
-        for spec, batch in work.missing:
-            by_spec.setdefault(spec, []).extend(batch)
-        work.missing = []
-    total = sum(len(batch) for batch in by_spec.values())
-    if not total:
-        return
+    def done(job) -> None:
+        progress.step("speech")
+        for index in plan.done(job.wav_path):
+            ready(index)
 
-    progress.begin("speech", "speaking", total)
-    for spec, batch in by_spec.items():  # each worker seals the clips it made
-        synthesize_all(batch, spec, workers=min(jobs, len(batch)), on_done=lambda job: progress.step("speech"),
-                       on_made=seal_wav)
+    for spec, batch in plan.by_spec.items():  # each worker seals the clips it made
+        synthesize_all(batch, spec, workers=min(jobs, len(batch)), on_done=done, on_made=seal_wav, cancel=cancel)
     progress.end("speech", "done")
+
+
+def _start_speech(works: dict, jobs: int, progress: Progress, steps: dict):
+    """Speak in a thread of its own; returns (arrivals for ``pipeline.run``,
+    that thread, the cancel event, a list that receives the speech's error).
+
+    Speaking is the first ~15 % of a batch, and a pool of speech workers
+    leaves about a third of the cores idle (each worker waits on espeak's
+    thread between clips, and on the parent for the next clip): rendering
+    the articles already spoken fills that time."""
+    import queue
+    import threading
+
+    plan = _SpeechPlan(works)
+    arrivals: Any = queue.Queue()
+    for index in plan.ready():
+        arrivals.put((index, steps[index]))
+    cancel = threading.Event()
+    failed: list[BaseException] = []
+    if plan.total:
+        progress.begin("speech", "speaking", plan.total)
+
+    def speak() -> None:
+        try:
+            if plan.total:
+                _speak_in_pool(plan, jobs, progress, lambda index: arrivals.put((index, steps[index])), cancel)
+        except BaseException as exc:  # noqa: BLE001 - raised again by the build, after what was spoken is out
+            failed.append(exc)
+        finally:
+            arrivals.put(None)
+
+    speaker = threading.Thread(target=speak, name="audiobrief-speech", daemon=True)
+    speaker.start()
+    return arrivals, speaker, cancel, failed
 
 
 def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cache_root: Path, jobs: int,
@@ -552,9 +624,7 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
     from audiobrief.cache import read_stamp, write_stamp
 
     speakers = _speech_workers(works, jobs, asked)
-    if speakers:
-        _speak_in_pool(works, speakers, progress)
-    else:
+    if not speakers:
         _check_texts(works)
     gains_file = cache_root / "gains.json"
     gains = read_stamp(gains_file)
@@ -565,12 +635,13 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
         item = work.planned
         source = str(Path(item.article.source).resolve())
         previous = gains.get(f"{source} {profile.name}")
+        synth = [] if speakers else work.missing  # the speech workers make those
         steps[index] = episode_steps(
-            item.script, work.clips, item.article, work.missing, config, profile, cache_root,
+            item.script, work.clips, item.article, synth, config, profile, cache_root,
             lambda seconds, item=item: check_length(seconds, item.article, profile, config),
             _levels(previous))
         blocks = len(item.article.sections) + 2
-        progress.begin(str(index), item.article.title, sum(len(j) for _, j in work.missing) + 4 * blocks)
+        progress.begin(str(index), item.article.title, sum(len(j) for _, j in synth) + 4 * blocks)
     progress.begin("all", f"{len(works)} episode(s)", len(works))
     longest = max(sum(len(p.text.split()) for p in w.planned.script) for w in works.values())
     executor = make_executor(jobs, processes=longest >= PROCESS_RENDER_WORDS)
@@ -606,9 +677,19 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
             first = order.pop(0)
             publish(first, *finished.pop(first))
 
+    speaker = cancel = None
+    speech_failed: list[BaseException] = []
     try:
-        run(steps, executor, on_step=lambda index, n: progress.step(str(index), n), on_done=on_done)
+        if speakers:
+            arrivals, speaker, cancel, speech_failed = _start_speech(works, speakers, progress, steps)
+            run({}, executor, on_step=lambda index, n: progress.step(str(index), n), on_done=on_done,
+                arrivals=arrivals)
+        else:
+            run(steps, executor, on_step=lambda index, n: progress.step(str(index), n), on_done=on_done)
     finally:
+        if speaker is not None:
+            cancel.set()  # only matters when rendering stopped first (an interrupt, a publishing error)
+            speaker.join()
         executor.shutdown(wait=True, cancel_futures=True)
     progress.end("all")
     from audiobrief.cache import write_atomic
@@ -617,6 +698,8 @@ def _render_and_publish(works: dict, config: Config, profile, out_dir: Path, cac
     with publish_lock(out_dir):
         write_atomic(cache_root / FEED_STAMP, _feed_stamp(config, out_dir).encode("utf-8"))
         write_stamp(gains_file, gains)
+    if speech_failed:  # the articles spoken before it are published; the others are not
+        raise speech_failed[0]
 
 
 def _levels(remembered) -> Optional[dict]:

@@ -14,8 +14,9 @@ soxr, numpy's FFTs and array arithmetic) release the GIL, so N threads keep N
 cores busy with no process start-up and no second copy of every import
 (measured: 2 threads encode 2.3x as fast as one, and the limiter 1.9x).
 Synthesis in-process is serialised by ``render.synthesize_batch`` (an engine
-is process-wide state); big batches speak in spawned worker processes first
-(``engines.synthesize_all``).  ``InlineExecutor`` serves ``--jobs 1``; a
+is process-wide state); big batches speak in spawned worker processes
+(``engines.synthesize_all``) beside the render threads, and each article's
+episode joins ``run`` through its ``arrivals`` queue once its clips are made.  ``InlineExecutor`` serves ``--jobs 1``; a
 distributed engine's executor can be passed to ``run`` the same way.
 """
 
@@ -99,15 +100,25 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+#: while episodes may still arrive, the wait for finished calls wakes this often to look for them
+ARRIVAL_POLL_S = 0.05
+
+
 def run(episodes: dict, executor: Executor, on_step: Optional[Callable[[Any, int], None]] = None,
-        on_done: Optional[Callable[[Any, Any, Optional[BaseException]], None]] = None) -> None:
+        on_done: Optional[Callable[[Any, Any, Optional[BaseException]], None]] = None,
+        arrivals: Optional[Any] = None) -> None:
     """Drive every episode's steps to the end.
 
     ``episodes`` maps an id to a generator.  ``on_step(id, units)`` reports
     progress; ``on_done(id, result, error)`` is called once per episode, in
     this process, as soon as it is finished or has failed (one failing
-    episode does not stop the others).
+    episode does not stop the others).  ``arrivals``: a ``queue.Queue`` of
+    more ``(id, generator)`` pairs that become ready while the others run
+    (an article whose speech is done), ended by ``None``; ``run`` returns
+    only once that end has arrived and every episode is finished.
     """
+    import queue
+
     pending: dict[Future, tuple] = {}  # future -> (episode id, index in its batch)
     batches: dict[Any, list] = {}  # episode id -> results of its current batch
     remaining: dict[Any, int] = {}  # episode id -> calls of its batch not finished yet
@@ -139,8 +150,23 @@ def run(episodes: dict, executor: Executor, on_step: Optional[Callable[[Any, int
     for eid, gen in gens.items():
         advance(eid, gen, None)
     failed: set = set()
-    while pending:
-        done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+    waiting_for_more = arrivals is not None
+    while pending or waiting_for_more:
+        while waiting_for_more:
+            try:  # block for the next arrival only when there is nothing else to wait for
+                item = arrivals.get(block=not pending)
+            except queue.Empty:
+                break
+            if item is None:
+                waiting_for_more = False
+                break
+            eid, gen = item
+            gens[eid] = gen
+            advance(eid, gen, None)
+        if not pending:
+            continue
+        done, _ = wait(list(pending), timeout=ARRIVAL_POLL_S if waiting_for_more else None,
+                       return_when=FIRST_COMPLETED)
         for future in done:
             eid, index = pending.pop(future)
             if eid in failed:

@@ -361,8 +361,9 @@ def synthesize_all(
     workers: int = 1,
     on_done: Optional[Callable[[SynthJob], None]] = None,
     on_made: Optional[Callable[[Path], None]] = None,
+    cancel: Optional[Any] = None,
 ) -> None:
-    """Make every clip in ``jobs``.
+    """Make every clip in ``jobs``, in their order.
 
     ``workers <= 1``: in this process with one engine (the engine's own
     deadline guards each attempt).  ``workers >= 2``: a ``ProcessPoolExecutor``
@@ -372,7 +373,9 @@ def synthesize_all(
     called on each good clip where it was made (in a worker: it must be a
     top-level function, and its work is spread over the workers, not queued
     on this process); ``on_done(job)`` is then called in this process.  A clip
-    that cannot be made raises ``SynthesisError`` naming its label.
+    that cannot be made raises ``SynthesisError`` naming its label.  Once
+    ``cancel`` (a ``threading.Event``) is set, no more clips are started and
+    the call returns without the rest.
     """
     jobs = list(jobs)
     if not jobs:
@@ -384,13 +387,15 @@ def synthesize_all(
     if workers <= 1:
         engine = get_engine(spec)
         for job in jobs:
+            if cancel is not None and cancel.is_set():
+                return
             _run_job(engine, job, spec.rate)
             if on_made is not None:
                 on_made(Path(job.wav_path))
             if on_done is not None:
                 on_done(job)
         return
-    _synthesize_pool(jobs, spec, workers, on_done, on_made)
+    _synthesize_pool(jobs, spec, workers, on_done, on_made, cancel)
 
 
 #: how often the pool looks for a clip that has run past its time
@@ -412,6 +417,7 @@ def _synthesize_pool(
     workers: int,
     on_done: Optional[Callable[[SynthJob], None]],
     on_made: Optional[Callable[[Path], None]] = None,
+    cancel: Optional[Any] = None,
 ) -> None:
     import multiprocessing
     import queue
@@ -445,14 +451,13 @@ def _synthesize_pool(
         # second of a 2-core machine's time per 500 clips, taken from the workers
         arrived: Any = queue.SimpleQueue()
         try:
-            # longest first: the workers then finish together instead of one waiting on a last long clip
-            for index in sorted(pending, key=lambda i: -len(pending[i].text)):
+            for index in sorted(pending):  # in the caller's order (build: article by article)
                 future = pool.submit(_work, pending[index], on_made)
                 futures[future] = index
                 future.add_done_callback(arrived.put)
             left = len(futures)
             next_scan = time.monotonic() + HANG_SCAN_S
-            while left and hung is None and not broken:
+            while left and hung is None and not broken and not (cancel is not None and cancel.is_set()):
                 try:
                     future = arrived.get(timeout=max(0.0, next_scan - time.monotonic()))
                 except queue.Empty:
@@ -481,6 +486,8 @@ def _synthesize_pool(
             if hung is not None or broken:
                 _kill_workers(pool)
             pool.shutdown(wait=True, cancel_futures=True)
+        if cancel is not None and cancel.is_set():
+            return
         if broken or hung is not None:
             # keep what did finish before the kill or crash; redo the rest
             for future, index in futures.items():
