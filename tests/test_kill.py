@@ -226,3 +226,67 @@ def test_render_workers_end_when_their_parent_is_killed(tmp_path):
     proc.wait()
     assert len(workers) == 2
     _assert_all_end(workers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_ctrl_c_during_a_batch_says_so_in_one_line_and_leaves_the_feed_sound(tmp_path):
+    out = tmp_path / "out"
+    first = tmp_path / "first.txt"
+    first.write_text(article("Gauge Report", 1))
+    assert rerun(first, out).returncode == 0
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"a{n}.txt").write_text(article(f"Bridge Report {n}", n + 2))
+    # each worker's first clip hangs (engines._fault): the interrupt surely lands while they work
+    env = {**os.environ, "AUDIOBRIEF_FAULT": f"hang:{tmp_path / 'hang'}:2"}
+    proc = subprocess.Popen([sys.executable, "-m", "audiobrief", "make", str(folder), "--out", str(out), "-j", "2",
+                             "--base-url", "https://example.org/pod/"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True, env=env)
+    workers = _workers_of(proc, 2)
+    assert workers, "make finished before its speech workers were seen"
+    assert _wait_until_started(workers), "the speech workers ended before they could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole group
+    _, err = proc.communicate(timeout=30)  # hung clips are not waited for
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1].startswith("interrupted;") and "Traceback" not in err
+    assert published_state(out) == []
+    _assert_all_end(workers)
+
+
+def _wait_until_started(pids: list[int], within: float = 10) -> bool:
+    """Until each worker's initializer has run (it ignores SIGINT from then on);
+    False if one ended first. Past ``within``, True: the interrupt is sent anyway."""
+    end = time.monotonic() + within
+    while time.monotonic() < end:
+        masks = []
+        for pid in pids:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                return False
+            masks.append(int(status.split("SigIgn:")[1].split()[0], 16))
+        if all(mask & (1 << (signal.SIGINT - 1)) for mask in masks):
+            return True
+        time.sleep(0.01)
+    return True
+
+
+def test_idle_workers_leave_ctrl_c_to_their_parent(tmp_path):
+    """A terminal's Ctrl-C reaches every process of the group; a spawned worker waiting
+    for its next job used to die of it, printing a KeyboardInterrupt traceback."""
+    script = tmp_path / "pool.py"
+    script.write_text(
+        "import os, signal, time\n"
+        "from audiobrief.pipeline import make_executor\n"
+        "if __name__ == '__main__':\n"
+        "    pool = make_executor(2, processes=True)\n"
+        "    [f.result() for f in [pool.submit(time.sleep, 0.05) for _ in range(4)]]\n"
+        "    for pid in list(pool._processes):\n"
+        "        os.kill(pid, signal.SIGINT)\n"
+        "    time.sleep(0.5)\n"
+        "    print(pool.submit(pow, 2, 10).result(timeout=30), flush=True)\n"
+        "    pool.shutdown()\n")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "1024", result.stderr
+    assert "Traceback" not in result.stderr

@@ -142,15 +142,21 @@ def make(
     config = _config(config_file, base_url=base_url, profile=profile, engine=engine,
                      voice=str(Path(voice).resolve()) if voice and voice.endswith(".onnx") else voice)
     paths = list(articles) if articles else [sample_article()]
-    if _stderr_is_terminal():  # rich (0.1 s to import) only where a bar is drawn
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    try:
+        if _stderr_is_terminal():  # rich (0.1 s to import) only where a bar is drawn
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                                       TimeElapsedColumn)
 
-        columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn())
-        with Progress(*columns, console=_stderr(), transient=False) as bar:
-            report = build(paths, config, out, workers=jobs, progress=_RichProgress(bar), cache_dir=cache_dir)
-    else:
-        report = build(paths, config, out, workers=jobs, progress=_LineProgress(), cache_dir=cache_dir)
+            columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                       TimeElapsedColumn())
+            with Progress(*columns, console=_stderr(), transient=False) as bar:
+                report = build(paths, config, out, workers=jobs, progress=_RichProgress(bar), cache_dir=cache_dir)
+        else:
+            report = build(paths, config, out, workers=jobs, progress=_LineProgress(), cache_dir=cache_dir)
+    except KeyboardInterrupt:  # Typer would turn it into a silent exit 130
+        typer.echo("interrupted; the feed and the episodes published before it are intact; "
+                   "run the same command again to make the rest", err=True)
+        raise typer.Exit(130)
     for ep in report.episodes:
         typer.echo(f"{ep.status:>9}  {ep.mp3}  {_duration(ep.duration)}  {ep.chapters} chapters  "
                    f"{_loudness(ep.loudness_lufs, ep.true_peak_dbtp)} ({ep.profile})  {ep.title}")

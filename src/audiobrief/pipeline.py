@@ -65,10 +65,23 @@ def make_executor(jobs: int, processes: bool = False) -> Executor:
         from concurrent.futures import ProcessPoolExecutor
 
         return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=exit_with_parent)
+                                   initializer=worker_started)
     from concurrent.futures import ThreadPoolExecutor
 
     return ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="audiobrief-render")
+
+
+def worker_started() -> None:
+    """Initializer of every spawned worker: it ends with its parent, and it
+    leaves Ctrl-C to the parent, which stops the pool (a terminal sends SIGINT
+    to the whole process group, and each interrupted worker printed a
+    traceback under the parent's one-line message).  A worker still starting
+    up has no such protection: Python resets a thread's signal mask for the
+    processes it spawns, and only the main thread may ignore a signal."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
 
 
 def exit_with_parent() -> None:

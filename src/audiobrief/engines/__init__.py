@@ -325,10 +325,10 @@ def _init_worker(spec: EngineSpec) -> None:
     """Pool initializer: build the worker's engine once.  A failure is kept and
     raised by each job, so the parent sees the real error (a ConfigError, say)
     instead of a broken pool."""
-    from audiobrief.pipeline import exit_with_parent
+    from audiobrief.pipeline import worker_started
 
     global _worker_engine, _worker_error, _worker_rate
-    exit_with_parent()
+    worker_started()
     _worker_rate = spec.rate
     os.environ["AUDIOBRIEF_POOL_WORKER"] = "1"
     try:
@@ -483,8 +483,8 @@ def _synthesize_pool(
                             hung = index
                             break
         finally:
-            if hung is not None or broken:
-                _kill_workers(pool)
+            if hung is not None or broken or (cancel is not None and cancel.is_set()):
+                _kill_workers(pool)  # cancelled: a long clip (or a hung one) is not waited for
             pool.shutdown(wait=True, cancel_futures=True)
         if cancel is not None and cancel.is_set():
             return
