@@ -16,6 +16,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Optional
 
+from audiobrief.cache import file_stamp
 from audiobrief.errors import PublishError
 from audiobrief.fsutil import atomic_write_text
 
@@ -238,7 +239,7 @@ def load_catalog(folder: Path, *, write_migration: bool = True) -> Catalog:
     if not path.exists():
         return Catalog(path, [])
     known = _LAST_READ.get(str(path))
-    if known is not None and known[0] == _file_key(path):
+    if known is not None and known[0] == file_stamp(path):
         return _from_memory(path, known)
     # tens of thousands of new dicts would set off collections that find nothing: the collector
     # is off while the catalog is built, and a big one is kept out of its sight afterwards
@@ -311,17 +312,11 @@ def no_gc():
 _LAST_READ: dict[str, tuple] = {}
 
 
-def _file_key(path: Path, *, settled_only: bool = False) -> Optional[list]:
-    from audiobrief.cache import file_stamp
-
-    return file_stamp(path, settled_only=settled_only)
-
-
 def _remember(catalog: Catalog) -> None:
     """Keep what the catalog file holds (call right after reading or writing it); a file
     changed a moment ago is not kept: an edit within its time stamp's step would go unseen."""
     _LAST_READ.pop(str(catalog.path), None)
-    key = _file_key(catalog.path, settled_only=True)
+    key = file_stamp(catalog.path, settled_only=True)
     if key is None:
         return
     rows = dict(catalog.__dict__.get("_rows", {}))

@@ -380,6 +380,10 @@ def synthesize_all(
     jobs = list(jobs)
     if not jobs:
         return
+    if cancel is None:
+        import threading
+
+        cancel = threading.Event()  # never set
     check_text = getattr(get_engine(spec), "check_text", None)
     if check_text is not None:  # an engine may refuse text up front (piper: phoneme entries)
         for job in jobs:
@@ -387,7 +391,7 @@ def synthesize_all(
     if workers <= 1:
         engine = get_engine(spec)
         for job in jobs:
-            if cancel is not None and cancel.is_set():
+            if cancel.is_set():
                 return
             _run_job(engine, job, spec.rate)
             if on_made is not None:
@@ -416,8 +420,8 @@ def _synthesize_pool(
     spec: EngineSpec,
     workers: int,
     on_done: Optional[Callable[[SynthJob], None]],
-    on_made: Optional[Callable[[Path], None]] = None,
-    cancel: Optional[Any] = None,
+    on_made: Optional[Callable[[Path], None]],
+    cancel: Any,
 ) -> None:
     import multiprocessing
     import queue
@@ -457,7 +461,7 @@ def _synthesize_pool(
                 future.add_done_callback(arrived.put)
             left = len(futures)
             next_scan = time.monotonic() + HANG_SCAN_S
-            while left and hung is None and not broken and not (cancel is not None and cancel.is_set()):
+            while left and hung is None and not broken and not cancel.is_set():
                 try:
                     future = arrived.get(timeout=max(0.0, next_scan - time.monotonic()))
                 except queue.Empty:
@@ -483,10 +487,10 @@ def _synthesize_pool(
                             hung = index
                             break
         finally:
-            if hung is not None or broken or (cancel is not None and cancel.is_set()):
+            if hung is not None or broken or cancel.is_set():
                 _kill_workers(pool)  # cancelled: a long clip (or a hung one) is not waited for
             pool.shutdown(wait=True, cancel_futures=True)
-        if cancel is not None and cancel.is_set():
+        if cancel.is_set():
             return
         if broken or hung is not None:
             # keep what did finish before the kill or crash; redo the rest
