@@ -115,3 +115,55 @@ def test_a_stale_soft_lock_is_broken_but_a_live_one_is_respected(tmp_path, popul
     assert result.returncode == 0, result.stderr  # ...and is broken because that process is gone
     assert "stale lock" in result.stderr or "was interrupted" in result.stderr  # filelock 4 breaks it itself
     assert published_state(populated_out) == []
+
+
+#: runs the CLI, then says which of the publishing modules the run loaded
+LOADED = (
+    "import runpy, sys\n"
+    "sys.argv = ['audiobrief', *sys.argv[1:]]\n"
+    "try:\n"
+    "    runpy.run_module('audiobrief', run_name='__main__')\n"
+    "finally:\n"
+    "    print('loaded:', [m for m in ('filelock', 'audiobrief.publish.feed') if m in sys.modules], file=sys.stderr)\n"
+)
+
+
+def _seed_again(out: Path, *extra: str) -> subprocess.CompletedProcess:
+    from conftest import shared_article
+
+    return subprocess.run([sys.executable, "-c", LOADED, "make", str(shared_article("seed-blog-post.txt")),
+                           "--out", str(out), "--base-url", "https://example.org/pod/", *extra],
+                          capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"}, timeout=120)
+
+
+def test_an_unchanged_re_run_takes_no_lock_and_changes_nothing(populated_out):
+    """Nothing to make and nothing to clean: the run reads, reports and leaves
+    (another run holding the folder does not stop it, and filelock and the feed
+    writer are not even imported: they are most of a re-run's start-up)."""
+    holder = _holder(populated_out, 30)
+    before = folder_hash(populated_out)
+    try:
+        again = _seed_again(populated_out, "--no-wait")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.lstrip().startswith("unchanged")
+    assert "loaded: []" in again.stderr
+    assert folder_hash(populated_out) == before
+
+
+def test_an_unchanged_re_run_still_cleans_up_after_a_killed_run(populated_out):
+    entry = json.loads((populated_out / "episodes.json").read_text())["episodes"][0]
+    mp3 = populated_out / entry["file"]
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # its pid names a writer that is no longer running
+    temp = populated_out / f".feed.xml.tmp-{gone.pid}-0badcafe"
+    temp.write_text("<rss>half a feed")
+    orphan = populated_out / (mp3.name[: -len(".mp3")].split(".")[0] + ".0badcafe.mp3")
+    orphan.write_bytes(mp3.read_bytes()[:1000])  # an older version a killed run did not retire
+    again = _seed_again(populated_out)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.lstrip().startswith("unchanged")
+    assert not temp.exists() and not orphan.exists()
+    assert mp3.is_file() and published_state(populated_out) == []

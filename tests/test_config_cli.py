@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from audiobrief.config import Config, load_config, parse_config, render_default_config, tomllib
+from audiobrief.config import Config, load_config, parse_config, render_default_config, toml
 from audiobrief.errors import ConfigError
 from conftest import run_cli
 
 
 def test_default_config_round_trips():
-    config = parse_config(tomllib.loads(render_default_config()))
+    config = parse_config(toml().loads(render_default_config()))
     assert config == Config()
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from audiobrief.config import Config, parse_config, render_default_config, tomllib
+from audiobrief.config import Config, parse_config, render_default_config, toml
 from audiobrief.errors import ConfigError
 from audiobrief.readers import parse
 from audiobrief.readers.language import detect_language, normalise_code
@@ -37,7 +37,7 @@ def test_pronunciations_table_is_read_and_validated():
 def test_default_config_has_a_pronunciations_section_that_reads_back():
     text = render_default_config()
     assert "[pronunciations]" in text
-    parse_config(tomllib.loads(text))
+    parse_config(toml().loads(text))
 
 
 def test_config_and_front_matter_entries_reach_the_script():

@@ -426,12 +426,20 @@ SIDECAR_SUFFIXES = (".chapters.json", ".vtt", ".srt")
 def remove_unpublished_versions(folder: Path) -> None:
     """Remove MP3 and sidecar versions the catalog no longer names (a run killed after its
     catalog write but before removing the file it replaced). Call under the lock."""
-    from audiobrief.fsutil import remove_orphan_versions
+    from audiobrief.fsutil import remove_quietly
 
     try:
         catalog = load_catalog(folder)
     except PublishError:
         return  # a damaged catalog is reported by the build itself
+    for path in unpublished_versions(folder, catalog):
+        remove_quietly(path)
+
+
+def unpublished_versions(folder: Path, catalog: Catalog) -> list[Path]:
+    """The files :func:`remove_unpublished_versions` would delete (no lock needed to look)."""
+    from audiobrief.fsutil import orphan_versions
+
     keep: dict[str, dict[str, str]] = {suffix: {} for suffix in SIDECAR_SUFFIXES}
     keep[".mp3"] = {entry.slug: entry.file for entry in catalog.episodes}
     for entry in catalog.episodes:
@@ -439,4 +447,4 @@ def remove_unpublished_versions(folder: Path) -> None:
             suffix = next((s for s in SIDECAR_SUFFIXES if name.endswith(s)), None)
             if suffix:
                 keep[suffix][entry.slug] = name
-    remove_orphan_versions(folder, keep)
+    return orphan_versions(folder, keep)

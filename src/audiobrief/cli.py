@@ -313,9 +313,9 @@ def init(
         raise ConfigError(f"{path} already exists; edit it, or pass --force to overwrite it")
     values = {k: v for k, v in {"title": title, "author": author, "base_url": base_url}.items() if v is not None}
     text = render_default_config(**values)
-    from audiobrief.config import tomllib
+    from audiobrief.config import toml
 
-    parse_config(tomllib.loads(text))  # never write a file we would refuse to read
+    parse_config(toml().loads(text))  # never write a file we would refuse to read
     atomic_write_text(path, text)
     typer.echo(f"wrote {path}; edit it, then run `audiobrief make`")
 

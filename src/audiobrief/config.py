@@ -6,7 +6,6 @@ commented file that ``audiobrief init`` writes.
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from dataclasses import dataclass, field, fields, replace
@@ -15,10 +14,14 @@ from typing import Any, Optional
 
 from audiobrief.errors import ConfigError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+
+def toml():
+    """The TOML reader, imported when a settings file is read (most runs have none)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    return tomllib
 
 CONFIG_NAME = "audiobrief.toml"
 #: longest string setting accepted (the description has its own, tighter, Apple limit)
@@ -248,6 +251,8 @@ def _name(name: Any) -> str:
 def _suggest(name: str, candidates) -> str:
     if len(name) > 100:
         return ""
+    import difflib
+
     close = difflib.get_close_matches(name, list(candidates), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -294,6 +299,7 @@ def load_config(path: Optional[Path] = None, cwd: Optional[Path] = None) -> Conf
         raise ConfigError(f"{path}: not a regular file; give an audiobrief.toml file")
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found; create one with `audiobrief init`")
+    tomllib = toml()
     try:
         raw = path.read_bytes()[: MAX_CONFIG_BYTES + 1]
         if len(raw) > MAX_CONFIG_BYTES:

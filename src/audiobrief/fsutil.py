@@ -171,16 +171,21 @@ def remove_leftover_temps(folder: Path) -> int:
     name) is still running belongs to a live run and is left alone.
     """
     removed = 0
-    for path in _leftover_temps(folder):
-        owner = _temp_owner(path.name)
-        if owner is not None and owner != os.getpid() and _pid_alive(owner):
-            continue
+    for path in stale_temps(folder):
         try:
             path.unlink()
             removed += 1
         except OSError:
             pass
     return removed
+
+
+def stale_temps(folder: Path) -> Iterator[Path]:
+    """The temp files :func:`remove_leftover_temps` would delete (no lock needed to look)."""
+    for path in _leftover_temps(folder):
+        owner = _temp_owner(path.name)
+        if owner is None or owner == os.getpid() or not _pid_alive(owner):
+            yield path
 
 
 def _leftover_temps(folder: Path) -> Iterator[Path]:
@@ -434,19 +439,20 @@ def retire(folder: Path, old: Optional[str], new: str, still_used: set[str] = fr
         remove_quietly(folder / old)
 
 
-def remove_orphan_versions(folder: Path, keep: dict[str, dict[str, str]]) -> None:
-    """Delete other versions of episode files (left by a run killed before :func:`retire`).
+def orphan_versions(folder: Path, keep: dict[str, dict[str, str]]) -> list[Path]:
+    """Other versions of episode files than the ones the catalog names.
 
     ``keep`` maps a suffix (".mp3", ".vtt", ...) to {stem: the one name the
     catalog points at}; a file named ``<stem><suffix>`` or
-    ``<stem>.<8 hex><suffix>`` that is not that name goes. The folder is listed
-    once, however many episodes and suffixes there are.
+    ``<stem>.<8 hex><suffix>`` that is not that name is an orphan. The folder is
+    listed once, however many episodes and suffixes there are.
     """
     version = re.compile(r"(.*)\.[0-9a-f]{8}")
     try:
         names = [d.name for d in os.scandir(folder)]
     except OSError:
-        return
+        return []
+    orphans = []
     for name in names:
         suffix = next((s for s in keep if name.endswith(s)), None)
         if suffix is None:
@@ -455,4 +461,5 @@ def remove_orphan_versions(folder: Path, keep: dict[str, dict[str, str]]) -> Non
         tagged = version.fullmatch(base)
         stem = base if base in keep[suffix] else tagged.group(1) if tagged else None
         if stem in keep[suffix] and keep[suffix][stem] != name:
-            remove_quietly(folder / name)
+            orphans.append(folder / name)
+    return orphans

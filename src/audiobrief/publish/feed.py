@@ -17,8 +17,8 @@ from urllib.parse import quote
 from audiobrief import __version__
 from audiobrief.catalog import Entry
 from audiobrief.config import Config
+from audiobrief.publish import FEED_NAME
 
-FEED_NAME = "feed.xml"
 LOCAL_BASE_URL = "http://localhost:8000/"
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -41,10 +41,6 @@ def safe_config(config: Config) -> Config:
 def base_url(config: Config) -> str:
     url = config.base_url or LOCAL_BASE_URL
     return url if url.endswith("/") else url + "/"
-
-
-def is_local_only(config: Config) -> bool:
-    return not config.base_url
 
 
 def file_url(config: Config, name: str) -> str:

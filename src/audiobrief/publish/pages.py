@@ -144,7 +144,8 @@ class _Renderer:
 
         from audiobrief import __version__
         from audiobrief.cache import default_root
-        from audiobrief.publish.feed import FEED_NAME, file_url, is_local_only
+        from audiobrief.publish import FEED_NAME, is_local_only
+        from audiobrief.publish.feed import file_url
 
         self.out_dir = Path(out_dir)
         # compiled templates are kept in .cache/templates/ (Jinja keys them by the template's

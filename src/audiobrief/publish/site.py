@@ -36,7 +36,8 @@ def publish_folder(config: Config, catalog: Catalog, out_dir: Path, cover_name: 
 def _publish_folder(config: Config, catalog: Catalog, out_dir: Path, cover_name: Optional[str]) -> PublishReport:
     from audiobrief.cover import publish_cover
     from audiobrief.publish.archive import apply_retention
-    from audiobrief.publish.feed import channel_guid, is_local_only, write_feed
+    from audiobrief.publish import is_local_only
+    from audiobrief.publish.feed import channel_guid, write_feed
     from audiobrief.publish.flash import write_flash
     from audiobrief.publish.pages import update_pages
 
