@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -297,7 +298,7 @@ def test_orphan_versions_go_with_one_listing(tmp_path):
     for name in names:
         (tmp_path / name).write_bytes(b"x")
     remove_unpublished_versions(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != CATALOG_NAME) == sorted(
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file() and p.name != CATALOG_NAME) == sorted(
         ["river.0123abcd.mp3", "lake.mp3", "lake.notahash.mp3", "riverside.mp3", "ocean.mp3", "ocean.11111111.mp3",
          "river.0123abcd.vtt", "river.0123abcd.chapters.json", "river.0123abcd.srt",
          "lake.vtt", "lake.chapters.json", "lake.srt", "ocean.vtt"])
@@ -411,6 +412,44 @@ def test_digests_in_one_pass_are_each_entrys_digest(big):
     assert all_at_once[0] == hashlib.blake2b(catalog.row(catalog.episodes[0]).encode(), digest_size=16).hexdigest()
     changed = catalog.replace_entry(catalog.episodes[0], title="Renamed")
     assert catalog.digest(changed) != all_at_once[0]
+
+
+def test_a_catalog_read_again_takes_the_digests_recorded_when_it_was_written(big, monkeypatch):
+    import hashlib
+
+    import audiobrief.catalog as catalog_module
+
+    catalog = load_catalog(big)
+    catalog.replace_entry(catalog.episodes[0], title="Written by this run")
+    catalog.save()  # records its lines' digests beside the cache's other stamps
+    expected = catalog.digests(catalog.episodes)
+    catalog_module._LAST_READ.clear()  # as in the next run
+
+    def no_hashing(*args, **kwargs):
+        raise AssertionError("a line was hashed again")
+
+    monkeypatch.setattr(hashlib, "blake2b", no_hashing)
+    again = load_catalog(big)
+    assert again.digests(again.episodes) == expected
+    monkeypatch.undo()  # (SETTLE_NS too: the file is settled by now)
+
+    # the file edited since (same length, so only its times and inode tell): hashed as it is now
+    path = big / CATALOG_NAME
+    path.write_text(path.read_text().replace("Written by this run", "Edited by hand here"))
+    catalog_module._LAST_READ.clear()
+    edited = load_catalog(big)
+    fresh = [hashlib.blake2b(edited.row(e).encode(), digest_size=16).hexdigest() for e in edited.episodes]
+    assert edited.digests(edited.episodes) == fresh and fresh != expected
+
+    # a damaged record is not used (the edited file is settled first, so only the record decides)
+    time.sleep(0.1)
+    record = big / ".cache" / catalog_module.DIGESTS_STAMP
+    for damaged in (b"{not json", b'{"file": null, "digests": []}', json.dumps({"file": cache.file_stamp(path),
+                                                                                "digests": [1] * len(fresh)}).encode()):
+        record.write_bytes(damaged)
+        catalog_module._LAST_READ.clear()
+        reread = load_catalog(big)
+        assert reread.digests(reread.episodes) == fresh
 
 
 def test_a_big_catalog_is_kept_out_of_the_collector_and_collection_stays_on(big, monkeypatch):

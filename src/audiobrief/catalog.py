@@ -8,6 +8,7 @@ file is kept beside it as ``episodes.v<N>.json`` (see ``MIGRATIONS``).
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from contextlib import contextmanager
 from dataclasses import MISSING, asdict, dataclass, field, fields, replace
@@ -201,17 +202,22 @@ class Catalog:
         """One episode per line: readable, diff-friendly, and written by json's
         C encoder (``indent`` would switch to the pure-Python one: 10,000
         episodes took seconds instead of a tenth of one)."""
+        return self._json(sorted(self.episodes, key=_NUMBER))
+
+    def _json(self, ordered: list[Entry]) -> str:
         head = json.dumps({"version": VERSION, "podcast_guid": self.podcast_guid, "changed": self.changed,
                            "base_url": self.base_url}, ensure_ascii=False)
-        rows = [self.row(e) for e in sorted(self.episodes, key=_NUMBER)]
+        rows = [self.row(e) for e in ordered]
         return head[:-1] + ', "episodes": [\n' + ",\n".join(rows) + "\n]}\n"
 
     def save(self) -> None:
         """Write episodes.json, unless it already holds exactly this catalog (as read, one episode a line)."""
         if self._unchanged_since_read():
             return
-        atomic_write_text(self.path, self.to_json())
+        ordered = sorted(self.episodes, key=_NUMBER)
+        atomic_write_text(self.path, self._json(ordered))
         self.__dict__["_read_state"] = self._state()
+        _record_digests(self, ordered)
         _remember(self)
 
 
@@ -267,6 +273,7 @@ def load_catalog(folder: Path, *, write_migration: bool = True) -> Catalog:
             # so an unchanged catalog is not written again and its rows are not encoded again
             catalog.__dict__["_rows"] = {id(e): (e, row) for e, row in zip(episodes, lines[1])}
             catalog.__dict__["_read_state"] = catalog._state()
+            _recall_digests(catalog, episodes)
             _remember(catalog)
         quiet.freeze = len(episodes) >= FREEZE_FROM
     if migrated and write_migration:
@@ -320,18 +327,52 @@ def _remember(catalog: Catalog) -> None:
     if key is None:
         return
     rows = dict(catalog.__dict__.get("_rows", {}))
+    digests = dict(catalog.__dict__.get("_digests", {}))
     _LAST_READ.clear()  # one is enough
     _LAST_READ[str(catalog.path)] = (key, tuple(catalog.episodes), catalog.podcast_guid, catalog.changed,
-                                     catalog.base_url, rows)
+                                     catalog.base_url, rows, digests)
 
 
 def _from_memory(path: Path, known: tuple) -> Catalog:
     """A new Catalog of the remembered entries (they are frozen, so they can be shared)."""
-    _, episodes, podcast_guid, changed, base_url, rows = known
+    _, episodes, podcast_guid, changed, base_url, rows, digests = known
     catalog = Catalog(path, list(episodes), podcast_guid, changed, base_url)
     catalog.__dict__["_rows"] = dict(rows)
+    catalog.__dict__["_digests"] = dict(digests)
     catalog.__dict__["_read_state"] = catalog._state()
     return catalog
+
+
+#: each episode's digest in the order of episodes.json's lines, with the stamp of the file they
+#: belong to (in the cache folder): the next run takes them instead of hashing 10,000 lines again
+DIGESTS_STAMP = "catalog-digests.json"
+
+
+def _digests_file(catalog: Catalog) -> Path:
+    from audiobrief.cache import default_root
+
+    return default_root(catalog.path.parent) / DIGESTS_STAMP
+
+
+def _record_digests(catalog: Catalog, ordered: list[Entry]) -> None:
+    """After writing the catalog: its lines' digests (``ordered``: the entries in line order)."""
+    from audiobrief.cache import write_stamp
+
+    write_stamp(_digests_file(catalog), {"file": file_stamp(catalog.path), "digests": catalog.digests(ordered)})
+
+
+def _recall_digests(catalog: Catalog, episodes: list[Entry]) -> None:
+    """Take the digests recorded when this very file was written (a file edited since, or
+    changed too recently for its stat to be trusted, has its lines hashed as they are needed)."""
+    from audiobrief.cache import read_stamp
+
+    saved = read_stamp(_digests_file(catalog))
+    if not (isinstance(saved, dict) and saved.get("file") is not None
+            and saved["file"] == file_stamp(catalog.path, settled_only=True)):
+        return
+    digests = saved.get("digests")
+    if isinstance(digests, list) and len(digests) == len(episodes) and all(type(d) is str for d in digests):
+        catalog.__dict__["_digests"] = {id(e): (e, d) for e, d in zip(episodes, digests)}
 
 
 _TAIL = "]}"
@@ -437,14 +478,29 @@ def remove_unpublished_versions(folder: Path) -> None:
 
 
 def unpublished_versions(folder: Path, catalog: Catalog) -> list[Path]:
-    """The files :func:`remove_unpublished_versions` would delete (no lock needed to look)."""
+    """The files :func:`remove_unpublished_versions` would delete (no lock needed to look).
+
+    The folder is listed once; only episode files the catalog does not name are
+    looked at further (in a folder of 10,000 episodes there are usually none).
+    """
     from audiobrief.fsutil import orphan_versions
 
+    episodes = catalog.episodes
+    named = {e.file for e in episodes}
+    named.update(e.chapters_file for e in episodes if e.chapters_file)
+    named.update(t["file"] for e in episodes for t in e.transcripts)
+    suffixes = (".mp3", *SIDECAR_SUFFIXES)
+    try:
+        strays = [d.name for d in os.scandir(folder) if d.name.endswith(suffixes) and d.name not in named]
+    except OSError:
+        return []
+    if not strays:
+        return []
     keep: dict[str, dict[str, str]] = {suffix: {} for suffix in SIDECAR_SUFFIXES}
-    keep[".mp3"] = {entry.slug: entry.file for entry in catalog.episodes}
-    for entry in catalog.episodes:
+    keep[".mp3"] = {entry.slug: entry.file for entry in episodes}
+    for entry in episodes:
         for name in [entry.chapters_file or ""] + [t["file"] for t in entry.transcripts]:
             suffix = next((s for s in SIDECAR_SUFFIXES if name.endswith(s)), None)
             if suffix:
                 keep[suffix][entry.slug] = name
-    return orphan_versions(folder, keep)
+    return orphan_versions(folder, keep, strays)

@@ -439,19 +439,15 @@ def retire(folder: Path, old: Optional[str], new: str, still_used: set[str] = fr
         remove_quietly(folder / old)
 
 
-def orphan_versions(folder: Path, keep: dict[str, dict[str, str]]) -> list[Path]:
-    """Other versions of episode files than the ones the catalog names.
+def orphan_versions(folder: Path, keep: dict[str, dict[str, str]], names) -> list[Path]:
+    """Which of ``names`` (files in ``folder``) are other versions of episode files than the ones
+    the catalog names.
 
     ``keep`` maps a suffix (".mp3", ".vtt", ...) to {stem: the one name the
     catalog points at}; a file named ``<stem><suffix>`` or
-    ``<stem>.<8 hex><suffix>`` that is not that name is an orphan. The folder is
-    listed once, however many episodes and suffixes there are.
+    ``<stem>.<8 hex><suffix>`` that is not that name is an orphan.
     """
     version = re.compile(r"(.*)\.[0-9a-f]{8}")
-    try:
-        names = [d.name for d in os.scandir(folder)]
-    except OSError:
-        return []
     orphans = []
     for name in names:
         suffix = next((s for s in keep if name.endswith(s)), None)

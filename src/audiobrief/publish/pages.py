@@ -345,11 +345,15 @@ def _index_reusing(renderer, episodes: Sequence, keys: Sequence[str], target: Pa
 
 
 def _file_key(path: str) -> str:
-    """cache.file_stamp as text ("-" when the file is missing)."""
-    from audiobrief.cache import file_stamp
+    """cache.file_stamp's fields as text ("-" when the file is missing); called once per page."""
+    try:
+        return _stat_key(os.stat(path))
+    except OSError:
+        return "-"
 
-    stamp = file_stamp(path)
-    return "-" if stamp is None else ".".join(map(str, stamp))
+
+def _stat_key(st: os.stat_result) -> str:
+    return f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
 
 
 def _entry_key(entry) -> str:
@@ -385,7 +389,7 @@ class _PageKeys:
                     return None
                 if not settled(st, now):  # just written: checked by content (see cache.SETTLE_NS)
                     return None
-                parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}")  # as _file_key
+                parts.append(_stat_key(st))
             else:
                 parts.append("1" if present else "0")
         chapters_file = getattr(entry, "chapters_file", None)
