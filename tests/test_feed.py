@@ -219,3 +219,13 @@ def test_config_change_moves_last_build_date_once(tmp_path):
     feed = (out / "feed.xml").read_bytes()
     publish_folder(renamed, load_catalog(out), out, "cover.png")
     assert (out / "feed.xml").read_bytes() == feed and date_of() == moved
+
+
+def test_xml_safe_drops_exactly_what_xml_1_0_cannot_carry():
+    from audiobrief.publish.feed import xml_safe
+
+    def allowed(cp: int) -> bool:  # the Char production of XML 1.0
+        return cp in (0x9, 0xA, 0xD) or 0x20 <= cp <= 0xD7FF or 0xE000 <= cp <= 0xFFFD or 0x10000 <= cp <= 0x10FFFF
+
+    every = "".join(map(chr, range(0x110000)))
+    assert xml_safe(every) == "".join(ch for ch in every if allowed(ord(ch)))

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from audiobrief.config import Config
-from audiobrief.models import Article, Piece
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (a re-run with nothing to make imports neither)
     import threading
+
+    from audiobrief.models import Article, Piece
 
 
 class Progress:

@@ -20,7 +20,9 @@ from audiobrief.config import Config
 from audiobrief.publish import FEED_NAME
 
 LOCAL_BASE_URL = "http://localhost:8000/"
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: what XML 1.0 cannot carry: C0 controls but tab, line feed and return; lone surrogates; U+FFFE, U+FFFF
+#: (the complement of its Char production, written out: the negated class took ~6 ms to compile)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import codecs
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audiobrief.errors import InputError
-from audiobrief.models import Article
+
+if TYPE_CHECKING:  # (a re-run with nothing to make reads no article)
+    from audiobrief.models import Article
 
 #: refuse larger inputs; an article is never this big, a log file or a video is.
 #: Configurable with ``[input] max_article_mb`` in audiobrief.toml (README, "Guarantees").
