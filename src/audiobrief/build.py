@@ -499,18 +499,6 @@ def _feed_is_current(feed: Path, cache_root: Path, stamp: str) -> bool:
         return False
 
 
-def _has_leftovers(out_dir: Path, catalog) -> bool:
-    """A killed run left temp files or unpublished episode versions to clean up.
-
-    Looked at without the lock: a run with nothing to make or clean takes no
-    lock at all (and does not import filelock, ~15 ms of a ~0.15 s re-run);
-    the cleaning itself re-checks under the lock."""
-    from audiobrief.catalog import unpublished_versions
-    from audiobrief.fsutil import stale_temps
-
-    return next(stale_temps(out_dir), None) is not None or bool(unpublished_versions(out_dir, catalog))
-
-
 def _feed_stamp(config: Config, out_dir: Path) -> str:
     """What the feed was made from: the catalog's bytes and the settings."""
     import hashlib
@@ -764,6 +752,19 @@ def _check_inputs(config: Config) -> None:
         from audiobrief.cover import check_cover
 
         check_cover(config.resolve(config.cover))
+
+
+def _has_leftovers(out_dir: Path, catalog) -> bool:
+    """What :func:`_prepare_output` would clean up: temp files or unpublished episode versions
+    a killed run left.
+
+    Looked at without the lock: a run with nothing to make or clean takes no
+    lock at all (and does not import filelock, ~15 ms of a ~0.15 s re-run);
+    the cleaning itself re-checks under the lock."""
+    from audiobrief.catalog import unpublished_versions
+    from audiobrief.fsutil import stale_temps
+
+    return next(stale_temps(out_dir), None) is not None or bool(unpublished_versions(out_dir, catalog))
 
 
 def _prepare_output(out_dir: Path) -> None:

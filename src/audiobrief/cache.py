@@ -105,6 +105,11 @@ def file_stamp(path, *, settled_only: bool = False) -> Optional[list]:
         return None
     if settled_only and not settled(st):
         return None
+    return stat_stamp(st)
+
+
+def stat_stamp(st: os.stat_result) -> list:
+    """:func:`file_stamp` of a stat already taken."""
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 

@@ -345,7 +345,7 @@ def _index_reusing(renderer, episodes: Sequence, keys: Sequence[str], target: Pa
 
 
 def _file_key(path: str) -> str:
-    """cache.file_stamp's fields as text ("-" when the file is missing); called once per page."""
+    """cache.file_stamp as text ("-" when the file is missing)."""
     try:
         return _stat_key(os.stat(path))
     except OSError:
@@ -353,7 +353,9 @@ def _file_key(path: str) -> str:
 
 
 def _stat_key(st: os.stat_result) -> str:
-    return f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
+    from audiobrief.cache import stat_stamp
+
+    return ".".join(map(str, stat_stamp(st)))
 
 
 def _entry_key(entry) -> str:
