@@ -152,6 +152,36 @@ def _cut_after(place: str) -> bool:
     return hashlib.blake2b(place.encode("utf-8"), digest_size=1).digest()[0] & 3 != 0
 
 
+def _speech_in(clip_paths: Sequence[Path]) -> tuple[int, list[tuple[int, int]]]:
+    """(the clips' rate, where each clip's speech is) of the spoken clips."""
+    rate = None
+    bounds = []
+    for path in clip_paths:
+        samples, clip_rate = read_wav(path)
+        rate = rate or clip_rate
+        bounds.append(speech_bounds(samples, clip_rate))
+    return rate or 22050, bounds
+
+
+def _transition_sound(transition: str, resolve, rate: int) -> tuple[Optional[str], int, str]:
+    """(sound name, its length in frames, what it is for the blocks' keys) of a transition."""
+    if transition in ("none", "crossfade"):
+        return None, 0, transition
+    name = "sting" if transition == "sting" else str(resolve(transition))
+    return name, len(load_sound(name, rate)), _sound_id(name)
+
+
+def _between_chapters(transition: str, sound: Optional[str], sound_frames: int, pause: int, after: int,
+                      fade: int) -> list[Part]:
+    """What opens a chapter before its first clip: the pause, the sound and the pause after it;
+    with ``crossfade`` the pause less the ``fade`` its first clip fades in over; else both pauses."""
+    if sound:
+        return [Part("silence", pause), Part("sound", sound_frames, sound), Part("silence", after)]
+    if transition == "crossfade":
+        return [Part("silence", pause - fade)]
+    return [Part("silence", pause + after)]
+
+
 def lay_out(pieces: Sequence[Piece], clip_paths: Sequence[Path], article: Article, *,
             transition: str = "sting", section_pause_ms: int = 600, section_pause_after_ms: int = 450,
             resolve=lambda p: Path(p), max_block_s: float = MAX_BLOCK_S,
@@ -164,19 +194,9 @@ def lay_out(pieces: Sequence[Piece], clip_paths: Sequence[Path], article: Articl
     and ``section_pause_after_ms``; with ``crossfade`` the first clip fades
     in over the end of the pause instead.
     """
-    rate = None
-    bounds = []
-    for path in clip_paths:
-        samples, clip_rate = read_wav(path)
-        rate = rate or clip_rate
-        bounds.append(speech_bounds(samples, clip_rate))
-    rate = rate or 22050
+    rate, bounds = _speech_in(clip_paths)
     ms = lambda value: rate * value // 1000  # noqa: E731
-    sound_name, sound_frames = None, 0
-    if transition not in ("none", "crossfade"):
-        sound_name = "sting" if transition == "sting" else str(resolve(transition))
-        sound_frames = len(load_sound(sound_name, rate))
-    sound_id = _sound_id(sound_name) if sound_name else transition
+    sound_name, sound_frames, sound_id = _transition_sound(transition, resolve, rate)
     titles = chapter_titles(article)
     blocks: list[Block] = []
     parts: list[Part] = []
@@ -204,15 +224,11 @@ def lay_out(pieces: Sequence[Piece], clip_paths: Sequence[Path], article: Articl
         fade = 0
         if block != current:
             close()
-            if sound_name:
-                add(Part("silence", ms(section_pause_ms)))
-                add(Part("sound", sound_frames, sound_name))
-                add(Part("silence", ms(section_pause_after_ms)))
-            elif transition == "crossfade":
+            if transition == "crossfade":
                 fade = min(ms(CROSSFADE_MS), ms(section_pause_ms), end - start)
-                add(Part("silence", ms(section_pause_ms) - fade))
-            else:
-                add(Part("silence", ms(section_pause_ms) + ms(section_pause_after_ms)))
+            for part in _between_chapters(transition, sound_name, sound_frames, ms(section_pause_ms),
+                                          ms(section_pause_after_ms), fade):
+                add(part)
             chapter = titles[block] if isinstance(block, int) else "Credits"
             chapter_at = at
             current = block
