@@ -75,7 +75,7 @@ def bed_under(bed: Bed, frames: int, rate: int):
     import numpy as np
 
     out = np.zeros(frames)
-    samples = load_sound(Path(bed.path), rate, "music bed")
+    samples = load_sound(Path(bed.path), rate, "music bed", _longest(bed.regions) / rate)
     lo, hi = bed.offset, bed.offset + frames
     for start, end, fade_out in bed.regions:
         first, last = max(lo, start), min(hi, end)
@@ -89,6 +89,11 @@ def bed_under(bed: Bed, frames: int, rate: int):
         duck = 10 ** (-bed.duck_db * _talking(bed, first, last, rate) / 20)
         out[first - lo: last - lo] += samples[at % len(samples)] * envelope * duck * bed.level
     return out
+
+
+def _longest(regions) -> int:
+    """Frames of the longest region: the most of the bed any region plays before it loops."""
+    return max((end - start for start, end, _ in regions), default=1)
 
 
 def _speech_level(blocks) -> float:
@@ -183,8 +188,6 @@ def add_music_bed(blocks: list[Block], bed_path: Path, duck_db: float, intro_cue
     import numpy as np
 
     rate = blocks[0].rate
-    bed = load_sound(bed_path, rate, "music bed")
-    level = _speech_level(blocks) / (float(np.sqrt(np.mean(bed ** 2))) or 1.0) * 10 ** (BED_LEVEL_DB / 20)
     blocks = _with_edges(list(blocks), _frames_of(LEAD_MS, rate), _frames_of(TAIL_MS, rate))
     cues = _cues(blocks)
     regions, talking = [], []
@@ -202,6 +205,8 @@ def add_music_bed(blocks: list[Block], bed_path: Path, duck_db: float, intro_cue
         start = max(total - blocks[-1].frames, cues[-outro_cues][0] - _frames_of(OUTRO_LEAD_MS, rate))
         regions.append((start, total, _frames_of(FADE_OUT_MS, rate)))
         talking += cues[-outro_cues:]
+    bed = load_sound(bed_path, rate, "music bed", _longest(regions) / rate)  # a long song: only what plays
+    level = _speech_level(blocks) / (float(np.sqrt(np.mean(bed ** 2))) or 1.0) * 10 ** (BED_LEVEL_DB / 20)
     sound_id = f"{BED_VERSION}:{hashlib.sha256(Path(bed_path).read_bytes()).hexdigest()}"
     whole = Bed(str(bed_path), sound_id, round(level, 6), duck_db, tuple(regions), tuple(talking))
     return _under(blocks, whole, rate)
