@@ -44,7 +44,7 @@ class Bed:
     level: float  # the bed's samples are multiplied by this before ducking
     duck_db: float
     regions: tuple[tuple[int, int, int], ...]  # (start, end, fade-out frames)
-    talking: tuple[tuple[int, int], ...]  # sentences near this block the bed dips under
+    talking: tuple[tuple[int, int], ...]  # the sentences near this block: the bed dips under them
     offset: int = 0  # where the block starts
 
     def described(self) -> list:
@@ -190,25 +190,23 @@ def add_music_bed(blocks: list[Block], bed_path: Path, duck_db: float, intro_cue
     rate = blocks[0].rate
     blocks = _with_edges(list(blocks), _frames_of(LEAD_MS, rate), _frames_of(TAIL_MS, rate))
     cues = _cues(blocks)
-    regions, talking = [], []
+    regions = []
     if intro_cues and cues:
         fade = _frames_of(intro_fade_ms, rate)
         last = _holding(blocks, cues[min(intro_cues, len(cues)) - 1][0])
         blocks = _fade_room(_join_from(blocks, 0, last), 0, fade)
         cues = _cues(blocks)
         regions.append((0, min(blocks[0].frames, cues[min(intro_cues, len(cues)) - 1][1] + fade), fade))
-        talking += cues[:intro_cues]
     if outro_cues and cues:
         blocks = _join_from(blocks, _holding(blocks, max(0, cues[-outro_cues][0] - _frames_of(OUTRO_LEAD_MS, rate))),
                             len(blocks) - 1)
         total = sum(b.frames for b in blocks)
         start = max(total - blocks[-1].frames, cues[-outro_cues][0] - _frames_of(OUTRO_LEAD_MS, rate))
         regions.append((start, total, _frames_of(FADE_OUT_MS, rate)))
-        talking += cues[-outro_cues:]
     bed = load_sound(bed_path, rate, "music bed", _longest(regions) / rate)  # a long song: only what plays
     level = _speech_level(blocks) / (float(np.sqrt(np.mean(bed ** 2))) or 1.0) * 10 ** (BED_LEVEL_DB / 20)
     sound_id = f"{BED_VERSION}:{hashlib.sha256(Path(bed_path).read_bytes()).hexdigest()}"
-    whole = Bed(str(bed_path), sound_id, round(level, 6), duck_db, tuple(regions), tuple(talking))
+    whole = Bed(str(bed_path), sound_id, round(level, 6), duck_db, tuple(regions), tuple(_cues(blocks)))
     return _under(blocks, whole, rate)
 
 
