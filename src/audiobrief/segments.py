@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from pathlib import Path
 from typing import Optional
 
@@ -32,15 +33,39 @@ from audiobrief.music import bed_under
 from audiobrief.timeline import Block, load_sound
 
 GAIN_STEP_DB = 0.1
-ENCODER = "lameenc-q5-v2"  # bump when the encoding recipe changes
+ENCODER = "lameenc-q5-v3"  # bump when the encoding recipe changes
 
 
 def render(block: Block):
-    """The block's audio at the engine's rate: float64 in [-1, 1]."""
+    """The block's audio at the engine's rate: float64 in [-1, 1].
+
+    The parts (clips, pauses, transition sounds) are stitched with pydub, as
+    16-bit mono at the block's rate; a music bed is then laid under the whole."""
     import numpy as np
 
-    out = np.zeros(block.frames, dtype=np.float64)
-    at = 0
+    stitched = _stitch(block)
+    out = np.zeros(block.frames)
+    spoken = np.frombuffer(stitched.raw_data, dtype="<i2")[: block.frames] / 32768.0
+    out[: len(spoken)] = spoken
+    if block.bed is not None:
+        out = out + bed_under(block.bed, block.frames, block.rate)
+    return out
+
+
+def _stitch(block: Block):
+    """The block's parts joined end to end with pydub, each exactly ``part.frames`` long."""
+    import numpy as np
+
+    with warnings.catch_warnings():  # at import pydub warns that no ffmpeg is on PATH (it needs none here)
+        warnings.simplefilter("ignore", RuntimeWarning)  # and Python 3.11-3.12 that audioop is deprecated
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from pydub import AudioSegment
+
+    def segment(samples) -> "AudioSegment":
+        pcm = np.clip(np.round(np.asarray(samples) * 32768.0), -32768, 32767).astype("<i2")
+        return AudioSegment(data=pcm.tobytes(), sample_width=2, frame_rate=block.rate, channels=1)
+
+    joined = AudioSegment.empty().set_frame_rate(block.rate)
     sounds: dict = {}
     for part in block.parts:
         if part.kind == "clip":
@@ -48,16 +73,17 @@ def render(block: Block):
             piece = samples[part.start: part.start + part.frames]
             if part.fade_in:
                 piece[: part.fade_in] *= np.linspace(0.0, 1.0, part.fade_in)
-            out[at: at + len(piece)] = piece
         elif part.kind == "sound":
             if part.path not in sounds:
                 sounds[part.path] = load_sound(part.path, block.rate)
-            sound = sounds[part.path][: part.frames]
-            out[at: at + len(sound)] = sound
-        at += part.frames
-    if block.bed is not None:
-        out += bed_under(block.bed, block.frames, block.rate)
-    return out
+            piece = sounds[part.path][: part.frames]
+        else:
+            piece = np.zeros(0)
+        # a part shorter than its place (a pause; a sound cut short) is padded with silence
+        padded = np.zeros(part.frames)
+        padded[: len(piece)] = piece
+        joined += segment(padded)
+    return joined
 
 
 # ------------------------------------------------------------------ facts cache
