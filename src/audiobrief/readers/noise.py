@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from audiobrief.readers import shapes
+
 __all__ = [
     "LineContext",
     "collapse",
@@ -625,7 +627,8 @@ def _one_name(text: str) -> bool:
 
 def _split_byline(rest: str) -> str:
     """"Jane Doe | Updated May 3" -> "Jane Doe"; "Jane Doe, Staff Writer" -> "Jane Doe"."""
-    rest = re.split(r"\s+[|·•–—]\s+|\s+-\s+|\s+(?:on|updated|published|posted)\s+", rest, maxsplit=1, flags=re.I)[0]
+    rest = re.split(r"\s*[|·•–—]\s*|\s+-\s+|\s+(?:on|updated|published|posted)\s+|\s+at\s+(?=\d)", rest,
+                    maxsplit=1, flags=re.I)[0]
     return rest.strip(" ,;:")
 
 
@@ -889,6 +892,8 @@ def noise_reason(line: str, ctx: Optional[LineContext] = None) -> Optional[str]:
         return None  # a real paragraph: no banner, caption or menu is this long
     if is_separator(text):
         return "separator"
+    if shapes.is_picture_credit(text):
+        return "photo credit"
     if is_licence_line(text) or is_sources_line(text) and not is_photo_credit(text):
         return None
     if is_site_chrome(text):
@@ -897,6 +902,8 @@ def noise_reason(line: str, ctx: Optional[LineContext] = None) -> Optional[str]:
         return "photo credit"
     if is_byline(text):
         return "byline"
+    if shapes.is_stamp(text):
+        return "dateline"
     if is_dateline(text):
         return "dateline"
     if is_bare_author(text, ctx):

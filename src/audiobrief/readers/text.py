@@ -32,6 +32,7 @@ with strings from a particular page.  Passes, in order:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,7 @@ from typing import Optional
 
 from audiobrief.errors import InputError
 from audiobrief.models import Article, Section
-from audiobrief.readers import noise
+from audiobrief.readers import noise, shapes, zones
 from audiobrief.readers.language import SAMPLE_CHARS, detect_language
 from audiobrief.readers.noise import (
     LineContext,
@@ -53,6 +54,10 @@ from audiobrief.readers.noise import (
     word_count,
 )
 
+#: how many lines under the article's last paragraph its credits or byline may be
+_SIGNATURE_REACH = 4
+#: how many lines above the article's first paragraph its headline may be
+_TITLE_REACH = 10
 #: noise reasons that still allow a line to be chosen as the title
 _SOFT_REASONS = {"byline (name)"}
 #: reasons that mark a line as "meta" right under a headline
@@ -179,6 +184,8 @@ class _Reader:
         self.author: Optional[str] = None
         self.date: Optional[str] = None
         self.end = self.n  # body is (title_index, end)
+        self.core: Optional[zones.Core] = None
+        self.language = "en"
         blanks = sum(1 for line in lines[1:] if line.gap_before)
         self.uses_blanks = self.n > 1 and blanks / (self.n - 1) >= 0.2
         self.counts: dict[str, int] = {}
@@ -215,6 +222,7 @@ class _Reader:
     def run(self) -> None:
         self._line_noise()
         self._captions_over_credits()
+        self._zones()
         self._link_blocks()
         self._count()
         self._find_title()
@@ -250,6 +258,42 @@ class _Reader:
                         and noise.looks_like_name(self.lines[j].text):
                     self.lines[j].role, self.lines[j].why = "noise", "byline (name)"
                     j += step
+
+    def _zones(self) -> None:
+        """Find the article's core by stop-word density; what follows it is footer.
+
+        A credits or byline line printed right under the last paragraph stays
+        (as the credits); everything else after the article is dropped here.
+        """
+        texts = [line.text for line in self.lines]
+        furniture = [line.role == "drop" or line.role == "noise" and line.why not in _SOFT_REASONS
+                     for line in self.lines]
+        self.language = detect_language(" ".join(t for t in texts if len(t) >= zones.MIN_CHARS)[:SAMPLE_CHARS])
+        core = zones.find_core(texts, self.language, skip=furniture)
+        if core is None:
+            return
+        self.core = core
+        for i in range(core.start):  # the header zone: datelines and contact lines by their shape
+            line = self.lines[i]
+            if self.live(i) and (shapes.is_meta_line(line.text) or shapes.is_contact(line.text)):
+                line.role, line.why = "noise", "dateline" if shapes.has_date(line.text) else "contact details"
+        end = zones.tail_end(texts, core, self.language, stop_at=furniture)
+        for j in range(end + 1, self.n):
+            line = self.lines[j]
+            if line.role == "credits":
+                continue
+            if j <= end + _SIGNATURE_REACH and noise.match_key(line.text) in _CREDIT_HEADERS:
+                block = [k for k in range(j + 1, self.n) if self.lines[k].role not in ("noise", "drop")]
+                if self._credit_block(j, list(itertools.takewhile(lambda k: k - j <= 6, block))):
+                    continue
+            credit = line.why == "byline" or line.role != "noise" and noise.is_credits_line(line.text, self._author_hint())
+            if credit and j <= end + _SIGNATURE_REACH:  # right under the article: its credits or byline
+                line.role, line.why = "credits", ""
+                continue
+            if self.live(j):
+                self.drop(j, "after the article (footer)")
+            elif line.role == "noise":
+                line.why = f"after the article (footer): {line.why}"
 
     def _between_paragraphs(self, i: int) -> bool:
         lines = self.lines
@@ -287,18 +331,26 @@ class _Reader:
         self.counts = counts
 
     # ---- title
-    def _find_title(self) -> None:
-        lines = self.lines
-        candidates_zone_end = self.n
-        for i, line in enumerate(lines):
+    def _title_zone(self) -> tuple[int, int]:
+        """The lines a headline may be among: just above the article's core (or the first sentence)."""
+        lo = 0
+        if self.core is not None:
+            lo = max(0, self.core.start - _TITLE_REACH)
+        hi = self.n if self.core is None else self.core.start
+        for i in range(lo, hi):
+            line = self.lines[i]
             if line.role == "noise":
                 continue
-            if ends_sentence(line.text) or (is_long(line.text) and not _titleish(line.text)):
-                candidates_zone_end = i
-                break
+            if ends_sentence(line.text) and self.core is None or is_long(line.text) and not _titleish(line.text):
+                return lo, i
+        return lo, hi
+
+    def _find_title(self) -> None:
+        lines = self.lines
+        lo, candidates_zone_end = self._title_zone()
         best: Optional[tuple[int, int]] = None  # (score, index)
         first = True
-        for i in range(candidates_zone_end):
+        for i in range(lo, candidates_zone_end):
             line = lines[i]
             if line.role == "noise" and line.why not in _SOFT_REASONS:
                 continue
@@ -349,6 +401,8 @@ class _Reader:
             score += 1  # share buttons, "From Wikipedia, ..." under a headline
         if is_title_case(text):
             score += 1
+        if zones.density(text, zones.stopwords(self.language)) >= 0.15:
+            score += 1  # a headline is a phrase of the language; a menu label ("Toggle search") is not
         if first:
             score += 2
         words = word_count(text)
@@ -439,15 +493,8 @@ class _Reader:
             if key in _END_BOXES and any(self.live(j) and is_long(self.lines[j].text)
                                          and ends_sentence(self.lines[j].text) for j in range(i + 1, self.n)):
                 continue
-            followers = [j for j in range(i + 1, self.n) if self.live(j)]
             if key in _CREDIT_HEADERS:
-                items = [self.lines[j].text for j in followers]
-                if items and len(items) <= 6 and all(not is_long(x) or noise.is_credits_line(x) for x in items):
-                    label = line.text.rstrip(": ")
-                    self.credits = f"{label}: " + "; ".join(x.rstrip(",;") for x in items)
-                    for j in followers:
-                        self.lines[j].role, self.lines[j].why = "credits", ""
-                    self.lines[i].role, self.lines[i].why = "credits", ""
+                if self._credit_block(i, [j for j in range(i + 1, self.n) if self.live(j)]):
                     self.end = i
                     return
                 continue
@@ -458,6 +505,17 @@ class _Reader:
                     self.drop(j, "end matter")
             self.end = i
             return
+
+    def _credit_block(self, i: int, followers: list[int]) -> bool:
+        """A "Sources"/"Credits" label and its few short items become the credits line."""
+        items = [self.lines[j].text for j in followers]
+        if not items or len(items) > 6 or any(is_long(x) and not noise.is_credits_line(x) for x in items):
+            return False
+        label = self.lines[i].text.rstrip(": ")
+        self.credits = f"{label}: " + "; ".join(x.rstrip(",;") for x in items)
+        for j in (i, *followers):
+            self.lines[j].role, self.lines[j].why = "credits", ""
+        return True
 
     def _in_second_half(self, i: int) -> bool:
         sizes = [len(line.text) for line in self.lines]
@@ -778,7 +836,8 @@ def _titleish(text: str) -> bool:
     """Could be a headline: at most 25 words, no closing full stop, starts capitalised."""
     if not text or word_count(text) > 25 or len(text) > 200 or is_bullet(text):
         return False
-    if ends_sentence(text) and not re.search(r"\b(?:[A-Z]\.){2,}$", text):
+    if ends_sentence(text) and not re.search(r"\b(?:[A-Z]\.){2,}$", text) \
+            and not (text.endswith("!") and word_count(text) <= 12):  # "Python 3.6 is out!"
         return False
     return noise._starts_like_heading(text)
 
