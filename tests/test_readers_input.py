@@ -66,7 +66,27 @@ def test_bad_front_matter_is_a_clear_error():
     with pytest.raises(InputError, match="front matter"):
         parse("---\ntitle: [unclosed\n---\n\nBody text here.\n", ".md", "a.md")
     with pytest.raises(InputError, match="rate"):
-        parse("---\nrate: 9000\n---\n\nBody text here.\n", ".md", "a.md")
+        parse("---\nrate: fast\n---\n\nBody text here.\n", ".md", "a.md")
+    with pytest.raises(InputError, match="front matter"):
+        parse("+++\ntitle = [unclosed\n+++\n\nBody text here.\n", ".md", "a.md")
+
+
+def test_rate_outside_the_engines_range_is_refused_with_the_script():
+    """The reader does not know the engines' range: the script asks the engines layer."""
+    from audiobrief.config import Config
+    from audiobrief.script import build_script
+
+    article = parse("---\nrate: 9000\n---\n\nBody text here.\n", ".md", "a.md")
+    with pytest.raises(InputError, match="rate 9000"):
+        build_script(article, Config())
+
+
+def test_toml_front_matter_gives_the_title():
+    article = parse('+++\ntitle = "Harbour works resume"\nauthors = ["Port Desk"]\n+++\n\n'
+                    "The dredgers came back on Monday and the quay should reopen by the spring.\n", ".md", "a.md")
+    assert article.title == "Harbour works resume"
+    assert article.author == "Port Desk"
+    assert not any("+++" in p or "title =" in p for s in article.sections for p in s.paragraphs)
 
 
 def test_html_never_expands_entities_or_fetches():

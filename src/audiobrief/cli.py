@@ -288,7 +288,7 @@ def plan(
     if data["dropped"]:
         typer.echo("Not spoken:")
         for line in data["dropped"]:
-            typer.echo(f"  - {line}")
+            typer.echo(f"  - {line['text']}  ({line['reason']})")
     typer.echo("Script:")
     for piece in data["script"]:
         typer.echo(f"  [{piece['kind']}] {piece['text']}")

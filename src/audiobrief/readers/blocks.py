@@ -64,8 +64,9 @@ class Block:
 
 
 def _classes(el) -> set[str]:
-    tokens = (el.get("class") or "").split() + (el.get("id") or "").split()
-    return {t.lower() for t in tokens}
+    """Class and id tokens, each also as its BEM block ("related__articles" -> "related")."""
+    tokens = {t.lower() for t in (el.get("class") or "").split() + (el.get("id") or "").split()}
+    return tokens | {re.split(r"__|--", t, maxsplit=1)[0] for t in tokens if "__" in t or "--" in t}
 
 
 def _hidden(el) -> bool:
@@ -227,9 +228,14 @@ def assemble(
     language: Optional[str],
     max_level: int,
     extra_dropped: tuple[str, ...] = (),
+    notes: frozenset[str] = frozenset(),
     **fields,
 ) -> Article:
-    """Group blocks into sections; the title, end matter and noise are decided here."""
+    """Group blocks into sections; the title, end matter and noise are decided here.
+
+    ``notes``: match keys of paragraphs set wholly in italics; the article's last
+    paragraph, when it is one of them, is an editor's note and read as the credits.
+    """
     from audiobrief.readers.language import SAMPLE_CHARS, detect_language
 
     dropped: list[str] = list(extra_dropped)
@@ -315,7 +321,8 @@ def assemble(
     last = next((s for s in reversed(sections) if s[1]), None)
     if credit_lines and sum(noise.word_count(c) for c in credit_lines) <= 60:
         credits = f"{end_heads[0].rstrip(':')}: " + "; ".join(c.rstrip(".;") for c in credit_lines)
-    elif last is not None and noise.is_credits_line(last[1][-1]) and sum(len(s[1]) for s in sections) > 1:
+    elif last is not None and sum(len(s[1]) for s in sections) > 1 and (
+            noise.is_credits_line(last[1][-1]) or noise.match_key(last[1][-1]) in notes):
         credits = last[1].pop()
     result = tuple(Section(h, tuple(p)) for h, p in sections if h is not None or p)
     if not any(s.paragraphs for s in result):
@@ -327,11 +334,11 @@ def assemble(
         first_para = next(p for s in result for p in s.paragraphs)
         title = " ".join(first_para.split()[:8]).rstrip(".,;:")
     meta = dict(fields.pop("meta", {}) or {})
-    meta["dropped_why"] = tuple(why)
     return Article(
         title=title,
         sections=result,
         dropped=tuple(dropped),
+        reasons=tuple(reason or "not article text" for _, reason in why),
         credits=credits,
         language=lang,
         source=source,

@@ -166,6 +166,17 @@ def _strip_furniture(doc) -> None:
             el.drop_tree()
 
 
+def _italic_paragraphs(doc) -> frozenset[str]:
+    """Paragraphs set wholly in italics (an editor's note, a research credit), as match keys."""
+    found = set()
+    for p in doc.iter("p"):
+        children = [c for c in p if isinstance(c.tag, str)]
+        if len(children) == 1 and children[0].tag in ("em", "i") and not (p.text or "").strip() \
+                and not (children[0].tail or "").strip():
+            found.add(noise.match_key(" ".join(p.text_content().split())))
+    return frozenset(found)
+
+
 def parse_html(text: str, source: str = "") -> Article:
     from audiobrief.readers.blocks import Walker, assemble
 
@@ -178,6 +189,7 @@ def parse_html(text: str, source: str = "") -> Article:
         text_ = " ".join(cap.text_content().split())
         if text_:
             extra.append(text_)
+    notes = _italic_paragraphs(doc)
     _strip_furniture(doc)
     content = _main_content(doc, len(text))
     walker = Walker()
@@ -185,6 +197,6 @@ def parse_html(text: str, source: str = "") -> Article:
     summary = _meta(doc, "og:description") or _meta(doc, "description")
     return assemble(
         walker.blocks, source=source, title=title, language=language, max_level=MAX_LEVEL,
-        extra_dropped=tuple(extra), summary=summary,
+        extra_dropped=tuple(extra), summary=summary, notes=notes,
         meta={"reader": "html", "extractor": "trafilatura" if content is not None else "fallback"},
     )

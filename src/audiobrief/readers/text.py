@@ -112,10 +112,8 @@ def parse_text(text: str, source: str = "") -> Article:
         source=source,
         author=reader.author,
         date=reader.date,
-        meta={
-            "reader": "text",
-            "dropped_why": tuple((line.raw, line.why) for line in lines if line.role in ("noise", "drop")),
-        },
+        reasons=tuple(line.why or line.role for line in lines if line.role in ("noise", "drop")),
+        meta={"reader": "text"},
     )
 
 
@@ -701,7 +699,9 @@ class _Reader:
         if len(run) == 1:
             i = run[0]
             text = lines[i].text
-            if is_bullet(text, numbers=False) or not is_headingish(text) or intro_colon:
+            if after is not None and self._label_heading(i, after):
+                self._set(i, "heading")
+            elif is_bullet(text, numbers=False) or not is_headingish(text) or intro_colon:
                 self._set(i, "para")
             elif noise.looks_like_caption(text, self.ctx(i)):
                 self._set(i, "drop", "caption")
@@ -711,6 +711,8 @@ class _Reader:
                 self._set(i, "drop", "caption (describes the paragraph above)")
             elif after_prose and not self._continues_list(before, before2, after):
                 self._set(i, "heading")
+            elif after_heading and before_prose and lines[after].text.endswith(":"):
+                self._set(i, "heading")  # a section heading, then a labelled sub-heading
             elif after_heading and before_prose:
                 # two short lines, then prose: one is the heading, the other a picture's caption
                 assert after is not None
@@ -749,6 +751,18 @@ class _Reader:
                     return
         for i in run:
             self._set(i, "para")
+
+    def _label_heading(self, i: int, after: int) -> bool:
+        """"Finanzdienstleistungen:" alone above a paragraph: a heading written as a label.
+        Its words other than stop words are all capitalised ("Here is what happened:" is a sentence)."""
+        text = self.lines[i].text
+        if not text.endswith(":") or word_count(text) > 5 or not self.lines[i].gap_before:
+            return False
+        if not (is_long(self.lines[after].text) and self.lines[after].gap_before):
+            return False
+        stops = zones.stopwords(self.language)
+        content = [w for w in text.rstrip(":").split() if w.casefold() not in stops]
+        return bool(content) and all(w[:1].isupper() for w in content)
 
     def _continues_list(self, before: Optional[int], before2: Optional[int], after: Optional[int]) -> bool:
         """The line comes after a short line that is itself not in a caption's place
