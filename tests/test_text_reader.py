@@ -198,12 +198,12 @@ def test_seed_without_blank_lines_keeps_its_structure():
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\n\t \r\n", "\ufeff\u200b\n"])
 def test_empty_text_is_an_input_error(text: str):
-    with pytest.raises(InputError, match=r"^notes\.txt: no readable text found"):
+    with pytest.raises(InputError, match=r"^notes\.txt: no article text found"):
         parse_text(text, source="notes.txt")
 
 
 def test_only_page_furniture_is_an_input_error():
-    with pytest.raises(InputError, match="no readable text found"):
+    with pytest.raises(InputError, match="no article text found"):
         parse_text("Skip to main content\nMenu\nHome\nShare this\nPrint\nAdvertisement\n", source="menu.txt")
 
 

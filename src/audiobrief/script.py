@@ -15,14 +15,13 @@ from functools import partial
 from typing import Any, Optional
 
 from audiobrief.config import DEFAULT_INTRO, DEFAULT_OUTRO, Config
+from audiobrief.engines import MAX_RATE, MIN_RATE, known_engines, list_voices  # light: no engine module is imported
 from audiobrief.errors import InputError
 from audiobrief.models import Article, Piece
 from audiobrief.speech import lexicon
-from audiobrief.speech.language import phrase
+from audiobrief.speech.language import language_name, phrase
 from audiobrief.speech.normalize import as_sentence, clean_for_speech, for_display
 from audiobrief.speech.sentences import split_sentences
-
-from audiobrief.engines import MAX_RATE, MIN_RATE, known_engines  # light: no engine module is imported
 
 HEADING_PAUSE_MS = 450
 
@@ -125,9 +124,26 @@ def build_script(article: Article, config: Config) -> tuple[Piece, ...]:
     return tuple(pieces)
 
 
-def plan_dict(article: Article, script: tuple[Piece, ...]) -> dict[str, Any]:
+def language_warnings(article: Article, config: Config) -> list[str]:
+    """A warning when no voice of the chosen engine speaks the article's language."""
+    engine = article.meta.get("engine") or config.engine
+    try:
+        voices = list_voices(engine)
+    except Exception:  # noqa: BLE001 - an engine that cannot list its voices is reported when it speaks
+        return []
+    code = article.language.lower()
+    spoken = {lang.lower().split("-")[0] for voice in voices for lang in voice.get("languages", ())}
+    if not spoken or code.split("-")[0] in spoken:
+        return []
+    return [f"{article.source or article.title}: the article is in {language_name(code)} ({code}), which no "
+            f"{engine} voice speaks; it will be read by the default voice and sound wrong. If that is not "
+            f"the article's language, say which it is ('language' in front matter, <html lang>)"]
+
+
+def plan_dict(article: Article, script: tuple[Piece, ...], warnings: list[str] = ()) -> dict[str, Any]:
     """The stable JSON interface of ``audiobrief plan --json`` (see README)."""
     return {
+        "warnings": list(warnings),
         "title": article.title,
         "language": article.language,
         "sections": [

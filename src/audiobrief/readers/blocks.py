@@ -325,10 +325,10 @@ def assemble(
             noise.is_credits_line(last[1][-1]) or noise.match_key(last[1][-1]) in notes):
         credits = last[1].pop()
     result = tuple(Section(h, tuple(p)) for h, p in sections if h is not None or p)
-    if not any(s.paragraphs for s in result):
+    if not any(noise.is_prose(p) for s in result for p in s.paragraphs):
         raise InputError(
-            f"{source or 'article'}: no readable text found; the page holds only headings, "
-            "menus, images or code. Give the article itself"
+            f"{source or 'article'}: no article text found; the page holds only headings, "
+            "menus, links, images or code. Give the article itself"
         )
     if not title:
         first_para = next(p for s in result for p in s.paragraphs)

@@ -100,8 +100,8 @@ def parse_text(text: str, source: str = "") -> Article:
     reader = _Reader(lines)
     reader.run()
     sections = reader.sections()
-    if not sections:
-        raise _nothing(source, "every line looks like page furniture (menus, captions, credits)")
+    if not sections or not reader.has_prose(sections):
+        raise _nothing(source, "every line looks like page furniture (menus, links, notices, captions)")
     title = reader.title_text() or _fallback_title(sections, source)
     return Article(
         title=title,
@@ -120,7 +120,7 @@ def parse_text(text: str, source: str = "") -> Article:
 def _nothing(source: str, detail: str) -> InputError:
     where = source or "text"
     return InputError(
-        f"{where}: no readable text found; {detail}. Give the article's own text, "
+        f"{where}: no article text found; {detail}. Give the article's own text, "
         "its title on the first line and its paragraphs separated by blank lines"
     )
 
@@ -795,6 +795,10 @@ class _Reader:
                 self.author = noise.byline_name(line.text) or (line.text if noise.looks_like_name(line.text) else None)
             if self.date is None and line.why in ("dateline", "byline"):
                 self.date = noise.parse_date(line.text)
+
+    def has_prose(self, sections: tuple[Section, ...]) -> bool:
+        """An article has running text: a paragraph dense in stop words, or at least one sentence."""
+        return self.core is not None or any(is_prose(p) for s in sections for p in s.paragraphs)
 
     def sections(self) -> tuple[Section, ...]:
         sections: list[tuple[Optional[str], list[str]]] = [(None, [])]
