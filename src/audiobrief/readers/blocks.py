@@ -248,6 +248,7 @@ def assemble(
         elif h1 is not None:
             title = h1.text
     title_key = noise.match_key(title) if title else None
+    title_at = next((i for i, b in enumerate(blocks) if b.kind == "heading" and noise.match_key(b.text) == title_key), -1)
     if language is None:
         language = detect_language(" ".join(b.text for b in blocks if b.kind in ("para", "item"))[:SAMPLE_CHARS])
     lang = language
@@ -293,6 +294,8 @@ def assemble(
                 sections.append((b.text, []))
             continue
         reason = noise.noise_reason(b.text) if not b.quote else None
+        if reason is None and i < title_at and not noise.is_prose(b.text):
+            reason = "above the title (kicker or section name)"
         if reason:
             dropped.append(b.text)
             why.append((b.text, reason))

@@ -108,6 +108,11 @@ def match_key(line: str) -> str:
     return collapse(line).translate(_QUOTES).casefold().strip(_EDGE_JUNK)
 
 
+def words(text: str) -> list[str]:
+    """The case-folded words of ``text`` (letters and digits), for comparing texts word by word."""
+    return re.findall(r"\w+", text.casefold())
+
+
 @lru_cache(maxsize=65536)
 def word_count(line: str) -> int:
     """Words that contain a letter or digit ("—" and "|" do not count)."""

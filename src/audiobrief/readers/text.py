@@ -331,17 +331,13 @@ class _Reader:
     # ---- title
     def _title_zone(self) -> tuple[int, int]:
         """The lines a headline may be among: just above the article's core (or the first sentence)."""
-        lo = 0
-        if self.core is not None:
-            lo = max(0, self.core.start - _TITLE_REACH)
-        hi = self.n if self.core is None else self.core.start
-        for i in range(lo, hi):
+        if self.core is not None:  # a cookie notice or a tagline above it is skipped, not a boundary
+            return max(0, self.core.start - _TITLE_REACH), self.core.start
+        for i in range(self.n):
             line = self.lines[i]
-            if line.role == "noise":
-                continue
-            if ends_sentence(line.text) and self.core is None or is_long(line.text) and not _titleish(line.text):
-                return lo, i
-        return lo, hi
+            if line.role != "noise" and (ends_sentence(line.text) or is_long(line.text) and not _titleish(line.text)):
+                return 0, i
+        return 0, self.n
 
     def _find_title(self) -> None:
         lines = self.lines

@@ -129,7 +129,8 @@ def _joins(lines: Sequence[str], prev: int, nxt: int, stops: frozenset[str], ski
     last = lines[prev].rstrip().rstrip(_CLOSERS)[-1:]
     if last == ":" or last not in _ENDS:
         return True  # a list introduced by its sentence ("We offer:", or "We offer" and the items)
-    sentences = sum(1 for j in between if density(lines[j], stops) >= DENSE and len(words(lines[j])) >= 4)
+    sentences = sum(1 for j in between if density(lines[j], stops) >= DENSE and len(words(lines[j])) >= 4
+                    and lines[j].rstrip().rstrip(_CLOSERS)[-1:] in _ENDS)
     return sentences >= len(between) / 2
 
 
