@@ -770,9 +770,10 @@ def parse_date(line: str) -> Optional[str]:
 
 def is_bare_author(line: str, ctx: Optional[LineContext]) -> bool:
     """A bare name printed right next to a date line ("Leonard Sipes" / "May 27, 2016")."""
-    if ctx is None or not looks_like_name(line):
+    if ctx is None:
         return False
-    return (ctx.next is not None and is_dateline(ctx.next)) or (ctx.prev is not None and is_dateline(ctx.prev))
+    beside_date = (ctx.next is not None and is_dateline(ctx.next)) or (ctx.prev is not None and is_dateline(ctx.prev))
+    return beside_date and looks_like_name(line)
 
 
 # --------------------------------------------------------------------------- credits (kept as the outro)

@@ -34,6 +34,7 @@ def furniture() -> dict:
     return toml().loads(text)
 
 
+@lru_cache(maxsize=8)
 def words_for(kind: str) -> tuple[str, ...]:
     """One kind of furniture word ("picture", "stamp") in every supported language, longest first."""
     table = furniture()[kind]
@@ -80,16 +81,20 @@ def is_meta_line(line: str) -> bool:
     return has_date(line)
 
 
+@lru_cache(maxsize=8)
+def _opening(kind: str) -> re.Pattern:
+    """A line that opens with one of the ``kind`` words (longest first)."""
+    return re.compile(r"^(?:" + "|".join(re.escape(w) for w in words_for(kind)) + r")(?!\w)")
+
+
 def is_stamp(line: str) -> bool:
     """"Veröffentlicht: 06:17", "Mis à jour le 3 mai", "Published 2 hours ago": a stamp word, then a date or time."""
     key = line.casefold().strip()
-    if len(key.split()) > 14:
+    m = _opening("stamp").match(key)
+    if not m or len(key.split()) > 14:
         return False
-    for word in words_for("stamp"):
-        if key.startswith(word):
-            rest = key[len(word):].lstrip(" :,-–—")
-            return bool(rest) and (has_date(rest) or bool(_TIME_RE.search(rest)) or rest[:1].isdigit())
-    return False
+    rest = key[m.end():].lstrip(" :,-–—")
+    return bool(rest) and (has_date(rest) or bool(_TIME_RE.search(rest)) or rest[:1].isdigit())
 
 
 def is_contact(line: str) -> bool:
@@ -105,8 +110,5 @@ def is_contact(line: str) -> bool:
 def is_picture_credit(line: str) -> bool:
     """A credit line that opens with a picture word in any supported language ("Bild: ...", "Image illustrative : ...")."""
     key = line.casefold().lstrip()
-    for word in words_for("picture"):
-        if key.startswith(word):
-            rest = key[len(word):]
-            return bool(re.match(r"^(?:\s+\S+)?\s*[:©|]", rest))
-    return False
+    m = _opening("picture").match(key)
+    return bool(m and re.match(r"^(?:\s+\S+)?\s*[:©|]", key[m.end():]))

@@ -67,23 +67,30 @@ def words(line: str) -> list[str]:
     return [w.casefold().replace("’", "'") for w in _WORD_RE.findall(line)]
 
 
-def density(line: str, stops: frozenset[str]) -> float:
+def _is_stop(word: str, stops: frozenset[str]) -> bool:
+    if word in stops:
+        return True
+    if "'" in word:  # "l'école", "d'avenir", "don't": the elided article or the word itself
+        head, _, tail = word.partition("'")
+        return head + "'" in stops or head in stops or tail in stops
+    return False
+
+
+def density(line: str, stops: frozenset[str], found: list[str] | None = None) -> float:
     """The share of a line's words that are stop words (0 for a line without words)."""
-    found = words(line)
+    found = words(line) if found is None else found
     if not found:
         return 0.0
-    hits = 0
-    for word in found:
-        if word in stops or word.split("'")[0] + "'" in stops or word.split("'")[-1] in stops:
-            hits += 1
-    return hits / len(found)
+    return sum(1 for word in found if _is_stop(word, stops)) / len(found)
 
 
 def is_dense(line: str, stops: frozenset[str]) -> bool:
     """Long enough to judge, and reads like running text: several different stop words
     ("Share to Twitter Share to Facebook" repeats one)."""
+    if len(line) < MIN_CHARS:
+        return False
     found = words(line)
-    if len(line) < MIN_CHARS or len(found) < 8 or density(line, stops) < DENSE:
+    if len(found) < 8 or density(line, stops, found) < DENSE:
         return False
     if len({w for w in found if w in stops}) < 3:
         return False

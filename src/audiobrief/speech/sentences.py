@@ -9,6 +9,7 @@ unless the word before the stop is a known abbreviation or a single letter
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co",
@@ -22,6 +23,7 @@ _END = re.compile(r"""[.!?]+["')\]]*(?=\s+["'(\[]?[A-Z0-9\u00c0-\u024f])""")
 _ORDINAL_DOT = frozenset({"de", "da", "no", "fi", "cs", "sk", "pl", "hu", "sl", "hr", "et", "lv", "lt", "is"})
 
 
+@lru_cache(maxsize=16)
 def _abbreviations(language: str) -> frozenset[str]:
     from audiobrief.speech.normalize import ABBREVIATIONS
 
