@@ -5,8 +5,8 @@ CLDR data that Babel ships (so "20 janvier 2020", "3. März 2024", "12 de
 septiembre de 2023" and "May 27, 2016" all count), and with numeric dates
 ("02.01.2016", "2016-05-27").  E-mail addresses, @handles and postal
 addresses are recognised by their form.  The few words that no shape can
-replace (a picture credit's opening word, a "published"/"updated" stamp) are
-read from ``data/furniture.toml``.
+replace (a picture credit's opening word, a "published"/"updated" stamp, menu
+and link-list words) are read from ``data/furniture.toml``.
 """
 
 from __future__ import annotations
@@ -39,6 +39,12 @@ def words_for(kind: str) -> tuple[str, ...]:
     """One kind of furniture word ("picture", "stamp") in every supported language, longest first."""
     table = furniture()[kind]
     return tuple(sorted({w for lang in LANGUAGES for w in table.get(lang, [])}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=8)
+def word_set(kind: str) -> frozenset[str]:
+    """One kind of furniture words ("chrome", "link_block", ...) of every supported language, as a set."""
+    return frozenset(w.casefold() for w in words_for(kind))
 
 
 @lru_cache(maxsize=1)

@@ -105,16 +105,20 @@ class Core:
     end: int
 
 
-def find_core(lines: Sequence[str], language: str, skip: Sequence[bool] = ()) -> Optional[Core]:
+def find_core(lines: Sequence[str], language: str, furniture: Sequence[bool] = (),
+              meta: Sequence[bool] = ()) -> Optional[Core]:
     """The densest block of prose among ``lines``; ``None`` when no line reads as prose.
 
-    ``skip[i]`` marks lines already known to be furniture (they neither make
-    nor break a block).  A block is broken by more than :data:`MAX_GAP` lines
-    that are not dense, unless the line before them ends with a colon (a list
-    follows) or they are themselves fairly dense (short sentences).
+    ``furniture[i]`` marks lines already known not to be article text (a cookie
+    notice is dense but makes no block); ``meta[i]`` marks bylines, datelines
+    and picture credits, which neither make nor break a block.  A block is
+    broken by more than :data:`MAX_GAP` other lines that are not dense, unless
+    the line before them ends with a colon or mid-sentence (a list follows) or
+    they are themselves short sentences.
     """
     stops = stopwords(language) or stopwords("en")
-    dense = [is_dense(line, stops) and not (skip and skip[i]) for i, line in enumerate(lines)]
+    skip = meta
+    dense = [is_dense(line, stops) and not (furniture and furniture[i]) for i, line in enumerate(lines)]
     blocks: list[list[int]] = []
     for i, ok in enumerate(dense):
         if not ok:
