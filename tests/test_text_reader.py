@@ -102,6 +102,13 @@ def test_golden_accounts_for_every_line(name: str):
     _assert_every_line_accounted_for(parse_text(text), text)
 
 
+@pytest.mark.parametrize("path", sorted((FIXTURES.parent / "golden").glob("*.txt")), ids=lambda p: p.name)
+def test_plan_goldens_account_for_every_line(path: Path):
+    """The same for the plan goldens' pasted pages (en, de, fr, es chrome)."""
+    text = path.read_text(encoding="utf-8")
+    _assert_every_line_accounted_for(parse_text(text), text)
+
+
 def _assert_every_line_accounted_for(article, text: str) -> None:
     spoken = set(_spoken(article))
     dropped = {_collapse(d) for d in article.dropped}

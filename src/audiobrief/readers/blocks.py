@@ -28,7 +28,7 @@ from typing import Optional
 
 from audiobrief.errors import InputError
 from audiobrief.models import Article, Section
-from audiobrief.readers import noise
+from audiobrief.readers import noise, shapes
 from audiobrief.speech.language import phrase
 
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
@@ -320,6 +320,7 @@ def assemble(
         note = f"end matter: {', '.join(end_heads)} ({end_lines} lines)"
         dropped.append(note)
         why.append((note, "end matter"))
+    _drop_calls_to_action(sections, dropped, why)
     credits = None
     last = next((s for s in reversed(sections) if s[1]), None)
     if credit_lines and sum(noise.word_count(c) for c in credit_lines) <= 60:
@@ -348,3 +349,12 @@ def assemble(
         meta=meta,
         **fields,
     )
+
+
+def _drop_calls_to_action(sections: list, dropped: list, why: list) -> None:
+    """The article's closing lines that ask the reader to comment, follow, subscribe or donate."""
+    last = next((s for s in reversed(sections) if s[1]), None)
+    while last is not None and len(last[1]) > 1 and shapes.is_call_to_action(last[1][-1]):
+        text = last[1].pop()
+        dropped.append(text)
+        why.append((text, "call to action"))

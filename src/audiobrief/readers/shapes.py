@@ -20,8 +20,10 @@ LANGUAGES = ("en", "de", "fr", "es")
 
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLE_RE = re.compile(r"(?:^|\s)@\w{2,}")
-_POSTCODE_RE = re.compile(r"\b(?:\d{5}|\d{4}|[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}|[A-Z]{2} \d{5}(?:-\d{4})?)\b")
-_STREET_RE = re.compile(r"\d+[a-z]?\s*,|\s\d+[a-z]?$|^\d+\s+\w")
+#: a postcode and its town ("75005 Paris", "24103 Kiel"), a UK postcode, a US state and ZIP code
+_POSTCODE_RE = re.compile(r"\b\d{4,5}\s+[^\W\d_][\w-]+|\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b|\b[A-Z]{2} \d{5}(?:-\d{4})?\b")
+#: a house number beside its street ("12 rue des Écoles", "Calle Mayor 12,", "Hauptstraße 5 ·")
+_STREET_RE = re.compile(r"(?:^|[,·|]\s*)\d+[a-z]?\s+[^\W\d_]|[^\W\d_]\s\d+[a-z]?\s*(?:[,·|]|$)")
 _NUMERIC_DATE_RE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
 _TIME_RE = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
 
@@ -110,7 +112,7 @@ def is_contact(line: str) -> bool:
         return False
     if _EMAIL_RE.search(line) or _HANDLE_RE.search(line) and len(words) <= 4:
         return True
-    return bool(_POSTCODE_RE.search(line) and _STREET_RE.search(line) and len(words) <= 8)
+    return bool(_POSTCODE_RE.search(line) and _STREET_RE.search(line))
 
 
 def is_picture_credit(line: str) -> bool:
@@ -118,3 +120,14 @@ def is_picture_credit(line: str) -> bool:
     key = line.casefold().lstrip()
     m = _opening("picture").match(key)
     return bool(m and re.match(r"^(?:\s+\S+)?\s*[:©|]", key[m.end():]))
+
+
+@lru_cache(maxsize=1)
+def _call_to_action() -> re.Pattern:
+    return re.compile("|".join(r"(?<!\w)" + re.escape(w) for w in words_for("call_to_action")))
+
+
+def is_call_to_action(line: str) -> bool:
+    """"Tell us in the comments", "Folgen Sie uns", "Suivez-nous", "Suscríbete": the site asking
+    its reader to act (only meaningful at the end of an article, where such lines stand)."""
+    return len(line.split()) <= 40 and bool(_call_to_action().search(line.casefold()))

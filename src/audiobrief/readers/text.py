@@ -251,6 +251,10 @@ class _Reader(HeadlinePass, EndPass, BodyPass):
             if self.live(i) and (shapes.is_meta_line(line.text) or shapes.is_contact(line.text)):
                 line.role, line.why = "noise", "dateline" if shapes.has_date(line.text) else "contact details"
         end = zones.tail_end(texts, core, self.language, stop_at=furniture)
+        while end > core.start and (furniture[end] or shapes.is_call_to_action(texts[end])):
+            if not furniture[end]:
+                self.drop(end, "call to action")
+            end -= 1
         for j in range(end + 1, self.n):
             line = self.lines[j]
             if line.role == "credits":

@@ -105,11 +105,11 @@ class BodyPass:
         if not is_prose(self.lines[before].text):
             return False
         stops = zones.stopwords(self.language)
-        words = content_words(text, stops)
+        words = zones.content_words(text, stops)
         if len(words) < 3:
             return False
-        above = len(words & content_words(self.lines[before].text, stops)) / len(words)
-        below = len(words & content_words(self.lines[after].text, stops)) / len(words)
+        above = len(words & zones.content_words(self.lines[before].text, stops)) / len(words)
+        below = len(words & zones.content_words(self.lines[after].text, stops)) / len(words)
         return above >= 0.5 and above > below
 
     def _heading_strength(self, i: int) -> int:
@@ -233,14 +233,3 @@ class BodyPass:
             if i not in titled and not text.endswith("?") and ":" not in text and word_count(text) >= 4:
                 self._set(i, "drop", "caption (not styled like the headings)")
 
-
-def content_words(text: str, stops: frozenset[str]) -> set[str]:
-    """Lower-case content words (not stop words), crudely singularised, for comparing a line with a paragraph."""
-    found = set()
-    for word in zones.words(text):
-        if word in stops or len(word) < 3:
-            continue
-        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        found.add(word)
-    return found

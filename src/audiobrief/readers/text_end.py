@@ -8,9 +8,10 @@ becomes ``credits``.
 
 from __future__ import annotations
 
+import itertools
 from typing import Optional
 
-from audiobrief.readers import noise, shapes
+from audiobrief.readers import noise, shapes, zones
 from audiobrief.readers.lines import ends_sentence, is_long, is_prose, word_count
 
 #: headings after which the rest of the page is end matter, not article (in its second half)
@@ -49,6 +50,9 @@ class EndPass:
             if key in CREDIT_HEADERS:
                 if self._credit_block(i, [j for j in range(i + 1, self.n) if self.live(j)]):
                     self.end = i
+                    for j in range(i + 1, self.n):  # what follows the credits is no longer the article
+                        if self.live(j):
+                            self.drop(j, "end matter")
                     return
                 continue
             for j in range(i, self.n):
@@ -61,6 +65,8 @@ class EndPass:
 
     def _credit_block(self, i: int, followers: list[int]) -> bool:
         """A "Sources"/"Credits" label and its few short items become the credits line."""
+        stops = zones.stopwords(self.language)
+        followers = list(itertools.takewhile(lambda j: not zones.is_dense(self.lines[j].text, stops), followers))
         items = [self.lines[j].text for j in followers]
         if not items or len(items) > 6 or any(is_long(x) and not noise.is_credits_line(x) for x in items):
             return False

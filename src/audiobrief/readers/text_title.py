@@ -94,8 +94,11 @@ class HeadlinePass:
             score += 1  # share buttons, "From Wikipedia, ..." under a headline
         if is_title_case(text):
             score += 1
-        if zones.density(text, zones.stopwords(self.language)) >= 0.15:
+        stops = zones.stopwords(self.language)
+        if zones.density(text, stops) >= 0.15:
             score += 1  # a headline is a phrase of the language; a menu label ("Toggle search") is not
+        if self.core is not None and self._announces_the_lead(text, stops):
+            score += 3  # the lead paragraph repeats the headline's words; a caption's rarely
         if first:
             score += 2
         words = word_count(text)
@@ -116,6 +119,11 @@ class HeadlinePass:
         if lines[i].why in SOFT_REASONS:
             score -= 1
         return score
+
+    def _announces_the_lead(self, text: str, stops: frozenset[str]) -> bool:
+        words = zones.content_words(text, stops)
+        lead = " ".join(self.lines[i].text for i in range(self.core.start, min(self.n, self.core.start + 2)))
+        return len(words) >= 2 and len(words & zones.content_words(lead, stops)) >= len(words) / 3
 
     def title_text(self) -> Optional[str]:
         return None if self.title_index is None else self.lines[self.title_index].text

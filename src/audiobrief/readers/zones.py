@@ -156,3 +156,15 @@ def tail_end(lines: Sequence[str], core: Core, language: str, stop_at: Sequence[
             break
         end = j
     return end
+
+
+def content_words(text: str, stops: frozenset[str]) -> set[str]:
+    """Lower-case content words (not stop words), crudely singularised, for comparing a line with a paragraph."""
+    found = set()
+    for word in words(text):
+        if word in stops or len(word) < 3:
+            continue
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        found.add(word)
+    return found
