@@ -2,32 +2,23 @@
 
 A browser copy keeps the words of a page but loses its markup: the headline,
 headings, captions, menus and credits all arrive as bare lines.  This reader
-puts the structure back with layout signals that hold across sites, never
-with strings from a particular page.  Passes, in order:
+puts the structure back with signals that hold across sites and languages,
+never with strings from a particular page (see docs/readers.md).  Passes:
 
-1. **Line noise** (:mod:`audiobrief.readers.noise`): site chrome, banners,
-   cookie/newsletter prompts, photo credits, bylines and datelines are
-   recognised on the line itself (and its neighbours).  Lines printed right
-   under "Related Topics", "Tags", "More from ..." are links.
-2. **Title**: among the lines above the first finished sentence, the one that
-   reads most like a headline: followed by prose and/or by a byline or date,
-   the first line of three words or more, capitalised like a title, not
-   repeated, not shaped like a caption ("Monument in Pyongyang, North Korea"),
-   not a one-word kicker.  Everything above it is page furniture.
-3. **Repetition**: a short line that stands alone more than once is a caption
+1. **Line noise** (:mod:`audiobrief.readers.noise`): furniture, photo
+   credits, bylines and datelines recognised on the line itself.
+2. **Zones** (:mod:`audiobrief.readers.zones`): the article's core is the
+   densest block of prose by stop-word density; after it is the footer
+   (dropped, except a credits line or byline right under it; closing calls to
+   action are dropped); above it, datelines and contact lines by their shape.
+3. **Title** (:mod:`audiobrief.readers.text_title`): the line just above the
+   core that reads most like a headline; everything above it is furniture.
+4. **Repetition**: a short line that stands alone more than once is a caption
    or a menu entry; a repeated sentence is spoken once.
-4. **End of the article**: a closing "References"/"Comments"/"Sources" block
-   in the second half ends the article; walking back from the last line,
-   menus, tag lists and footer lines are dropped, and a sources, credits or
-   licence line or a closing author bio becomes ``credits``.
-5. **Body**: a short capitalised line without closing punctuation that is
-   followed by prose is a heading.  Two such lines in a row: the weaker one
-   (longer, sentence case, caption-shaped) is a picture's caption.  Short
-   lines printed together, or after a line ending in a colon, are list items
-   (spoken as paragraphs).  Short lines between the headline and the first
-   paragraph are a byline, standfirst or lead caption.  A sentence-case line
-   among Title Case headings, or one that repeats the words of the paragraph
-   above it, is a caption.
+5. **End of the article** (:mod:`audiobrief.readers.text_end`): end matter,
+   the footer walked back from the last line, and the credits.
+6. **Body** (:mod:`audiobrief.readers.text_body`): headings, list items,
+   captions and the lines under the headline.
 """
 
 from __future__ import annotations
