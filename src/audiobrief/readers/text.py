@@ -347,7 +347,8 @@ class _Reader(HeadlinePass, EndPass, BodyPass):
 
     def has_prose(self, sections: tuple[Section, ...]) -> bool:
         """An article has running text: a paragraph dense in stop words, or at least one sentence."""
-        return self.core is not None or any(is_prose(p) for s in sections for p in s.paragraphs)
+        return self.core is not None or any(is_prose(p) or re.search(r"\w[.!?…]\s+\S", p)
+                                            for s in sections for p in s.paragraphs)
 
     def sections(self) -> tuple[Section, ...]:
         sections: list[tuple[Optional[str], list[str]]] = [(None, [])]

@@ -146,15 +146,27 @@ def _joins(lines: Sequence[str], prev: int, nxt: int, stops: frozenset[str], ski
 
 
 def tail_end(lines: Sequence[str], core: Core, language: str, stop_at: Sequence[bool] = ()) -> int:
-    """The last line of the article: the core's end, plus closing short sentences printed right after it
-    ("Without research, no future."), up to the first line that is not dense."""
+    """The last line of the article: the core's end, plus what still reads as its text after it.
+
+    Short paragraphs too short to judge by density ("The last part closes the
+    piece."), a closing slogan, and up to two short lines (a heading) before
+    such a sentence continue the article; known furniture, or a third short
+    line in a row, ends it."""
     stops = stopwords(language) or stopwords("en")
-    end = core.end
-    for j in range(core.end + 1, min(len(lines), core.end + 3)):
-        line = lines[j]
-        if (stop_at and stop_at[j]) or len(words(line)) < 4 or density(line, stops) < DENSE:
+    end, pending = core.end, 0
+    for j in range(core.end + 1, len(lines)):
+        if stop_at and stop_at[j]:
             break
-        end = j
+        line, found = lines[j], words(lines[j])
+        share = density(line, stops, found)
+        sentence = len(found) >= 3 and line.rstrip().rstrip(_CLOSERS)[-1:] in ".!?…" and share >= 0.2
+        slogan = len(found) >= 6 and share >= DENSE and len({w for w in found if w in stops}) >= 3
+        if sentence or slogan:
+            end, pending = j, 0
+        elif len(found) <= 8 and pending < 2:
+            pending += 1
+        else:
+            break
     return end
 
 
