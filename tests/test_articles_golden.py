@@ -3,7 +3,9 @@
 The inputs are written for this project (original text).  They cover pasted
 text with captions and chrome, Markdown with and without front matter and
 figures, saved HTML pages with full site chrome, a German article and an
-article dense with numbers, dates, money and URLs.  Regenerate with
+article dense with numbers, dates, money and URLs, and French, Spanish and
+German pages with their own chrome (skip links, cookie banners, datelines,
+related-story lists, footers with addresses and e-mail).  Regenerate with
 AUDIOBRIEF_REGEN=1 and review the diff before committing.
 """
 
@@ -24,7 +26,10 @@ INPUTS = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md", ".h
 def test_the_required_kinds_are_covered():
     suffixes = [p.suffix for p in INPUTS]
     assert suffixes.count(".txt") >= 2 and suffixes.count(".md") >= 2 and suffixes.count(".html") >= 2
-    assert any(json.loads(p.with_suffix(".plan.json").read_text("utf-8"))["language"] == "de" for p in INPUTS)
+    languages = {(p.suffix, json.loads(p.with_suffix(".plan.json").read_text("utf-8"))["language"]) for p in INPUTS}
+    assert {lang for _, lang in languages} >= {"en", "de", "fr", "es"}
+    for suffix in (".txt", ".md", ".html"):  # every reader meets a page not in English
+        assert any(s == suffix and lang != "en" for s, lang in languages), suffix
 
 
 @pytest.mark.parametrize("source", INPUTS, ids=[p.name for p in INPUTS])

@@ -1,7 +1,7 @@
 """Written text -> spoken text, table-driven (tests/fixtures/normalize/cases.json).
 
 Each case is one written phrase and what a listener expects to hear, in
-English or German.  Add a row to the table to pin a new reading down.
+English, German, French or Spanish.  Add a row to the table to pin a new reading down.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from audiobrief.speech.normalize import MAX_SENTENCE, clean_for_speech, split_lo
 CASES = json.loads((Path(__file__).parent / "fixtures" / "normalize" / "cases.json").read_text(encoding="utf-8"))
 
 
-def test_table_covers_both_languages():
-    assert len(CASES) >= 60
-    assert {c["language"] for c in CASES} == {"en", "de"}
-    assert sum(c["language"] == "de" for c in CASES) >= 20
+def test_table_covers_every_intro_language():
+    assert len(CASES) >= 100
+    assert {c["language"] for c in CASES} == {"en", "de", "fr", "es"}
+    for language in ("de", "fr", "es"):
+        assert sum(c["language"] == language for c in CASES) >= 20, language
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['language']}:{c['written']}" for c in CASES])

@@ -64,9 +64,10 @@ def test_seed_plan_structure():
         "More Than Just Weapons", "Real People, Real Problems", "Final Thoughts"]
     captions = ["Mansu Hill Grand Monument in Pyongyang, North Korea", "Flag of the North Korea",
                 "Wrestling Hall at Pyongyang Sports Street in North Korea"]
-    assert plan["dropped"].count(captions[0]) == 2
+    dropped = [d["text"] for d in plan["dropped"]]
+    assert dropped.count(captions[0]) == 2
     for caption in captions:
-        assert caption in plan["dropped"]
+        assert caption in dropped
         assert not any(caption in piece["text"] for piece in plan["script"])
     assert plan["credits"] == "Sources BBC News"
     kinds = [p["kind"] for p in plan["script"]]

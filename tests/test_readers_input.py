@@ -7,6 +7,8 @@ raises an AudiobriefError with a one-line message; nothing else escapes.
 from __future__ import annotations
 
 import codecs
+import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +18,7 @@ from audiobrief.config import Config
 from audiobrief.errors import AudiobriefError, InputError
 from audiobrief.readers import decode, parse, read_article
 from audiobrief.script import build_script, plan_dict
+from conftest import run_cli
 
 ARTICLE = ("Caf\u00e9 Owners \u201cWelcome\u201d the New Rules\n\n"
            "The caf\u00e9 re-opened on Monday \u2014 with cr\u00e8me br\u00fbl\u00e9e at \u20ac4 \u2013 and a queue.\n")
@@ -66,7 +69,27 @@ def test_bad_front_matter_is_a_clear_error():
     with pytest.raises(InputError, match="front matter"):
         parse("---\ntitle: [unclosed\n---\n\nBody text here.\n", ".md", "a.md")
     with pytest.raises(InputError, match="rate"):
-        parse("---\nrate: 9000\n---\n\nBody text here.\n", ".md", "a.md")
+        parse("---\nrate: fast\n---\n\nBody text here.\n", ".md", "a.md")
+    with pytest.raises(InputError, match="front matter"):
+        parse("+++\ntitle = [unclosed\n+++\n\nBody text here.\n", ".md", "a.md")
+
+
+def test_rate_outside_the_engines_range_is_refused_with_the_script():
+    """The reader does not know the engines' range: the script asks the engines layer."""
+    from audiobrief.config import Config
+    from audiobrief.script import build_script
+
+    article = parse("---\nrate: 9000\n---\n\nBody text here.\n", ".md", "a.md")
+    with pytest.raises(InputError, match="rate 9000"):
+        build_script(article, Config())
+
+
+def test_toml_front_matter_gives_the_title():
+    article = parse('+++\ntitle = "Harbour works resume"\nauthors = ["Port Desk"]\n+++\n\n'
+                    "The dredgers came back on Monday and the quay should reopen by the spring.\n", ".md", "a.md")
+    assert article.title == "Harbour works resume"
+    assert article.author == "Port Desk"
+    assert not any("+++" in p or "title =" in p for s in article.sections for p in s.paragraphs)
 
 
 def test_html_never_expands_entities_or_fetches():
@@ -131,3 +154,35 @@ def test_fuzz_bytes(data, suffix):
         assert str(exc)
         return
     _check(text, suffix)
+
+
+CHROME_ONLY = {
+    "menu-en.txt": "Skip to content\nHome\nNews\nSport\nWeather\nSign in\nSearch\n\nAccept all cookies\n\n"
+                   "Privacy policy\nTerms of use\nContact us\n© 2024 Example Media\n",
+    "menu-de.txt": "Zum Inhalt springen\nStartseite\nNachrichten\nSport\nWetter\nAnmelden\n\n"
+                   "Alle Cookies akzeptieren\n\nDatenschutz\nImpressum\nKontakt\n",
+    "menu-fr.html": '<html lang="fr"><head><title>Accueil - Le Site</title></head><body><nav><a href="/">Accueil</a>'
+                    '<a href="/a">Actualités</a></nav><ul><li><a href="/x">Politique</a></li><li><a href="/y">Culture'
+                    '</a></li><li><a href="/z">Sport</a></li></ul><footer>Mentions légales</footer></body></html>',
+    "menu-es.md": "# Portada\n\n- [Noticias](/n)\n- [Deportes](/d)\n- [Contacto](/c)\n\nAviso legal · Cookies\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHROME_ONLY))
+def test_a_page_that_is_all_chrome_is_one_error_line(name, tmp_path):
+    """Menus, links and notices only: an error naming the problem, not an empty episode."""
+    path = tmp_path / name
+    path.write_text(CHROME_ONLY[name], encoding="utf-8")
+    result = run_cli("plan", path, cwd=tmp_path)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "no article text found" in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_language_without_a_voice_is_named_in_a_warning(tmp_path):
+    page = Path(__file__).parent / "fixtures" / "readers" / "yo.html"
+    result = run_cli("plan", page, "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "warning:" in result.stderr and "Yoruba (yo)" in result.stderr
+    assert json.loads(result.stdout)["warnings"] == [result.stderr.strip().removeprefix("warning: ")]

@@ -102,6 +102,13 @@ def test_golden_accounts_for_every_line(name: str):
     _assert_every_line_accounted_for(parse_text(text), text)
 
 
+@pytest.mark.parametrize("path", sorted((FIXTURES.parent / "golden").glob("*.txt")), ids=lambda p: p.name)
+def test_plan_goldens_account_for_every_line(path: Path):
+    """The same for the plan goldens' pasted pages (en, de, fr, es chrome)."""
+    text = path.read_text(encoding="utf-8")
+    _assert_every_line_accounted_for(parse_text(text), text)
+
+
 def _assert_every_line_accounted_for(article, text: str) -> None:
     spoken = set(_spoken(article))
     dropped = {_collapse(d) for d in article.dropped}
@@ -198,12 +205,12 @@ def test_seed_without_blank_lines_keeps_its_structure():
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\n\t \r\n", "\ufeff\u200b\n"])
 def test_empty_text_is_an_input_error(text: str):
-    with pytest.raises(InputError, match=r"^notes\.txt: no readable text found"):
+    with pytest.raises(InputError, match=r"^notes\.txt: no article text found"):
         parse_text(text, source="notes.txt")
 
 
 def test_only_page_furniture_is_an_input_error():
-    with pytest.raises(InputError, match="no readable text found"):
+    with pytest.raises(InputError, match="no article text found"):
         parse_text("Skip to main content\nMenu\nHome\nShare this\nPrint\nAdvertisement\n", source="menu.txt")
 
 

@@ -273,10 +273,13 @@ def plan(
     Example: audiobrief plan story.txt --json
     """
     from audiobrief.build import plan as make_plan
-    from audiobrief.script import plan_dict
+    from audiobrief.script import language_warnings, plan_dict
 
-    planned = make_plan(article, _config(config_file))
-    data = plan_dict(planned.article, planned.script)
+    config = _config(config_file)
+    planned = make_plan(article, config)
+    data = plan_dict(planned.article, planned.script, language_warnings(planned.article, config))
+    for warning in data["warnings"]:
+        typer.echo(f"warning: {warning}", err=True)
     if as_json:
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
@@ -288,7 +291,7 @@ def plan(
     if data["dropped"]:
         typer.echo("Not spoken:")
         for line in data["dropped"]:
-            typer.echo(f"  - {line}")
+            typer.echo(f"  - {line['text']}  ({line['reason']})")
     typer.echo("Script:")
     for piece in data["script"]:
         typer.echo(f"  [{piece['kind']}] {piece['text']}")

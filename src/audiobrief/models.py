@@ -27,6 +27,8 @@ class Article:
     sections: tuple[Section, ...]
     dropped: tuple[str, ...] = ()
     credits: Optional[str] = None
+    #: why each line of ``dropped`` is not spoken (same order; "" where a reader gave no reason)
+    reasons: tuple[str, ...] = ()
     language: str = "en"
     source: str = ""
     summary: Optional[str] = None
@@ -37,14 +39,16 @@ class Article:
 
 @dataclass(frozen=True)
 class Piece:
-    """One unit of the script: the exact text the engine receives.
+    """One unit of the script: the exact text the engine receives, and what is displayed.
 
     ``section`` is the index into ``Article.sections`` for headings and body
     text, ``None`` for intro, credits and outro.  ``pause_after`` is the
     silence (ms) the mixer puts after the piece.  Each piece is one sentence;
     ``paragraph`` numbers the paragraph a body sentence came from (within its
     section).  ``voice``/``rate`` override the configured ones (``None``: the
-    configured voice and rate).
+    configured voice and rate).  ``display`` is the sentence as the article
+    writes it, for transcripts, cues, chapters and pages ("" when it is the
+    same as ``text``); ``text`` has the lexicon's respellings and phonemes.
     """
 
     kind: str
@@ -54,6 +58,12 @@ class Piece:
     paragraph: Optional[int] = None
     voice: Optional[str] = None
     rate: Optional[int] = None
+    display: str = ""
+
+    @property
+    def shown(self) -> str:
+        """What a reader of the transcript sees for this piece."""
+        return self.display or self.text
 
 
 @dataclass(frozen=True)

@@ -245,7 +245,7 @@ def lay_out(pieces: Sequence[Piece], clip_paths: Sequence[Path], article: Articl
         paragraph = (piece.kind, piece.section, piece.paragraph)
         count = count + 1 if paragraph == previous else 0
         place, previous = f"{paragraph}/{count}", paragraph
-        cues.append((piece.text, at, at + end - start))
+        cues.append((piece.shown, at, at + end - start))
         add(Part("clip", end - start, str(path), start, fade))
         if piece.pause_after:
             add(Part("silence", ms(piece.pause_after)))

@@ -1,26 +1,25 @@
 """Readers: one function, ``read_article(path)``, whatever the format.
 
-Each reader turns decoded text into an :class:`~audiobrief.models.Article`.
-Format-specific readers are imported only when a file of their kind is read.
+Each reader turns decoded text into an :class:`~audiobrief.models.Article`
+and is registered with the suffixes it accepts (:func:`register_reader`, as
+Pelican's readers are); a new input format is one module and one
+registration line.  Format-specific readers are imported only when a file of
+their kind is read.
 """
 
 from __future__ import annotations
 
 import codecs
+import importlib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from audiobrief.errors import InputError
-
-if TYPE_CHECKING:  # (a re-run with nothing to make reads no article)
-    from audiobrief.models import Article
+from audiobrief.models import Article
 
 #: refuse larger inputs; an article is never this big, a log file or a video is.
 #: Configurable with ``[input] max_article_mb`` in audiobrief.toml (README, "Guarantees").
 MAX_BYTES = 5_000_000
-
-TEXT_SUFFIXES = {"", ".txt", ".text"}
-
 
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
     """Read a source file, turning every OS problem into a one-line InputError.
@@ -64,10 +63,6 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
 
 #: the encodings a text article may come in, besides what a BOM announces
 _LEGACY = ("cp1252", "latin_1", "utf_16", "utf_16_le", "utf_16_be")
-_READERS = {
-    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
-}
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"ID3", b"OggS", b"RIFF",
                  b"\x1f\x8b", b"\x7fELF", b"fLaC", b"BZh", b"7z\xbc\xaf", b"\xd0\xcf\x11\xe0")
 _TEXT_CONTROL = set(b"\t\n\r\x0c")
@@ -136,23 +131,52 @@ def decode(data: bytes, source: str) -> str:
     return text
 
 
-#: what a folder given to `make` is searched for (files without a suffix are not)
-ARTICLE_SUFFIXES = (TEXT_SUFFIXES - {""}) | set(_READERS)
+@dataclass(frozen=True)
+class Reader:
+    """One input format: the suffixes it accepts and the function that reads its decoded text.
+
+    ``target`` is "module:function"; the module is imported only when a file of
+    its kind is read (the HTML reader pulls in lxml and trafilatura)."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    target: str
+
+    def parse(self, text: str, source: str) -> Article:
+        module, function = self.target.split(":")
+        return getattr(importlib.import_module(module), function)(text, source=source)
+
+
+_REGISTRY: dict[str, Reader] = {}
+
+
+def register_reader(name: str, suffixes: tuple[str, ...], target: str) -> None:
+    """Add an input format: e.g. ``register_reader("rst", (".rst",), "mypkg.rst:parse_rst")``."""
+    _REGISTRY[name] = Reader(name, tuple(s.lower() for s in suffixes), target)
+
+
+register_reader("text", ("", ".txt", ".text"), "audiobrief.readers.text:parse_text")
+register_reader("markdown", (".md", ".markdown", ".mdown", ".mkd"), "audiobrief.readers.markdown:parse_markdown")
+register_reader("html", (".html", ".htm", ".xhtml"), "audiobrief.readers.html:parse_html")
+
+
+def reader_for(suffix: str) -> Reader | None:
+    """The reader that accepts ``suffix`` (lower case, with its dot), or None."""
+    return next((r for r in _REGISTRY.values() if suffix in r.suffixes), None)
+
+
+def article_suffixes() -> frozenset[str]:
+    """What a folder given to `make` is searched for (files without a suffix are not)."""
+    return frozenset(s for r in _REGISTRY.values() for s in r.suffixes if s)
+
+
+ARTICLE_SUFFIXES = article_suffixes()
+TEXT_SUFFIXES = set(_REGISTRY["text"].suffixes)
+
 
 def parse(text: str, suffix: str, source: str) -> Article:
-    """Decoded text -> Article with the reader for ``suffix``."""
-    kind = _READERS.get(suffix, "text")
-    if kind == "markdown":
-        from audiobrief.readers.markdown import parse_markdown
-
-        return parse_markdown(text, source=source)
-    if kind == "html":
-        from audiobrief.readers.html import parse_html
-
-        return parse_html(text, source=source)
-    from audiobrief.readers.text import parse_text
-
-    return parse_text(text, source=source)
+    """Decoded text -> Article with the reader for ``suffix`` (plain text when none claims it)."""
+    return (reader_for(suffix) or _REGISTRY["text"]).parse(text, source)
 
 
 def read_article(path: Path | str, max_bytes: int | None = None) -> Article:
@@ -162,9 +186,8 @@ def read_article(path: Path | str, max_bytes: int | None = None) -> Article:
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in TEXT_SUFFIXES and suffix not in _READERS:
-        raise InputError(
-            f"{path}: '{suffix}' files are not supported; give a .txt, .md or .html article"
-        )
+    if reader_for(suffix) is None:
+        known = ", ".join(sorted(article_suffixes()))
+        raise InputError(f"{path}: '{suffix}' files are not supported; give an article ending in one of {known}")
     text = decode(read_bytes(path, MAX_BYTES if max_bytes is None else max_bytes), str(path))
     return parse(text, suffix, str(path))

@@ -28,7 +28,7 @@ from typing import Optional
 
 from audiobrief.errors import InputError
 from audiobrief.models import Article, Section
-from audiobrief.readers import noise
+from audiobrief.readers import noise, shapes
 from audiobrief.speech.language import phrase
 
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
@@ -64,8 +64,9 @@ class Block:
 
 
 def _classes(el) -> set[str]:
-    tokens = (el.get("class") or "").split() + (el.get("id") or "").split()
-    return {t.lower() for t in tokens}
+    """Class and id tokens, each also as its BEM block ("related__articles" -> "related")."""
+    tokens = {t.lower() for t in (el.get("class") or "").split() + (el.get("id") or "").split()}
+    return tokens | {re.split(r"__|--", t, maxsplit=1)[0] for t in tokens if "__" in t or "--" in t}
 
 
 def _hidden(el) -> bool:
@@ -227,9 +228,14 @@ def assemble(
     language: Optional[str],
     max_level: int,
     extra_dropped: tuple[str, ...] = (),
+    notes: frozenset[str] = frozenset(),
     **fields,
 ) -> Article:
-    """Group blocks into sections; the title, end matter and noise are decided here."""
+    """Group blocks into sections; the title, end matter and noise are decided here.
+
+    ``notes``: match keys of paragraphs set wholly in italics; the article's last
+    paragraph, when it is one of them, is an editor's note and read as the credits.
+    """
     from audiobrief.readers.language import SAMPLE_CHARS, detect_language
 
     dropped: list[str] = list(extra_dropped)
@@ -242,6 +248,7 @@ def assemble(
         elif h1 is not None:
             title = h1.text
     title_key = noise.match_key(title) if title else None
+    title_at = next((i for i, b in enumerate(blocks) if b.kind == "heading" and noise.match_key(b.text) == title_key), -1)
     if language is None:
         language = detect_language(" ".join(b.text for b in blocks if b.kind in ("para", "item"))[:SAMPLE_CHARS])
     lang = language
@@ -287,6 +294,8 @@ def assemble(
                 sections.append((b.text, []))
             continue
         reason = noise.noise_reason(b.text) if not b.quote else None
+        if reason is None and i < title_at and not noise.is_prose(b.text):
+            reason = "above the title (kicker or section name)"
         if reason:
             dropped.append(b.text)
             why.append((b.text, reason))
@@ -311,30 +320,41 @@ def assemble(
         note = f"end matter: {', '.join(end_heads)} ({end_lines} lines)"
         dropped.append(note)
         why.append((note, "end matter"))
+    _drop_calls_to_action(sections, dropped, why)
     credits = None
     last = next((s for s in reversed(sections) if s[1]), None)
     if credit_lines and sum(noise.word_count(c) for c in credit_lines) <= 60:
         credits = f"{end_heads[0].rstrip(':')}: " + "; ".join(c.rstrip(".;") for c in credit_lines)
-    elif last is not None and noise.is_credits_line(last[1][-1]) and sum(len(s[1]) for s in sections) > 1:
+    elif last is not None and sum(len(s[1]) for s in sections) > 1 and (
+            noise.is_credits_line(last[1][-1]) or noise.match_key(last[1][-1]) in notes):
         credits = last[1].pop()
     result = tuple(Section(h, tuple(p)) for h, p in sections if h is not None or p)
-    if not any(s.paragraphs for s in result):
+    if not any(noise.is_prose(p) for s in result for p in s.paragraphs):
         raise InputError(
-            f"{source or 'article'}: no readable text found; the page holds only headings, "
-            "menus, images or code. Give the article itself"
+            f"{source or 'article'}: no article text found; the page holds only headings, "
+            "menus, links, images or code. Give the article itself"
         )
     if not title:
         first_para = next(p for s in result for p in s.paragraphs)
         title = " ".join(first_para.split()[:8]).rstrip(".,;:")
     meta = dict(fields.pop("meta", {}) or {})
-    meta["dropped_why"] = tuple(why)
     return Article(
         title=title,
         sections=result,
         dropped=tuple(dropped),
+        reasons=tuple(reason or "not article text" for _, reason in why),
         credits=credits,
         language=lang,
         source=source,
         meta=meta,
         **fields,
     )
+
+
+def _drop_calls_to_action(sections: list, dropped: list, why: list) -> None:
+    """The article's closing lines that ask the reader to comment, follow, subscribe or donate."""
+    last = next((s for s in reversed(sections) if s[1]), None)
+    while last is not None and len(last[1]) > 1 and shapes.is_call_to_action(last[1][-1]):
+        text = last[1].pop()
+        dropped.append(text)
+        why.append((text, "call to action"))

@@ -21,6 +21,7 @@ Language: ``<html lang>``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Optional
 
@@ -166,6 +167,50 @@ def _strip_furniture(doc) -> None:
             el.drop_tree()
 
 
+def _italic_paragraphs(doc) -> frozenset[str]:
+    """Paragraphs set wholly in italics (an editor's note, a research credit), as match keys."""
+    found = set()
+    for p in doc.iter("p"):
+        children = [c for c in p if isinstance(c.tag, str)]
+        if len(children) == 1 and children[0].tag in ("em", "i") and not (p.text or "").strip() \
+                and not (children[0].tail or "").strip():
+            found.add(noise.match_key(" ".join(p.text_content().split())))
+    return frozenset(found)
+
+
+_INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link"})
+
+
+def _page_lines(doc) -> list[str]:
+    """Every piece of visible text on the page (text nodes, whitespace collapsed), in order."""
+    body = doc.find("body")
+    lines: list[str] = []
+    for el in (body if body is not None else doc).iter():
+        if not isinstance(el.tag, str):
+            continue
+        inside = el.tag.lower() not in _INVISIBLE_TAGS
+        for text in ((el.text if inside else None), el.tail):
+            text = " ".join((text or "").split())
+            if text and any(ch.isalnum() for ch in text):
+                lines.append(text)
+    return lines
+
+
+def _left_out(article: Article, page: list[str]) -> Article:
+    """Add to ``dropped`` the page's text that the article does not hold (menus, footers, teasers
+    the extractor skipped), so every line not spoken is listed with its reason."""
+    kept = [article.title, *(article.credits or "",), *article.dropped]
+    for section in article.sections:
+        kept += [section.heading or "", *section.paragraphs]
+    known = set(noise.words(" ".join(kept)))
+    extra = [line for line in dict.fromkeys(page)
+             if not set(noise.words(noise.strip_reference_marks(line))) <= known]
+    if not extra:
+        return article
+    return dataclasses.replace(article, dropped=article.dropped + tuple(extra),
+                               reasons=article.reasons + ("outside the article (site furniture)",) * len(extra))
+
+
 def parse_html(text: str, source: str = "") -> Article:
     from audiobrief.readers.blocks import Walker, assemble
 
@@ -178,13 +223,16 @@ def parse_html(text: str, source: str = "") -> Article:
         text_ = " ".join(cap.text_content().split())
         if text_:
             extra.append(text_)
+    notes = _italic_paragraphs(doc)
+    page = _page_lines(doc)
     _strip_furniture(doc)
     content = _main_content(doc, len(text))
     walker = Walker()
     walker.walk(content if content is not None else _fallback_content(doc))
     summary = _meta(doc, "og:description") or _meta(doc, "description")
-    return assemble(
+    article = assemble(
         walker.blocks, source=source, title=title, language=language, max_level=MAX_LEVEL,
-        extra_dropped=tuple(extra), summary=summary,
+        extra_dropped=tuple(extra), summary=summary, notes=notes,
         meta={"reader": "html", "extractor": "trafilatura" if content is not None else "fallback"},
     )
+    return _left_out(article, page)

@@ -8,7 +8,8 @@ saved web pages (:mod:`audiobrief.readers.blocks`), so ``<figure>`` and
 start sections; deeper headings fold into their parent.
 
 YAML front matter (between ``---`` lines at the very top) is read with
-PyYAML's ``safe_load`` (no Python objects, no tags): ``title``, ``date``,
+PyYAML's ``safe_load`` (no Python objects, no tags), TOML front matter
+(between ``+++`` lines, as Hugo and Zola write it) with tomllib: ``title``, ``date``,
 ``author``/``authors``, ``summary``/``excerpt``/``description``,
 ``language``/``lang``, ``voice``, ``rate`` and ``pronunciations``.  None of it
 is spoken except the title.
@@ -25,11 +26,27 @@ from audiobrief.models import Article
 from audiobrief.readers.language import normalise_code
 
 MAX_LEVEL = 3
+_TOML_FRONT_MATTER_RE = re.compile(r"\A\+\+\+[ \t]*\n(.*?)\n\+\+\+[ \t]*(?:\n|\Z)", re.S)
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
+def _toml_front_matter(m: re.Match, source: str) -> dict[str, Any]:
+    from audiobrief.config import toml
+
+    try:
+        return toml().loads(m.group(1))
+    except toml().TOMLDecodeError as exc:
+        raise InputError(
+            f"{source}: the front matter between the +++ lines is not valid TOML ({exc}); fix it or remove the block"
+        ) from None
+
+
 def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
-    """Return (front matter mapping, Markdown body)."""
+    """Return (front matter mapping, Markdown body): YAML between ``---`` lines (Jekyll, Hugo)
+    or TOML between ``+++`` lines (Hugo, Zola)."""
+    toml_block = _TOML_FRONT_MATTER_RE.match(text)
+    if toml_block:
+        return _toml_front_matter(toml_block, source), text[toml_block.end():]
     m = _FRONT_MATTER_RE.match(text)
     if not m:
         return {}, text
@@ -72,16 +89,14 @@ def front_matter_fields(data: dict[str, Any], source: str) -> dict[str, Any]:
             raise InputError(f"{source}: front matter 'voice' must be a voice id text; see `audiobrief voices`")
         meta["voice"] = voice.strip()
     engine = data.get("engine")
-    if engine is not None:
-        from audiobrief.engines import known_engines
-
-        if engine not in known_engines():
-            raise InputError(f"{source}: front matter 'engine' must be one of {', '.join(known_engines())}")
-        meta["engine"] = engine
+    if engine is not None:  # which engines exist is the script's question (script.check_engine)
+        if not isinstance(engine, str) or not engine.strip():
+            raise InputError(f"{source}: front matter 'engine' must be an engine name; see `audiobrief voices`")
+        meta["engine"] = engine.strip()
     rate = data.get("rate")
-    if rate is not None:
-        if isinstance(rate, bool) or not isinstance(rate, int) or not 80 <= rate <= 450:
-            raise InputError(f"{source}: front matter 'rate' must be a whole number of words per minute, 80-450")
+    if rate is not None:  # the range the engine honours is checked with the script
+        if isinstance(rate, bool) or not isinstance(rate, int):
+            raise InputError(f"{source}: front matter 'rate' must be a whole number of words per minute")
         meta["rate"] = rate
     if "pronunciations" in data:
         from audiobrief.speech.lexicon import validate_table

@@ -38,3 +38,13 @@ PHRASES: dict[str, dict[str, str]] = {
 def phrase(language: str, key: str) -> str:
     """The phrase ``key`` in ``language`` (English when there is none)."""
     return PHRASES.get(language, PHRASES["en"]).get(key) or PHRASES["en"][key]
+
+
+def language_name(code: str) -> str:
+    """"tl" -> "Tagalog" (CLDR's English name through Babel; the code itself when unknown)."""
+    try:
+        from babel import Locale
+
+        return Locale.parse(code.replace("-", "_")).get_display_name("en") or code
+    except Exception:  # noqa: BLE001 - any code babel does not know is named by itself
+        return code

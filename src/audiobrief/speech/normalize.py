@@ -232,6 +232,18 @@ def _typography(text: str) -> str:
     return "".join(ch for ch in text if ch.isprintable() or ch.isspace())
 
 
+_INVISIBLE = str.maketrans({ch: None for ch in "\u00ad\u200b\u200c\u200d\ufeff\u2060\ufe0f\ufe0e"})
+
+
+def for_display(text: str) -> str:
+    """The article's own words as a transcript shows them: invisible characters, footnote
+    markers and control characters removed, whitespace collapsed; nothing respelled."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = _FOOTNOTE.sub("", text)
+    text = "".join(ch for ch in text if ch.isprintable() or ch.isspace())
+    return _SPACE.sub(" ", text).strip()
+
+
 def clean_for_speech(text: str, language: str = "en", lexicon: Mapping[str, str] | None = None) -> str:
     """Return the text the engine receives for ``text`` in ``language``."""
     text = _typography(text)

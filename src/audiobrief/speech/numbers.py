@@ -4,7 +4,9 @@ Number words come from num2words (``lang=``); this module only decides *which*
 reading a written number needs: money, percentage, ordinal, date, time, year,
 decade, a unit, or a plain cardinal.  English and German have full rules
 (German writes ``1.924.300`` and ``3,5``); Spanish and French get money,
-percentages, units, years and cardinals.  Every rule is one regular
+percentages, units, years and cardinals, plus their own clock times,
+ordinals, centuries, space-grouped thousands and units
+(:mod:`audiobrief.speech.numbers_fr_es`).  Every rule is one regular
 expression applied in a fixed order, most specific first.
 """
 
@@ -13,6 +15,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Callable
+
+from audiobrief.speech import numbers_fr_es
 
 SUPPORTED = ("en", "de", "es", "fr")
 
@@ -101,6 +105,8 @@ def say(number: float | int, language: str = "en", to: str = "cardinal") -> str:
         text = num2words(number, lang=lang, to=to)
     except (NotImplementedError, OverflowError, ValueError, TypeError, KeyError, IndexError):
         text = num2words(number, lang=lang)
+    if lang == "es" and isinstance(number, float):
+        text = text.replace(" punto ", " coma ")  # Spain writes and says a decimal comma
     return text.replace(",", "")
 
 
@@ -375,9 +381,11 @@ _LETTER_DOT_NUMBER = re.compile(r"(?<![\w.])([A-Z])\.(?=\d)")
 
 def speak_numbers(text: str, language: str = "en") -> str:
     """Every written number in ``text`` replaced by words in ``language``."""
+    lang = language if language in SUPPORTED else "en"
+    if lang in ("fr", "es"):
+        text = numbers_fr_es.speak_fr_es(text, lang)  # also Roman centuries, which have no digit
     if not any(ch.isdigit() for ch in text):
         return text
-    lang = language if language in SUPPORTED else "en"
     text = _LETTER_DOT_NUMBER.sub(r"\1 ", text)  # "H.264" -> "H 264"
     for name, pattern, fn in RULES:
         if name in ("ordinal",) and lang != "en":
