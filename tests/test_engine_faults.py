@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import user_cache
 from statecheck import published_state
 
 
@@ -74,7 +75,7 @@ def test_a_silent_clip_is_detected_and_made_again(tmp_path):
     import wave
     from array import array
 
-    for clip in (out / ".cache").rglob("*.wav"):
+    for clip in user_cache().rglob("*.wav"):
         with wave.open(str(clip)) as w:
             samples = array("h", w.readframes(w.getnframes()))
         assert max(abs(s) for s in samples) > 1000, clip

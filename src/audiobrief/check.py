@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import unquote, urlsplit
 
+from audiobrief.memos import archive_dir
+
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 PODCAST = "{https://podcastindex.org/namespace/1.0}"
 FEED = "feed.xml"
@@ -248,7 +250,7 @@ def _items(root, folder: Path, report: CheckReport, catalog) -> dict[str, float]
         path = files.path(enclosure.get("url", ""))
         if not path.is_file():
             report.error(where, f"enclosure file {path.name} is missing from {folder}",
-                         f"restore {path.name} (see archive/) or remove the episode with `audiobrief episodes remove SLUG`")
+                         f"restore {path.name} (see `audiobrief episodes list`) or remove the episode with `audiobrief episodes remove SLUG`")
             continue
         actual = path.stat().st_size
         if enclosure.get("length") != str(actual):
@@ -362,14 +364,13 @@ def check_transcript(path: Path, mime: str, report: CheckReport) -> None:
 
 
 def _catalog_files(folder: Path, catalog, report: CheckReport) -> None:
-    from audiobrief.catalog import ARCHIVE_DIR
-
+    archive = archive_dir(folder)
     for e in catalog.episodes:
-        base = folder / ARCHIVE_DIR if e.archived else folder
+        base = archive if e.archived else folder
         for name in e.files():
             if not (base / name).is_file():
                 where = f"episodes.json ({e.slug})"
-                place = f"{ARCHIVE_DIR}/{name}" if e.archived else name
+                place = str(archive / name) if e.archived else name
                 report.error(where, f"{place} is missing", f"put {place} back, or make the article again")
         if not e.archived and (folder / e.file).is_file() and (folder / e.file).stat().st_size != e.bytes:
             report.error(f"episodes.json ({e.slug})", f"records {e.bytes} bytes but {e.file} has {(folder / e.file).stat().st_size}",

@@ -15,6 +15,7 @@ import typer
 
 from audiobrief import __version__
 from audiobrief.errors import AudiobriefError
+from audiobrief.memos import archive_dir, cache_root
 
 app = typer.Typer(
     name="audiobrief",
@@ -43,7 +44,7 @@ def _root(
 
 def _lock_policy(wait: Optional[bool]) -> None:
     """How every command behaves when another run holds the output folder's lock."""
-    from audiobrief.fsutil import configure_lock
+    from audiobrief.lock import configure_lock
 
     configure_lock(wait=wait, on_wait=lambda message: typer.echo(message, err=True))
 
@@ -124,7 +125,7 @@ def make(
     wait: Optional[bool] = typer.Option(None, "--wait/--no-wait", help="If another run is writing --out: queue behind it (default) or stop at once.", show_default=False),
     engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3 or piper [default: from config]."),
     voice: Optional[str] = typer.Option(None, "--voice", help="Voice id, or a .onnx file for piper [default: from config]."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Clip cache folder [default: OUT/.cache]."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Clip cache folder [default: the user's cache folder, e.g. ~/.cache/audiobrief]."),
 ) -> None:
     """Make one episode per article and publish it to the feed.
 
@@ -137,7 +138,8 @@ def make(
     """
     if wait is not None:
         _lock_policy(wait)
-    from audiobrief.build import build, sample_article
+    from audiobrief.build import build
+    from audiobrief.sources import sample_article
 
     config = _config(config_file, base_url=base_url, profile=profile, engine=engine,
                      voice=str(Path(voice).resolve()) if voice and voice.endswith(".onnx") else voice)
@@ -164,10 +166,16 @@ def make(
         typer.echo(f"error: {failure.error}", err=True)
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
     made = sum(1 for ep in report.episodes if ep.status != "unchanged")
-    typer.echo(f"feed: {report.feed} ({made} episode(s) made, {len(report.episodes) - made} unchanged, "
-               f"{len(report.failures)} failed; {report.clips_made} clips spoken, {report.clips_cached} from cache; "
-               f"{report.segments_encoded} segments encoded, {report.segments_cached} from cache)")
+    counts = (f"{made} episode(s) made, {len(report.episodes) - made} unchanged, {len(report.failures)} failed; "
+              f"{report.clips_made} clips spoken, {report.clips_cached} from cache; "
+              f"{report.segments_encoded} segments encoded, {report.segments_cached} from cache")
+    if report.feed_written or (report.episodes and report.feed.is_file()):
+        typer.echo(f"feed: {report.feed} ({counts})")
+    else:  # nothing was published: there is no feed to point at
+        typer.echo(f"nothing published ({counts})")
     if report.local_only and report.episodes:
         typer.echo("note: no base URL set, so the feed links to http://localhost:8000/ and works on this machine only; "
                   "set base_url in audiobrief.toml or pass --base-url", err=True)
@@ -206,9 +214,7 @@ app.add_typer(cache_app, name="cache")
 
 
 def _cache_root(out: Path, cache_dir: Optional[Path]) -> Path:
-    from audiobrief.cache import default_root
-
-    return cache_dir if cache_dir else default_root(out)
+    return cache_root(cache_dir)
 
 
 def _size(n: int) -> str:
@@ -222,7 +228,7 @@ def _size(n: int) -> str:
 @cache_app.command("info")
 def cache_info(
     out: Path = typer.Option(Path("episodes"), "--out", "-o", help="Episodes folder whose cache to show."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder [default: OUT/.cache]."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder [default: the user's cache folder, e.g. ~/.cache/audiobrief]."),
 ) -> None:
     """Show where the cache is and how big it is.
 
@@ -237,7 +243,7 @@ def cache_info(
 @cache_app.command("prune")
 def cache_prune(
     out: Path = typer.Option(Path("episodes"), "--out", "-o", help="Episodes folder whose cache to trim."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder [default: OUT/.cache]."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder [default: the user's cache folder, e.g. ~/.cache/audiobrief]."),
     max_size: str = typer.Option("0", "--max-size", help="Keep at most this much, least recently used go first: "
                                                          "e.g. 500MB, 2GB; 0 empties it."),
     older_than: Optional[float] = typer.Option(None, "--older-than", help="Only remove entries unused for this many days."),
@@ -394,7 +400,7 @@ _BASE = typer.Option(None, "--base-url", help="Public URL of the folder [default
 def _print_publish(report) -> None:
     typer.echo(f"feed: {report.feed} ({report.episodes} episode(s) in the feed)")
     for slug in report.archived:
-        typer.echo(f"archived {slug} (keep_last); its files are in {report.out_dir / 'archive'}")
+        typer.echo(f"archived {slug} (keep_last); its files are in {archive_dir(report.out_dir)}")
     typer.echo(report.flash_note)
 
 
@@ -423,14 +429,14 @@ def episodes_list(out: Path = _OUT) -> None:
 @episodes_app.command("remove")
 def episodes_remove(slug: str = typer.Argument(..., help="The episode's slug (see `episodes list`)."),
                     out: Path = _OUT, config_file: Optional[Path] = _CONFIG, base_url: Optional[str] = _BASE) -> None:
-    """Take an episode out of the feed; its files move to archive/ (nothing is deleted).
+    """Take an episode out of the feed; its files move to the folder's archive (nothing is deleted).
 
     Example: audiobrief episodes remove harbour-ferries-return --out episodes
     """
     from audiobrief.publish.site import remove_episode
 
     report = remove_episode(_config(config_file, base_url=base_url), out, slug)
-    typer.echo(f"removed {slug} from the feed; its files are in {out / 'archive'} "
+    typer.echo(f"removed {slug} from the feed; its files are in {archive_dir(out)} "
                f"(undo with `audiobrief episodes restore {slug}`)")
     _print_publish(report)
 

@@ -14,6 +14,9 @@ from typing import Any, Optional
 
 from audiobrief.errors import ConfigError
 
+#: transitions made by audiobrief itself; any other value names a sound file
+BUILT_IN_TRANSITIONS = ("sting", "crossfade", "none")
+
 
 def toml():
     """The TOML reader, imported when a settings file is read (most runs have none)."""
@@ -72,7 +75,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("speech", "rate", int, 175, "Speaking rate in words per minute (80-450); for piper 175 is the voice's own pace."),
     Option("episode", "intro", str, DEFAULT_INTRO, "Intro template; {podcast} and {title} are filled in."),
     Option("episode", "outro", str, DEFAULT_OUTRO, "Outro template; {podcast} and {title} are filled in."),
-    Option("episode", "transition", str, "sting",
+    Option("episode", "transition", str, BUILT_IN_TRANSITIONS[0],
            "Between sections: 'sting' (a short generated chime), 'crossfade', 'none' or a path to a sound file."),
     Option("episode", "paragraph_pause_ms", int, 700, "Silence after each paragraph."),
     Option("episode", "section_pause_ms", int, 600, "Silence before each section's transition."),

@@ -116,9 +116,9 @@ def publish_cover(config, out_dir: Path, warnings: list | None = None) -> Path:
     configured = config.resolve(config.cover)
     if configured is None:  # generated: not drawn again while the title and the file are the ones recorded
         from audiobrief import __version__
-        from audiobrief.cache import default_root, file_stamp, read_stamp, write_stamp
+        from audiobrief.memos import COVER, file_stamp, folder_memos, read_stamp, write_stamp
 
-        target, stamp_file = out_dir / "cover.png", default_root(out_dir) / COVER_STAMP
+        target, stamp_file = out_dir / "cover.png", folder_memos(out_dir) / COVER
         inputs = [__version__, config.title, SIZE]
         if read_stamp(stamp_file) == [inputs, file_stamp(target)]:
             return target
@@ -131,6 +131,4 @@ def publish_cover(config, out_dir: Path, warnings: list | None = None) -> Path:
     return target
 
 
-#: what the generated cover.png was drawn from, and the file it became (in the cache folder)
-COVER_STAMP = "cover.json"
 
