@@ -23,7 +23,7 @@ from audiobrief.config import load_config
 from audiobrief.errors import ConfigError, PublishError
 from audiobrief.publish.flash import write_flash
 from audiobrief.publish.feed import render_feed, write_feed
-from audiobrief.publish.podcast_ns import podcast_guid
+from audiobrief.publish.feed import podcast_guid
 from audiobrief.publish.shownotes import timestamp
 from audiobrief.publish.site import publish_folder, remove_episode, restore_episode
 

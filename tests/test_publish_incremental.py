@@ -498,3 +498,23 @@ def test_fast_line_reading_reads_what_the_scanner_reads(rows, monkeypatch):
     assert repr(fast) == repr(scanned)  # repr: 1 and 1.0 are == but not the same value here
     if scanned is not None:
         assert repr(scanned[0]["episodes"]) == repr(json.loads(text)["episodes"])
+
+
+def test_a_big_catalog_is_published_with_the_collector_resting_and_it_wakes_again(big, monkeypatch):
+    import gc
+
+    from audiobrief.publish import site
+
+    catalog = load_catalog(big)
+    seen = []
+    monkeypatch.setattr(site, "write_feed", lambda *a: seen.append(gc.isenabled()) or 1 / 0)
+    monkeypatch.setattr(site, "RESTING_FROM", COUNT + 1)  # 1,000 in real use; the folder has COUNT
+    with pytest.raises(ZeroDivisionError):
+        site.publish_folder(Config(), catalog, big, "cover.png")
+    monkeypatch.setattr(site, "RESTING_FROM", COUNT)
+    try:
+        with pytest.raises(ZeroDivisionError):
+            site.publish_folder(Config(), catalog, big, "cover.png")
+    finally:
+        gc.unfreeze()
+    assert seen == [True, False] and gc.isenabled()  # resting only while publishing, also after a failure

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from audiobrief.errors import write_error
+from importlib.util import find_spec
 
 FORMAT = "v2"
 _SEAL_ID = b"abck"
@@ -67,7 +68,6 @@ def write_atomic(path: Path, data: bytes) -> None:
 def installed_files(names) -> list:
     """Where each package is installed, and its entry file's size and time: a new
     version means new files (cheaper to ask than importlib.metadata)."""
-    from importlib.util import find_spec
 
     found = []
     for name in names:

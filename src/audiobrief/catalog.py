@@ -16,10 +16,11 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Optional
 
+from audiobrief.catalog_lines import by_line as _by_line
 from audiobrief.errors import PublishError
 from audiobrief.fsutil import atomic_write_text, orphan_versions, remove_quietly
-from audiobrief.catalog_lines import by_line as _by_line
 from audiobrief.memos import CATALOG_DIGESTS, file_stamp, folder_memos, read_stamp, write_stamp
+import hashlib
 
 CATALOG_NAME = "episodes.json"
 VERSION = 2
@@ -154,8 +155,6 @@ class Lines:
         return text
 
     def digests(self, entries) -> list[str]:
-        import hashlib
-
         out = []
         for entry in entries:
             pair = self._digests.get(id(entry))
@@ -209,12 +208,9 @@ class Catalog:
 
     def rename_sources(self, rename: Callable[[str], str]) -> int:
         """Give absolute source paths (older catalogs kept them) the name ``rename`` gives; returns how many."""
-        renamed = 0
-        for entry in list(self.episodes):
-            if os.path.isabs(entry.source):
-                self.replace_entry(entry, source=rename(entry.source))
-                renamed += 1
-        return renamed
+        old = self.episodes
+        self.episodes = [replace(e, source=rename(e.source)) if os.path.isabs(e.source) else e for e in old]
+        return sum(1 for a, b in zip(old, self.episodes) if a is not b)
 
     def newest_first(self) -> list[Entry]:
         """Published (not archived) episodes, newest first: the feed's order."""

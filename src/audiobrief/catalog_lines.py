@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from typing import Optional
+import orjson
 
 _OPEN = ', "episodes": [\n'
 _CLOSE = "\n]}\n"
@@ -71,7 +72,6 @@ def _rows_fast(text: str, start: int, stop: int) -> Optional[tuple[list[dict], l
     numbers too big for a double) and reads the rest to the same values, except integers of
     19 digits or more, which send the whole catalog to the scanner.
     """
-    import orjson
 
     if start == stop:
         return [], []

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from audiobrief.errors import PublishError, why, write_error
+import shutil
+import hashlib
 
 
 TEMP_MARK = ".tmp-"
@@ -180,7 +182,6 @@ def ensure_folder(folder: Path) -> None:
 def ensure_free_space(folder: Path, needed: int, what: str) -> None:
     """Stop before starting work that cannot fit on the disk (a clear error
     beats a half-made episode). ``needed`` is an estimate in bytes."""
-    import shutil
 
     try:
         free = shutil.disk_usage(folder).free
@@ -193,8 +194,6 @@ def ensure_free_space(folder: Path, needed: int, what: str) -> None:
 
 
 def disk_is_full(folder: Path, margin: int = 1_000_000) -> bool:
-    import shutil
-
     try:
         return shutil.disk_usage(folder).free < margin
     except OSError:
@@ -204,8 +203,6 @@ def disk_is_full(folder: Path, margin: int = 1_000_000) -> bool:
 # ------------------------------------------------------------------ versioned files
 
 def version_tag(data: bytes) -> str:
-    import hashlib
-
     return hashlib.sha256(data).hexdigest()[:8]
 
 

@@ -10,7 +10,6 @@ The cache (``--cache-dir``, else the user's cache folder from platformdirs:
 ``~/.cache/audiobrief`` on Linux, ``~/Library/Caches/audiobrief`` on macOS,
 ``%LOCALAPPDATA%\\audiobrief\\Cache`` on Windows) -- keyed by content, shared
 by every output folder::
-
     clips/ab/<key>.wav            a spoken sentence, sealed (cache.py)
     segments/cd/<key>.mp3 .json   an encoded block of an episode and its facts (cache.py)
     facts/ef/<key>.json           measurements of a block before encoding (segments.py)
@@ -25,7 +24,6 @@ by every output folder::
 
 Per output folder (always in the user's cache folder, ``folders/<name>-<12 hex>/``,
 the hex being a hash of the folder's full path; ``--cache-dir`` does not move it)::
-
     feed.stamp                    feed stamp: the catalog's bytes and the settings the
                                   feed was last written from (a re-run with nothing
                                   new compares it and is done)
@@ -38,7 +36,6 @@ the hex being a hash of the folder's full path; ``--cache-dir`` does not move it
 
 State that is not a cache (never pruned; the user's data folder,
 ``~/.local/share/audiobrief`` on Linux, ``folders/<name>-<12 hex>/``)::
-
     archive/                      removed episodes' files (``episodes restore`` brings them back)
     .audiobrief.lock, .owner      the folder's lock, and who holds it
 
@@ -61,6 +58,10 @@ from audiobrief import __version__
 from audiobrief.cache import installed_files, write_atomic
 from audiobrief.config import BUILT_IN_TRANSITIONS, Config
 from audiobrief.engines import engine_distributions
+from audiobrief.errors import PublishError
+from platformdirs import user_cache_dir
+from platformdirs import user_data_dir
+import orjson
 
 APP = "audiobrief"
 #: bump when the same inputs would now give different episode files
@@ -87,14 +88,10 @@ OLD_LOCK_FILES = (".audiobrief.lock", ".audiobrief.softlock", ".audiobrief.lock.
 # ------------------------------------------------------------------ where things live
 
 def user_cache() -> Path:
-    from platformdirs import user_cache_dir
-
     return Path(user_cache_dir(APP, appauthor=False))
 
 
 def user_data() -> Path:
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir(APP, appauthor=False))
 
 
@@ -136,7 +133,6 @@ def read_stamp(path: Path):
         data = path.read_bytes()
     except OSError:
         return None
-    import orjson
 
     try:
         return orjson.loads(data)
@@ -150,9 +146,7 @@ def read_stamp(path: Path):
 
 def write_stamp(path: Path, value) -> None:
     """Record a stamp; a failure is ignored (without it, the next run does the work again)."""
-    import orjson
 
-    from audiobrief.errors import PublishError
 
     try:
         data = orjson.dumps(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
 from itertools import accumulate
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,6 +22,7 @@ from audiobrief.config import Config
 from audiobrief.fsutil import atomic_write_bytes
 from audiobrief.memos import FEED_ITEMS, FEED_WRITTEN, file_stamp, folder_memos, read_stamp, write_stamp
 from audiobrief.publish import FEED_NAME
+from audiobrief.publish.shownotes import html_notes
 
 LOCAL_BASE_URL = "http://localhost:8000/"
 #: what XML 1.0 cannot carry: C0 controls but tab, line feed and return; lone surrogates; U+FFFE, U+FFFF
@@ -65,9 +67,18 @@ def last_build(episodes: Sequence[Entry], changed: Optional[str]) -> datetime:
     return max(times, default=EPOCH)
 
 
+#: the namespace UUID the Podcast Index specifies for podcast:guid
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+
+def podcast_guid(feed_url: str) -> str:
+    """podcast:guid: UUIDv5 of the feed URL with its scheme and trailing slashes removed."""
+    bare = feed_url.split("://", 1)[-1].rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
 def channel_guid(config: Config, catalog) -> str:
     """podcast:guid: the stored one, else UUIDv5 of the feed URL (stored once a public URL is set)."""
-    from audiobrief.publish.podcast_ns import podcast_guid
 
     return catalog.podcast_guid or podcast_guid(feed_url(config))
 
@@ -77,8 +88,8 @@ def render_feed(config: Config, episodes: Sequence[Entry], cover_name: str, *, g
     """The feed's bytes; the same catalog and config always give the same bytes."""
     from feedgen.feed import FeedGenerator
 
-    from audiobrief.publish import podcast_ns
-    from audiobrief.publish.shownotes import html_notes
+    from audiobrief.publish import podcast_ns  # a feedgen extension: heavy, like feedgen itself
+
 
     config = safe_config(config)
     fg = FeedGenerator()
