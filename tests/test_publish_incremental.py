@@ -503,15 +503,16 @@ def test_fast_line_reading_reads_what_the_scanner_reads(rows, monkeypatch):
 def test_a_big_catalog_is_published_with_the_collector_resting_and_it_wakes_again(big, monkeypatch):
     import gc
 
+    import audiobrief.catalog as catalog_module
     from audiobrief.publish import site
 
     catalog = load_catalog(big)
     seen = []
     monkeypatch.setattr(site, "write_feed", lambda *a: seen.append(gc.isenabled()) or 1 / 0)
-    monkeypatch.setattr(site, "RESTING_FROM", COUNT + 1)  # 1,000 in real use; the folder has COUNT
+    monkeypatch.setattr(catalog_module, "RESTING_FROM", COUNT + 1)  # 1,000 in real use; the folder has COUNT
     with pytest.raises(ZeroDivisionError):
         site.publish_folder(Config(), catalog, big, "cover.png")
-    monkeypatch.setattr(site, "RESTING_FROM", COUNT)
+    monkeypatch.setattr(catalog_module, "RESTING_FROM", COUNT)
     try:
         with pytest.raises(ZeroDivisionError):
             site.publish_folder(Config(), catalog, big, "cover.png")

@@ -52,7 +52,7 @@ def build(inputs: Sequence[Union[str, Path, Source]], config: Config, out_dir: P
         # the making stages are loaded only now: a re-run with nothing to make never needs them
         from audiobrief import planning, production
 
-        planning.check_settings_files(config)                      # 3. a bad cover or sound fails first
+        production.check_settings_files(config)                    # 3. a bad cover or sound fails first
         with memo_in(run.cache_root / memos.LANGUAGE) as languages:
             planned = planning.plan_all(todo, config, run.report)  # 4. plan: read and script each article
         if planned:

@@ -2,25 +2,21 @@
 
 The build key is a hash of everything that decides an episode's files (see
 ``build_key_data``); an episode whose key equals the one in the catalog is
-not made again (``decide``, through ``build.Run.unchanged``). The settings'
-own files (cover, sounds) are checked here too, before anything is spoken.
+not made again (``decide``, through ``build.Run.unchanged``).
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
 from audiobrief import memos
 from audiobrief.cache import ClipCache
-from audiobrief.config import BUILT_IN_TRANSITIONS, Config
-from audiobrief.cover import check_cover
+from audiobrief.config import Config
 from audiobrief.engines import EngineSpec, SynthJob, engine_cache_id
 from audiobrief.errors import AudiobriefError, InputError
 from audiobrief.fsutil import ensure_free_space
-from audiobrief.mix import load_sound
 from audiobrief.models import Article, Piece
 from audiobrief.report import BuildReport, Failure
 from audiobrief.script import build_script
@@ -151,17 +147,6 @@ def build_key_data(planned: Planned, clip_keys: Sequence[str], config: Config, p
                  [s.heading for s in article.sections], [s.paragraphs[:1] for s in article.sections],
                  article.date, cover_id],
     }
-
-
-def check_settings_files(config: Config) -> None:
-    """Read every file the settings name (sounds, cover) so a bad one fails before anything is spoken."""
-    sounds = [(config.music, "music bed")] if config.music else []
-    if config.transition not in BUILT_IN_TRANSITIONS:
-        sounds.insert(0, (config.transition, "transition sound"))
-    for name, what in sounds:
-        load_sound(config.resolve(name), 22050, what)
-    if config.cover:  # the generated cover needs no check
-        check_cover(config.resolve(config.cover))
 
 
 def check_space(cache_root: Path, out_dir: Path, work: Work) -> None:

@@ -15,15 +15,28 @@ from pathlib import Path
 from typing import Optional
 
 from audiobrief import memos
-from audiobrief.config import Config
+from audiobrief.config import BUILT_IN_TRANSITIONS, Config
+from audiobrief.cover import check_cover
 from audiobrief.errors import AudiobriefError
 from audiobrief.lock import publish_lock
+from audiobrief.mix import load_sound
 from audiobrief.pipeline import default_jobs, make_executor, run
 from audiobrief.planning import Work, check_length
 from audiobrief.publish.episode import publish_episode
 from audiobrief.render import episode_steps
 from audiobrief.report import BuildReport, Failure, Progress
 from audiobrief.speaking import Speaker, check_texts, speech_workers
+
+def check_settings_files(config: Config) -> None:
+    """Read every file the settings name (sounds, cover) so a bad one fails before anything is spoken."""
+    sounds = [(config.music, "music bed")] if config.music else []
+    if config.transition not in BUILT_IN_TRANSITIONS:
+        sounds.insert(0, (config.transition, "transition sound"))
+    for name, what in sounds:
+        load_sound(config.resolve(name), 22050, what)
+    if config.cover:  # the generated cover needs no check
+        check_cover(config.resolve(config.cover))
+
 
 #: an episode of this many words (about half an hour of speech) or more is encoded
 #: in worker processes rather than threads, to keep the peak memory of long work low

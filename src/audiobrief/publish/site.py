@@ -6,13 +6,11 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from audiobrief.catalog import Catalog, Entry, load_catalog
+from audiobrief.catalog import Catalog, Entry, collector_resting, load_catalog
 from audiobrief.config import Config
 from audiobrief.cover import publish_cover
 from audiobrief.errors import PublishError
@@ -39,28 +37,6 @@ def publish_folder(config: Config, catalog: Catalog, out_dir: Path, cover_name: 
     """Apply keep_last, fix the podcast guid, write feed.xml and flash-briefing.json; save the catalog."""
     with collector_resting(len(catalog.episodes)):
         return _publish_folder(config, catalog, out_dir, cover_name)
-
-
-#: from this many episodes on, publishing runs with the cyclic garbage collector resting: a big
-#: catalog is tens of thousands of containers (entries, rows, feed items, page keys) that each
-#: collection would walk again to find nothing. The one place audiobrief touches the collector;
-#: scripts/bench's "add one episode" case measures it (a 10,000-episode make: about 0.5 s less).
-RESTING_FROM = 1000
-
-
-@contextmanager
-def collector_resting(episodes: int):
-    """Freeze what exists and pause the collector while a big catalog is published (see RESTING_FROM).
-    Reference counting still frees everything that is not in a cycle."""
-    if episodes < RESTING_FROM or not gc.isenabled():
-        yield
-        return
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _publish_folder(config: Config, catalog: Catalog, out_dir: Path, cover_name: Optional[str]) -> PublishReport:
