@@ -80,7 +80,12 @@ def baseline(article: Path, out: Path) -> float:
 
 
 def make(args, **kwargs) -> float:
-    return run([AUDIOBRIEF, "make", *map(str, args)], **kwargs)
+    """``audiobrief make ARGS``; each output folder gets its own clip cache beside it
+    (``<out>-cache``), so a fresh folder starts cold as it would on a new machine."""
+    args = [str(a) for a in args]
+    if "--out" in args and "--cache-dir" not in args:
+        args += ["--cache-dir", args[args.index("--out") + 1] + "-cache"]
+    return run([AUDIOBRIEF, "make", *args], **kwargs)
 
 
 def median(values):
@@ -94,8 +99,12 @@ class Bench:
         self.rows: list[dict] = []
 
     def fresh(self, name: str) -> Path:
+        """An empty output folder, with no cache and no memos of an earlier one at its path."""
         path = self.work / name
         shutil.rmtree(path, ignore_errors=True)
+        shutil.rmtree(f"{path}-cache", ignore_errors=True)
+        for memos in (self.work / "user").glob(f"*/audiobrief/folders/{name}-*"):
+            shutil.rmtree(memos, ignore_errors=True)
         path.mkdir(parents=True)
         return path
 
@@ -374,6 +383,9 @@ def main() -> int:
     if args.json.exists():
         previous = {r["case"]: r for r in json.loads(args.json.read_text()).get("rows", [])}
     with tempfile.TemporaryDirectory(prefix="audiobrief-bench-") as tmp:
+        # the user's cache and data folders (memos, archives, locks) inside the bench's own folder
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "user" / "cache")
+        os.environ["XDG_DATA_HOME"] = str(Path(tmp) / "user" / "data")
         bench = Bench(args.repeat, Path(tmp))
         for case in chosen:
             print(f"[{case}]", flush=True)

@@ -134,3 +134,32 @@ def episodes_copy(three_episodes, tmp_path) -> Path:
     out = tmp_path / "episodes"
     shutil.copytree(three_episodes, out, symlinks=True)
     return out
+
+
+_USER_FOLDERS = ("XDG_CACHE_HOME", "XDG_DATA_HOME")
+
+
+def pytest_configure(config):
+    """Runs of the whole session (session fixtures too) never touch the real user folders."""
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="audiobrief-user-"))
+    for name in _USER_FOLDERS:
+        os.environ[name] = str(base / name.lower())
+
+
+@pytest.fixture(autouse=True)
+def _own_user_folders(tmp_path_factory):
+    """Each test gets its own user cache and data folders (clip cache, memos, archives, locks),
+    as a fresh machine would: platformdirs follows XDG_CACHE_HOME and XDG_DATA_HOME. Set
+    directly, not through monkeypatch, so a test's monkeypatch.undo() keeps them."""
+    base = tmp_path_factory.mktemp("user")
+    saved = {name: os.environ.get(name) for name in _USER_FOLDERS}
+    os.environ.update({name: str(base / name.lower()) for name in _USER_FOLDERS})
+    yield
+    os.environ.update({name: value for name, value in saved.items() if value is not None})
+
+
+def user_cache() -> Path:
+    """The clip cache a test's runs use (see _own_user_folders)."""
+    return Path(os.environ["XDG_CACHE_HOME"]) / "audiobrief"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from audiobrief.memos import archive_dir
 from conftest import run_cli
 
 GOOD_VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nHello there.\n\n00:00:04.000 --> 00:00:08.000\nAnd goodbye.\n"
@@ -123,7 +124,7 @@ def cover_missing(out):
 def archived_file_missing(out):
     slug = json.loads((out / "episodes.json").read_text())["episodes"][0]["slug"]
     assert run_cli("episodes", "remove", slug, "--out", out).returncode == 0
-    next((out / "archive").glob("*.mp3")).unlink()
+    next(archive_dir(out).glob("*.mp3")).unlink()
 
 
 def feed_not_xml(out):

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import user_cache
 from statecheck import published_state
 
 
@@ -36,7 +37,8 @@ def _durations(out: Path) -> list[float]:
 
 def test_a_hung_synthesis_is_killed_and_retried(tmp_path):
     reference = subprocess.run([sys.executable, "-m", "audiobrief", "make", str(_article(tmp_path)), "--out",
-                                str(tmp_path / "ref"), "-j", "2"], capture_output=True, text=True, timeout=300)
+                                str(tmp_path / "ref"), "-j", "2", "--cache-dir", str(tmp_path / "ref-cache")],
+                               capture_output=True, text=True, timeout=300)  # its clips must not serve the run below
     assert reference.returncode == 0, reference.stderr
     began = time.monotonic()
     result = _make(_article(tmp_path), tmp_path / "out", f"hang:{tmp_path / 'hang'}:1")
@@ -74,7 +76,7 @@ def test_a_silent_clip_is_detected_and_made_again(tmp_path):
     import wave
     from array import array
 
-    for clip in (out / ".cache").rglob("*.wav"):
+    for clip in user_cache().rglob("*.wav"):
         with wave.open(str(clip)) as w:
             samples = array("h", w.readframes(w.getnframes()))
         assert max(abs(s) for s in samples) > 1000, clip

@@ -6,6 +6,7 @@ import json
 
 import feedparser
 
+from audiobrief.memos import archive_dir
 from conftest import folder_hash, run_cli
 
 
@@ -28,7 +29,7 @@ def test_remove_then_restore_round_trip(episodes_copy):
     victim = before["episodes"][0]
     result = run_cli("episodes", "remove", victim["slug"], "--out", episodes_copy, "--base-url", "https://example.org/pod/")
     assert result.returncode == 0, result.stderr
-    assert (episodes_copy / "archive" / victim["file"]).is_file()
+    assert (archive_dir(episodes_copy) / victim["file"]).is_file()
     assert not (episodes_copy / victim["file"]).exists()
     parsed = feedparser.parse((episodes_copy / "feed.xml").read_bytes())
     assert victim["guid"] not in {e.id for e in parsed.entries} and len(parsed.entries) == 2
@@ -68,7 +69,7 @@ def test_feed_command_is_idempotent_and_applies_config(episodes_copy, tmp_path):
     assert result.stdout.count("archived ") == 2
     parsed = feedparser.parse((episodes_copy / "feed.xml").read_bytes())
     assert parsed.feed.title == "Renamed Show" and len(parsed.entries) == 1
-    assert len(list((episodes_copy / "archive").glob("*.mp3"))) == 2
+    assert len(list(archive_dir(episodes_copy).glob("*.mp3"))) == 2
 
 
 def test_commands_on_a_folder_without_episodes(tmp_path):

@@ -18,11 +18,12 @@ import pytest
 from lxml import etree
 
 from audiobrief.catalog import load_catalog
+from audiobrief.memos import archive_dir
 from audiobrief.config import load_config
 from audiobrief.errors import ConfigError, PublishError
 from audiobrief.publish.flash import write_flash
 from audiobrief.publish.feed import render_feed, write_feed
-from audiobrief.publish.podcast_ns import podcast_guid
+from audiobrief.publish.feed import podcast_guid
 from audiobrief.publish.shownotes import timestamp
 from audiobrief.publish.site import publish_folder, remove_episode, restore_episode
 
@@ -39,8 +40,8 @@ def _folder(name: str, tmp_path: Path):
     config = load_config(FIXTURES / f"{name}.toml")
     catalog = load_catalog(out)
     for entry in catalog.episodes:  # stand-in files so moves can be seen
-        where = out / "archive" if entry.archived else out
-        where.mkdir(exist_ok=True)
+        where = archive_dir(out) if entry.archived else out
+        where.mkdir(parents=True, exist_ok=True)
         for f in entry.files():
             (where / f).write_text(f"file {f}")
     return out, config, catalog
@@ -129,16 +130,17 @@ def test_show_note_timestamps(ms, text):
 
 def test_keep_last_archives_oldest_and_deletes_nothing(tmp_path):
     out, config, catalog = _folder("six-notes", tmp_path)
-    files_before = sorted(p.name for p in out.rglob("*") if p.is_file() and ".cache" not in p.relative_to(out).parts
-                          and p.suffix not in (".json", ".html") and p.name != "feed.xml")
+    def files() -> list[str]:  # the episodes' files, in the folder or in its archive
+        return sorted(p.name for folder in (out, archive_dir(out)) for p in folder.glob("*")
+                      if p.is_file() and p.suffix not in (".json", ".html") and p.name != "feed.xml")
+
+    files_before = files()
     report = publish_folder(config.with_overrides(keep_last=2), catalog, out, "cover.png")
     assert report.archived == ["morning-note-4", "morning-note-3", "morning-note-2"]
     items = feedparser.parse((out / "feed.xml").read_bytes()).entries
     assert [e.id for e in items] == ["00000000-0000-4000-8000-000000000006", "00000000-0000-4000-8000-000000000005"]
-    assert (out / "archive" / "morning-note-2.mp3").is_file() and not (out / "morning-note-2.mp3").exists()
-    files_after = sorted(p.name for p in out.rglob("*") if p.is_file() and ".cache" not in p.relative_to(out).parts
-                          and p.suffix not in (".json", ".html") and p.name != "feed.xml")
-    assert files_after == files_before  # moved, not deleted
+    assert (archive_dir(out) / "morning-note-2.mp3").is_file() and not (out / "morning-note-2.mp3").exists()
+    assert files() == files_before  # moved, not deleted
     assert {e.slug for e in load_catalog(out).episodes if e.archived} == {f"morning-note-{n}" for n in (1, 2, 3, 4)}
 
 
@@ -147,7 +149,7 @@ def test_remove_and_restore_keep_guid_and_number(tmp_path):
     publish_folder(config, catalog, out, "cover.png")
     remove_episode(config, out, "morning-note-5")
     for name in ("morning-note-5.mp3", "morning-note-5.vtt", "morning-note-5.srt", "morning-note-5.chapters.json"):
-        assert (out / "archive" / name).is_file() and not (out / name).exists()
+        assert (archive_dir(out) / name).is_file() and not (out / name).exists()
     assert "morning-note-5" not in (out / "feed.xml").read_text()
     with pytest.raises(PublishError, match="already out of the feed"):
         remove_episode(config, out, "morning-note-5")
@@ -163,7 +165,7 @@ def test_restore_refused_when_keep_last_would_archive_it_again(tmp_path):
     out, config, catalog = _folder("six-notes", tmp_path)
     with pytest.raises(PublishError, match="raise podcast.keep_last"):
         restore_episode(config.with_overrides(keep_last=2), out, "morning-note-1")
-    assert (out / "archive" / "morning-note-1.mp3").is_file()  # untouched
+    assert (archive_dir(out) / "morning-note-1.mp3").is_file()  # untouched
 
 
 def test_flash_briefing_format(tmp_path):
@@ -201,10 +203,10 @@ def test_config_limits():
 
 def test_archiving_twice_keeps_both_copies(tmp_path):
     out, config, catalog = _folder("six-notes", tmp_path)
-    (out / "archive" / "morning-note-2.mp3").write_text("an older take")
+    (archive_dir(out) / "morning-note-2.mp3").write_text("an older take")
     remove_episode(config, out, "morning-note-2")
-    assert (out / "archive" / "morning-note-2.mp3").read_text() == "file morning-note-2.mp3"
-    assert (out / "archive" / "morning-note-2.1.mp3").read_text() == "an older take"
+    assert (archive_dir(out) / "morning-note-2.mp3").read_text() == "file morning-note-2.mp3"
+    assert (archive_dir(out) / "morning-note-2.1.mp3").read_text() == "an older take"
 
 
 def test_config_change_moves_last_build_date_once(tmp_path):

@@ -27,7 +27,7 @@ from audiobrief.engines.espeak_ipa import mnemonics_to_ipa  # noqa: E402
 from audiobrief.engines.piper_engine import PiperEngine  # noqa: E402
 from audiobrief.errors import ConfigError  # noqa: E402
 
-from conftest import SAMPLE, run_cli  # noqa: E402
+from conftest import SAMPLE, run_cli, user_cache  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "piper"
 TINY = FIXTURES / "en_US-audiobrief_tiny-x_low.onnx"
@@ -353,7 +353,7 @@ def test_front_matter_can_choose_the_engine_for_one_article(tmp_path):
                        "A short note, spoken by piper. It has two sentences.\n", encoding="utf-8")
     made = run_cli("make", article, "--out", tmp_path / "out")
     assert made.returncode == 0, made.stderr
-    clips = list((tmp_path / "out" / ".cache").rglob("*.wav"))
+    clips = list(user_cache().rglob("*.wav"))
     assert clips and all(wav_info(c)[2] == 16000 for c in clips)  # the tiny voice's rate, not espeak's
     article.write_text(article.read_text(encoding="utf-8").replace("engine: piper", "engine: kokoro"), encoding="utf-8")
     bad = run_cli("make", article, "--out", tmp_path / "out")

@@ -172,7 +172,9 @@ def test_cover_is_converted_with_a_warning(tmp_path):
 
 def test_section_voice_and_rate_are_spoken_with_the_real_engine(tmp_path):
     """Front-matter/section overrides reach the engine: other clips, other sound."""
-    from audiobrief.build import BuildReport, Planned, Progress, speak
+    from audiobrief.planning import Planned
+    from audiobrief.report import BuildReport, Progress
+    from audiobrief.speaking import speak
     from audiobrief.mix import read_wav
 
     text = "The same words in two voices."

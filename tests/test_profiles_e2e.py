@@ -61,7 +61,7 @@ def test_too_long_for_max_minutes_fails_and_writes_nothing(tmp_path):
 
 
 def test_alexa_refuses_more_than_ten_minutes():
-    from audiobrief.build import check_length
+    from audiobrief.planning import check_length
     from audiobrief.errors import InputError
     from audiobrief.models import Article, Section
 

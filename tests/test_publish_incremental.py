@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from audiobrief import cache
-from audiobrief.catalog import CATALOG_NAME, Catalog, _by_line, _row, load_catalog, remove_unpublished_versions
+from audiobrief import memos
+from audiobrief.catalog import CATALOG_NAME, Catalog, Lines, _by_line, _row, load_catalog, remove_unpublished_versions
 from audiobrief.config import Config
+from audiobrief.memos import CATALOG_DIGESTS, FEED_ITEMS, folder_memos
 from audiobrief.publish import feed as feed_module
 from audiobrief.publish import pages as pages_module
 from audiobrief.publish.feed import FEED_NAME, channel_guid, render_feed
@@ -112,8 +113,8 @@ def _mtimes(out) -> dict[str, int]:
 @pytest.fixture()
 def big(populated_out, monkeypatch):
     """The seed episode's folder widened to COUNT entries; stamps trusted at once (no 50 ms wait)."""
-    monkeypatch.setattr(cache, "SETTLE_NS", 0)
-    monkeypatch.setattr(cache, "SETTLE_COARSE_NS", 0)
+    monkeypatch.setattr(memos, "SETTLE_NS", 0)
+    monkeypatch.setattr(memos, "SETTLE_COARSE_NS", 0)
     _widen(populated_out)
     return populated_out
 
@@ -189,8 +190,8 @@ def test_a_just_written_transcript_is_checked_by_content(big, monkeypatch):
     """Within the time stamp's resolution a same-size edit could keep the stamp: such a page is not trusted."""
     config = Config(base_url="https://example.org/pod/")
     _publish(big, config)
-    monkeypatch.setattr(cache, "SETTLE_NS", 3600 * 10**9)  # everything counts as just written
-    monkeypatch.setattr(cache, "SETTLE_COARSE_NS", 3600 * 10**9)
+    monkeypatch.setattr(memos, "SETTLE_NS", 3600 * 10**9)  # everything counts as just written
+    monkeypatch.setattr(memos, "SETTLE_COARSE_NS", 3600 * 10**9)
     spy = Spy(monkeypatch)
     _publish(big, config)
     assert spy.fingerprints == COUNT and spy.pages == []  # read and compared, not rendered
@@ -226,7 +227,7 @@ def test_make_then_feed_from_the_cli_is_byte_identical_to_a_full_render(big):
     result = run_cli("feed", "--out", big)
     assert result.returncode == 0, result.stderr
     first = {p.name: p.read_bytes() for p in big.glob("*.html")} | {FEED_NAME: (big / FEED_NAME).read_bytes()}
-    shutil.rmtree(big / ".cache")  # no stamps, no feed items: everything is checked by content
+    shutil.rmtree(folder_memos(big))  # no stamps, no feed items: everything is checked by content
     result = run_cli("feed", "--out", big)
     assert result.returncode == 0, result.stderr
     again = {p.name: p.read_bytes() for p in big.glob("*.html")} | {FEED_NAME: (big / FEED_NAME).read_bytes()}
@@ -238,7 +239,7 @@ def test_make_then_feed_from_the_cli_is_byte_identical_to_a_full_render(big):
 
 def test_catalog_is_read_line_by_line_with_the_same_entries(big):
     one_line = load_catalog(big, write_migration=False)  # as _widen wrote it: one JSON line
-    assert "_read_state" not in one_line.__dict__
+    assert one_line.on_disk is None  # not as to_json writes it: saving writes it
     one_line.save()  # rewritten one episode a line
     text = (big / CATALOG_NAME).read_text()
     assert len(text.splitlines()) == COUNT + 2
@@ -308,7 +309,7 @@ def test_pages_of_plain_entries_still_skip_unchanged_ones(tmp_path, monkeypatch)
     """write_pages takes any object with the fields (the golden tests pass SimpleNamespaces)."""
     from types import SimpleNamespace
 
-    monkeypatch.setattr(cache, "SETTLE_NS", 0)
+    monkeypatch.setattr(memos, "SETTLE_NS", 0)
     entry = SimpleNamespace(slug="one", title="One", number=1, summary="", credits=None, language="en",
                             pub_date="2026-01-01T00:00:00+00:00", duration=5.0, file="one.mp3", bytes=1,
                             chapters=(), transcripts=(), chapters_file=None)
@@ -356,7 +357,7 @@ def test_a_feed_items_record_that_does_not_fit_the_file_is_not_trusted(big, monk
     offsets are off anyway, the items they point at are rendered again, never copied wrong."""
     config = Config(base_url="https://example.org/pod/")
     catalog = _publish(big, config)
-    items_file = cache.default_root(big) / feed_module.ITEMS_CACHE
+    items_file = folder_memos(big) / FEED_ITEMS
     record = json.loads(items_file.read_text())
     for row in record["items"][3:9]:
         row[2] += 7  # six items now point into the middle of other items
@@ -407,7 +408,7 @@ def test_digests_in_one_pass_are_each_entrys_digest(big):
     catalog = load_catalog(big)
     all_at_once = catalog.digests(catalog.episodes)
     fresh = load_catalog(big, write_migration=False)
-    fresh.__dict__.pop("_digests", None)
+    fresh.lines = Lines()  # nothing known: each digest is computed from its line
     assert all_at_once == [fresh.digest(e) for e in fresh.episodes]
     assert all_at_once[0] == hashlib.blake2b(catalog.row(catalog.episodes[0]).encode(), digest_size=16).hexdigest()
     changed = catalog.replace_entry(catalog.episodes[0], title="Renamed")
@@ -443,40 +444,13 @@ def test_a_catalog_read_again_takes_the_digests_recorded_when_it_was_written(big
 
     # a damaged record is not used (the edited file is settled first, so only the record decides)
     time.sleep(0.1)
-    record = big / ".cache" / catalog_module.DIGESTS_STAMP
-    for damaged in (b"{not json", b'{"file": null, "digests": []}', json.dumps({"file": cache.file_stamp(path),
+    record = folder_memos(big) / CATALOG_DIGESTS
+    for damaged in (b"{not json", b'{"file": null, "digests": []}', json.dumps({"file": memos.file_stamp(path),
                                                                                 "digests": [1] * len(fresh)}).encode()):
         record.write_bytes(damaged)
         catalog_module._LAST_READ.clear()
         reread = load_catalog(big)
         assert reread.digests(reread.episodes) == fresh
-
-
-def test_a_big_catalog_is_kept_out_of_the_collector_and_collection_stays_on(big, monkeypatch):
-    import gc
-
-    import audiobrief.catalog as catalog_module
-
-    gc.unfreeze()
-    try:
-        monkeypatch.setattr(catalog_module, "FREEZE_FROM", COUNT + 1)  # 1,000 in real use; the folder has COUNT
-        catalog_module._LAST_READ.clear()
-        load_catalog(big)
-        assert gc.get_freeze_count() == 0 and gc.isenabled()
-        monkeypatch.setattr(catalog_module, "FREEZE_FROM", COUNT)
-        catalog_module._LAST_READ.clear()
-        catalog = load_catalog(big)
-        assert gc.get_freeze_count() > 0 and gc.isenabled()
-        # publishing runs with the collector off and turns it back on, also when it fails
-        from audiobrief.publish import site
-
-        seen = []
-        monkeypatch.setattr(feed_module, "write_feed", lambda *a: seen.append(gc.isenabled()) or 1 / 0)
-        with pytest.raises(ZeroDivisionError):
-            site.publish_folder(Config(), catalog, big, "cover.png")
-        assert seen == [False] and gc.isenabled()
-    finally:
-        gc.unfreeze()
 
 
 @pytest.mark.parametrize("fixture", sorted((Path(__file__).parent / "fixtures" / "temps").glob("*.json")),
@@ -515,12 +489,33 @@ _HEAD = '{"version": 2, "podcast_guid": null, "changed": null, "base_url": null,
 ])
 def test_fast_line_reading_reads_what_the_scanner_reads(rows, monkeypatch):
     """orjson reads the lines only where it gives json's values exactly (ints stay ints, NaN...)."""
-    import audiobrief.catalog as catalog_module
+    import audiobrief.catalog_lines as lines_module
 
     text = _HEAD + ",\n".join(rows) + "\n]}\n"
     fast = _by_line(text)
-    monkeypatch.setattr(catalog_module, "_rows_fast", lambda *args: None)
+    monkeypatch.setattr(lines_module, "_rows_fast", lambda *args: None)
     scanned = _by_line(text)
     assert repr(fast) == repr(scanned)  # repr: 1 and 1.0 are == but not the same value here
     if scanned is not None:
         assert repr(scanned[0]["episodes"]) == repr(json.loads(text)["episodes"])
+
+
+def test_a_big_catalog_is_published_with_the_collector_resting_and_it_wakes_again(big, monkeypatch):
+    import gc
+
+    import audiobrief.catalog as catalog_module
+    from audiobrief.publish import site
+
+    catalog = load_catalog(big)
+    seen = []
+    monkeypatch.setattr(site, "write_feed", lambda *a: seen.append(gc.isenabled()) or 1 / 0)
+    monkeypatch.setattr(catalog_module, "RESTING_FROM", COUNT + 1)  # 1,000 in real use; the folder has COUNT
+    with pytest.raises(ZeroDivisionError):
+        site.publish_folder(Config(), catalog, big, "cover.png")
+    monkeypatch.setattr(catalog_module, "RESTING_FROM", COUNT)
+    try:
+        with pytest.raises(ZeroDivisionError):
+            site.publish_folder(Config(), catalog, big, "cover.png")
+    finally:
+        gc.unfreeze()
+    assert seen == [True, False] and gc.isenabled()  # resting only while publishing, also after a failure

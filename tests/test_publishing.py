@@ -6,7 +6,7 @@ import json
 
 import feedparser
 
-from conftest import SAMPLE, folder_hash, run_cli
+from conftest import SAMPLE, folder_hash, run_cli, shared_article
 
 
 def _catalog(out):
@@ -17,7 +17,8 @@ def test_same_article_again_keeps_one_episode_and_its_guid(populated_out):
     before = _catalog(populated_out)
     feed_before = (populated_out / "feed.xml").read_bytes()
     [seed] = before
-    result = run_cli("make", seed["source"], "--out", populated_out, "--base-url", "https://example.org/pod/")
+    result = run_cli("make", shared_article("seed-blog-post.txt"), "--out", populated_out,
+                     "--base-url", "https://example.org/pod/")
     assert result.returncode == 0, result.stderr
     assert "unchanged" in result.stdout
     assert "0 clips spoken" in result.stdout  # every clip came from the cache

@@ -175,9 +175,9 @@ def test_the_limiter_curve_is_reused_while_the_raw_loudness_stays_put(monkeypatc
     (None, None),
 ])
 def test_remembered_levels_are_checked_before_use(remembered, expected):
-    from audiobrief.build import _levels
+    from audiobrief.memos import levels
 
-    assert _levels(remembered) == expected
+    assert levels(remembered) == expected
 
 
 def test_run_takes_episodes_that_arrive_while_others_render():

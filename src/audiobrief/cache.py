@@ -12,12 +12,7 @@ sidecar.  A truncated or corrupt entry fails its check and is made again,
 never served.  Entries are written to a temp name and renamed, so a killed
 run leaves no half-written entry under a real name.
 
-Layout (``DIR/.cache`` by default, ``--cache-dir`` elsewhere)::
-
-    clips/ab/<key>.wav          one sentence, engine rate, mono 16-bit
-    segments/cd/<key>.mp3 .json  one encoded block of an episode, and its facts
-    engines.json                 engine spec -> cache id, so an unchanged
-                                 re-run needs no speech engine at all
+Where the cache lives, and every other memo beside it: see ``memos``.
 """
 
 from __future__ import annotations
@@ -31,7 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
-CACHE_DIR = ".cache"
+from audiobrief.errors import write_error
+from importlib.util import find_spec
+
 FORMAT = "v2"
 _SEAL_ID = b"abck"
 _DIGEST = 16
@@ -40,11 +37,6 @@ _SEAL_LEN = 8 + _DIGEST
 
 def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=_DIGEST).digest()
-
-
-def default_root(out_dir) -> Path:
-    """Where an output folder's cache lives unless --cache-dir says otherwise."""
-    return Path(out_dir) / CACHE_DIR
 
 
 def clip_key(engine_id: str, text: str) -> str:
@@ -70,15 +62,12 @@ def write_atomic(path: Path, data: bytes) -> None:
             tmp.unlink()
         except OSError:
             pass
-        from audiobrief.fsutil import describe_write_error
-
-        raise describe_write_error(path, exc) from None
+        raise write_error(path, exc) from None
 
 
 def installed_files(names) -> list:
     """Where each package is installed, and its entry file's size and time: a new
-    version means new files (cheaper to ask than importlib.metadata, ~25 ms)."""
-    from importlib.util import find_spec
+    version means new files (cheaper to ask than importlib.metadata)."""
 
     found = []
     for name in names:
@@ -89,80 +78,6 @@ def installed_files(names) -> list:
             info, spec = None, None
         found.append((name, spec.origin if spec else None, (info.st_size, info.st_mtime_ns) if info else None))
     return found
-
-
-def file_stamp(path, *, settled_only: bool = False) -> Optional[list]:
-    """[size, modification and change times in ns, inode] of a file, None when it is missing
-    (or, with ``settled_only``, changed too recently for its stat to be trusted: see ``settled``).
-
-    Published files are always written to a new inode (temp file + rename), and
-    any edit in place moves the change time (which no tool can set back), so an
-    equal stamp means the file is the one recorded.
-    """
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    if settled_only and not settled(st):
-        return None
-    return stat_stamp(st)
-
-
-def stat_stamp(st: os.stat_result) -> list:
-    """:func:`file_stamp` of a stat already taken."""
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-
-
-#: a file changed less than this long ago may change again within its time stamp's resolution
-#: without its stat moving, so its stat is not trusted yet. Linux file systems keep nanoseconds,
-#: moved on each clock tick (<= 10 ms); where times are whole seconds (FAT keeps 2 s steps) the
-#: wait is longer.
-SETTLE_NS = 50_000_000
-SETTLE_COARSE_NS = 2_000_000_000
-
-
-def settled(st: os.stat_result, now_ns: Optional[int] = None) -> bool:
-    """Whether a file's stat can stand for its content (see SETTLE_NS)."""
-    now_ns = time.time_ns() if now_ns is None else now_ns
-    wait = SETTLE_COARSE_NS if st.st_mtime_ns % 1_000_000_000 == 0 else SETTLE_NS
-    return max(st.st_mtime_ns, st.st_ctime_ns) <= now_ns - wait
-
-
-def read_stamp(path: Path):
-    """A JSON stamp kept in the cache folder; None when missing or unreadable.
-
-    Stamps of a 10,000-episode folder hold 10,000 rows: orjson reads them in a third of
-    json's time (json reads what orjson refuses, e.g. numbers past 64 bits)."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    import orjson
-
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
-        pass
-    try:
-        return json.loads(data)
-    except ValueError:
-        return None
-
-
-def write_stamp(path: Path, value) -> None:
-    """Record a stamp; a failure is ignored (without it, the next run does the work again)."""
-    import orjson
-
-    from audiobrief.errors import PublishError
-
-    try:
-        data = orjson.dumps(value)
-    except TypeError:  # what orjson cannot write (an integer past 64 bits), json can
-        data = json.dumps(value).encode("utf-8")
-    try:
-        write_atomic(path, data)
-    except (OSError, PublishError):
-        pass
 
 
 def seal_wav(path: Path) -> None:
@@ -244,29 +159,6 @@ def store_segment(root: Path, key: str, mp3: bytes, samples: int, frames: int, f
     info = {**facts, "samples": samples, "frames": frames, "bytes": len(mp3), "digest": digest(mp3).hex()}
     write_atomic(meta, json.dumps(info).encode("utf-8"))
     return Segment(path, samples, frames, info)
-
-
-# --------------------------------------------------------------------- engine ids
-
-
-def remembered_engine_id(root: Path, spec_key: str) -> Optional[str]:
-    try:
-        return json.loads((Path(root) / "engines.json").read_text(encoding="utf-8")).get(spec_key)
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-def remember_engine_id(root: Path, spec_key: str, engine_id: str) -> None:
-    path = Path(root) / "engines.json"
-    try:
-        known = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(known, dict):
-            known = {}
-    except (OSError, ValueError):
-        known = {}
-    if known.get(spec_key) != engine_id:
-        known[spec_key] = engine_id
-        write_atomic(path, json.dumps(known, indent=1, sort_keys=True).encode("utf-8"))
 
 
 # --------------------------------------------------------------------- info and prune

@@ -14,25 +14,22 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import unquote, urlsplit
 
+from audiobrief.catalog import load_catalog
+from audiobrief.check_sidecars import FLASH, check_chapters, check_flash, check_transcript
+from audiobrief.errors import AudiobriefError
+from audiobrief.memos import archive_dir
+from audiobrief.profiles import PROFILES
+
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 PODCAST = "{https://podcastindex.org/namespace/1.0}"
 FEED = "feed.xml"
-FLASH = "flash-briefing.json"
 MAX_DESCRIPTION = 4000
-#: profile -> (lowest LUFS, highest LUFS, highest true peak dBTP), used when audiobrief.profiles is not there:
-#: Apple's -16 LUFS and Amazon's -14 LUFS, each within 1 LU
-LOUDNESS = {"podcast": (-17.0, -15.0, -1.0), "alexa": (-15.0, -13.0, -2.0), "hq": (-17.0, -15.0, -1.0)}
 
 
 def loudness_limits(profile: str) -> Optional[tuple[float, float, float]]:
-    """The profile's accepted loudness range and true-peak ceiling (profiles.py is the source when present)."""
-    try:
-        from audiobrief.profiles import PROFILES  # type: ignore[import-not-found]
-    except ImportError:
-        return LOUDNESS.get(profile)
+    """The profile's accepted loudness range and true-peak ceiling (from profiles.py)."""
     p = PROFILES.get(profile)
     return None if p is None else (p.lufs - p.tolerance_lu, p.lufs + p.tolerance_lu, p.ceiling_dbtp)
-_UPDATE_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\dZ$")
 REMAKE = "make the article again (audiobrief make ARTICLE) or run `audiobrief feed`"
 
 
@@ -80,15 +77,11 @@ class _Files:
 
 
 def check_folder(folder: Path) -> CheckReport:
-    from audiobrief.errors import AudiobriefError
-
     report = CheckReport(folder)
     if not folder.is_dir():
         report.error(str(folder), "not a folder", "pass the episodes folder, e.g. `audiobrief check episodes`")
         return report
     try:
-        from audiobrief.catalog import load_catalog
-
         catalog = load_catalog(folder, write_migration=False)
     except AudiobriefError as exc:
         report.error("episodes.json", str(exc), "restore the catalog from its backup")
@@ -102,7 +95,7 @@ def check_folder(folder: Path) -> CheckReport:
     if catalog is not None:
         _catalog_files(folder, catalog, report)
         _loudness(catalog, report)
-    _flash(folder, report)
+    check_flash(folder, report)
     return report
 
 
@@ -248,7 +241,7 @@ def _items(root, folder: Path, report: CheckReport, catalog) -> dict[str, float]
         path = files.path(enclosure.get("url", ""))
         if not path.is_file():
             report.error(where, f"enclosure file {path.name} is missing from {folder}",
-                         f"restore {path.name} (see archive/) or remove the episode with `audiobrief episodes remove SLUG`")
+                         f"restore {path.name} (see `audiobrief episodes list`) or remove the episode with `audiobrief episodes remove SLUG`")
             continue
         actual = path.stat().st_size
         if enclosure.get("length") != str(actual):
@@ -303,73 +296,14 @@ def _chapters_and_transcripts(root, folder: Path, report: CheckReport, durations
             check_transcript(files.path(transcript.get("url", "")), transcript.get("type", ""), report)
 
 
-def check_chapters(path: Path, report: CheckReport, seconds: Optional[float] = None) -> None:
-    where = path.name
-    report.checked.append(where)
-    fix = "make the article again to rewrite the chapters file"
-    if not path.is_file():
-        report.error(where, "chapters file is missing", fix)
-        return
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        report.error(where, f"not valid JSON ({exc})", fix)
-        return
-    if not isinstance(data, dict) or not isinstance(data.get("version"), str) or not isinstance(data.get("chapters"), list):
-        report.error(where, 'needs {"version": "1.2.0", "chapters": [...]}', fix)
-        return
-    last = -1.0
-    for n, ch in enumerate(data["chapters"], 1):
-        start = ch.get("startTime") if isinstance(ch, dict) else None
-        if not isinstance(start, (int, float)) or isinstance(start, bool) or start < 0:
-            report.error(where, f"chapter {n} has no valid startTime", fix)
-            return
-        if not isinstance(ch.get("title", ""), str):
-            report.error(where, f"chapter {n} title is not text", fix)
-        if start <= last:
-            report.error(where, f"chapter {n} starts at {start} s, not after chapter {n - 1} ({last} s)", fix)
-            return
-        if seconds is not None and start > seconds:
-            report.error(where, f"chapter {n} starts at {start} s, after the audio ends ({seconds:.1f} s)", fix)
-        last = start
-
-
-def check_transcript(path: Path, mime: str, report: CheckReport) -> None:
-    where = path.name
-    report.checked.append(where)
-    fix = "make the article again to rewrite the transcript"
-    if not path.is_file():
-        report.error(where, "transcript file is missing", fix)
-        return
-    try:
-        text = path.read_text(encoding="utf-8")
-        if mime == "text/vtt":
-            import webvtt
-
-            cues = webvtt.from_string(text).captions
-        elif mime == "application/x-subrip":
-            import srt
-
-            cues = list(srt.parse(text))
-        else:
-            report.error(where, f"transcript type {mime!r} is not text/vtt or application/x-subrip", "run `audiobrief feed`")
-            return
-    except Exception as exc:  # noqa: BLE001 - each parser has its own error classes; all mean "does not parse"
-        report.error(where, f"does not parse as {mime} ({type(exc).__name__}: {exc})", fix)
-        return
-    if not cues:
-        report.error(where, "has no cues", fix)
-
-
 def _catalog_files(folder: Path, catalog, report: CheckReport) -> None:
-    from audiobrief.catalog import ARCHIVE_DIR
-
+    archive = archive_dir(folder)
     for e in catalog.episodes:
-        base = folder / ARCHIVE_DIR if e.archived else folder
+        base = archive if e.archived else folder
         for name in e.files():
             if not (base / name).is_file():
                 where = f"episodes.json ({e.slug})"
-                place = f"{ARCHIVE_DIR}/{name}" if e.archived else name
+                place = str(archive / name) if e.archived else name
                 report.error(where, f"{place} is missing", f"put {place} back, or make the article again")
         if not e.archived and (folder / e.file).is_file() and (folder / e.file).stat().st_size != e.bytes:
             report.error(f"episodes.json ({e.slug})", f"records {e.bytes} bytes but {e.file} has {(folder / e.file).stat().st_size}",
@@ -389,43 +323,3 @@ def _loudness(catalog, report: CheckReport) -> None:
         if e.true_peak_dbtp is not None and e.true_peak_dbtp > peak:
             report.error(where, f"true peak {e.true_peak_dbtp:.1f} dBTP is above {peak:.0f}",
                          "make the article again with the same profile to re-level it")
-
-
-def _flash(folder: Path, report: CheckReport) -> None:
-    path = folder / FLASH
-    if not path.is_file():
-        return
-    report.checked.append(FLASH)
-    fix = "run `audiobrief feed` to rewrite it"
-    try:
-        items = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        report.error(FLASH, f"not valid JSON ({exc})", fix)
-        return
-    if isinstance(items, dict):
-        items = [items]
-    if not isinstance(items, list) or not 1 <= len(items) <= 5:
-        report.error(FLASH, "must hold 1 to 5 items", fix)
-        return
-    uids = set()
-    for n, item in enumerate(items, 1):
-        where = f"{FLASH} item {n}"
-        if not isinstance(item, dict):
-            report.error(where, "is not an object", fix)
-            continue
-        for key in ("uid", "updateDate", "titleText", "mainText", "streamUrl"):
-            if not isinstance(item.get(key), str) or not item[key]:
-                report.error(where, f"has no {key}", fix)
-        if item.get("uid") in uids:
-            report.error(where, f"uid {item.get('uid')} is repeated", fix)
-        uids.add(item.get("uid"))
-        if isinstance(item.get("updateDate"), str) and not _UPDATE_DATE.match(item["updateDate"]):
-            report.error(where, f"updateDate {item['updateDate']!r} is not like 2026-11-27T07:00:00.0Z", fix)
-        url = item.get("streamUrl") or ""
-        if isinstance(url, str) and url:
-            if not url.startswith("https://"):
-                report.error(where, f"streamUrl {url} is not HTTPS; Alexa plays only HTTPS audio",
-                             "set podcast.base_url to an https:// address, then run `audiobrief feed`")
-            name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-            if not (folder / name).is_file():
-                report.error(where, f"streamUrl file {name} is missing", fix)

@@ -13,6 +13,15 @@ from pathlib import Path
 from typing import Any, Optional
 
 from audiobrief.errors import ConfigError
+from urllib.parse import urlsplit
+
+from audiobrief.engines import MAX_RATE, MIN_RATE
+from audiobrief.speech.lexicon import validate_table
+import string
+import difflib
+
+#: transitions made by audiobrief itself; any other value names a sound file
+BUILT_IN_TRANSITIONS = ("sting", "crossfade", "none")
 
 
 def toml():
@@ -72,7 +81,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("speech", "rate", int, 175, "Speaking rate in words per minute (80-450); for piper 175 is the voice's own pace."),
     Option("episode", "intro", str, DEFAULT_INTRO, "Intro template; {podcast} and {title} are filled in."),
     Option("episode", "outro", str, DEFAULT_OUTRO, "Outro template; {podcast} and {title} are filled in."),
-    Option("episode", "transition", str, "sting",
+    Option("episode", "transition", str, BUILT_IN_TRANSITIONS[0],
            "Between sections: 'sting' (a short generated chime), 'crossfade', 'none' or a path to a sound file."),
     Option("episode", "paragraph_pause_ms", int, 700, "Silence after each paragraph."),
     Option("episode", "section_pause_ms", int, 600, "Silence before each section's transition."),
@@ -165,7 +174,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def _http_url(value: str) -> bool:
     """An absolute http(s) URL with a host and nothing that breaks out of an attribute."""
-    from urllib.parse import urlsplit
 
     if any(c in value for c in ' <>"\'\\`') or not value.isprintable():
         return False
@@ -191,8 +199,6 @@ def _check_value(opt: Option, value: Any) -> Optional[str]:
     if opt.choices and value not in opt.choices:
         return f"{where}: unknown value {_show(value)}; choose one of {', '.join(opt.choices)}"
     if opt.key == "rate":
-        from audiobrief.engines import MAX_RATE, MIN_RATE  # the one range every engine honours
-
         if not MIN_RATE <= value <= MAX_RATE:
             return f"{where}: {value} words per minute is out of range; use {MIN_RATE}-{MAX_RATE}"
     if opt.key == "music_duck_db" and not 0 <= value <= 40:
@@ -212,13 +218,9 @@ def _check_value(opt: Option, value: Any) -> Optional[str]:
     if opt.key == "title" and not value.strip():
         return f"{where}: must not be empty"
     if opt.key in _TABLES:
-        from audiobrief.speech.lexicon import validate_table
-
         problems = validate_table(value, f"[{opt.section}]")
         return "; ".join(problems) if problems else None
     if opt.key in ("intro", "outro"):
-        import string
-
         try:
             fields_used = [f for _, f, spec, conv in string.Formatter().parse(value) if f is not None]
             value.format(podcast="", title="")
@@ -251,7 +253,6 @@ def _name(name: Any) -> str:
 def _suggest(name: str, candidates) -> str:
     if len(name) > 100:
         return ""
-    import difflib
 
     close = difflib.get_close_matches(name, list(candidates), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""

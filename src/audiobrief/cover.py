@@ -7,6 +7,11 @@ import io
 import textwrap
 from pathlib import Path
 
+from audiobrief import __version__
+from audiobrief.errors import ConfigError
+from audiobrief.fsutil import write_if_changed
+from audiobrief.memos import COVER, file_stamp, folder_memos, read_stamp, write_stamp
+
 SIZE = 1400
 
 
@@ -62,7 +67,6 @@ def check_cover(path: Path, warnings: list | None = None) -> tuple[bytes, str]:
     would blur it). Fixed with a warning: larger than 3000 px (scaled down)
     or not RGB (converted; transparency is laid on white).
     """
-    from audiobrief.errors import ConfigError
 
     try:
         data = path.read_bytes()
@@ -111,14 +115,10 @@ def check_cover(path: Path, warnings: list | None = None) -> tuple[bytes, str]:
 
 def publish_cover(config, out_dir: Path, warnings: list | None = None) -> Path:
     """Put the podcast's cover in the output folder (rewritten only when it changes)."""
-    from audiobrief.fsutil import write_if_changed
 
     configured = config.resolve(config.cover)
     if configured is None:  # generated: not drawn again while the title and the file are the ones recorded
-        from audiobrief import __version__
-        from audiobrief.cache import default_root, file_stamp, read_stamp, write_stamp
-
-        target, stamp_file = out_dir / "cover.png", default_root(out_dir) / COVER_STAMP
+        target, stamp_file = out_dir / "cover.png", folder_memos(out_dir) / COVER
         inputs = [__version__, config.title, SIZE]
         if read_stamp(stamp_file) == [inputs, file_stamp(target)]:
             return target
@@ -131,6 +131,4 @@ def publish_cover(config, out_dir: Path, warnings: list | None = None) -> Path:
     return target
 
 
-#: what the generated cover.png was drawn from, and the file it became (in the cache folder)
-COVER_STAMP = "cover.json"
 

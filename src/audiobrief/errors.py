@@ -6,6 +6,8 @@ The CLI prints ``str(error)`` as one line on stderr and exits with ``exit_code``
 
 from __future__ import annotations
 
+import errno
+
 
 class AudiobriefError(Exception):
     """Base class: the message is shown to the user as-is, on one line."""
@@ -44,3 +46,20 @@ class PublishError(AudiobriefError):
     """Writing episodes, the catalog or the feed failed."""
 
     exit_code = 4
+
+
+# ------------------------------------------------------------------ writing files
+
+def why(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full; free some space"
+    if exc.errno == errno.EROFS:
+        return "the folder is on a read-only file system; choose another with --out"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied; fix the folder's permissions or choose another with --out"
+    return f"{exc.strerror or exc}; check free space and permissions"
+
+
+def write_error(path: Path, exc: OSError) -> PublishError:
+    """The one-line error for a failed write: what happened and that nothing published changed."""
+    return PublishError(f"cannot write {path}: {why(exc)}; the previous files are intact")

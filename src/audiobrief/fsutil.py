@@ -3,8 +3,7 @@
 Everything audiobrief publishes goes through :func:`atomic_write_bytes`, so a
 reader (a podcast app, the local server, the next run) sees either the old
 file or the new one, never half of one. The folder's lock
-(:func:`publish_lock`) makes sure only one run writes at a time; the others
-wait for it (and say so) or, with ``--no-wait``, stop at once.
+(``lock.publish_lock``) makes sure only one run writes at a time.
 
 Two environment variables exist for the fault-injection tests only:
 ``AUDIOBRIEF_TRACE=<file>`` appends one line per write step to that file, and
@@ -14,7 +13,6 @@ can SIGKILL a run in the middle of writing the catalog or the feed.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import time
@@ -22,27 +20,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from audiobrief.errors import PublishError
+from audiobrief.errors import PublishError, why, write_error
+import shutil
+import hashlib
 
-
-def _hostname() -> str:
-    """This machine's name, as the lock holder records it (os.uname: no socket import at start-up)."""
-    try:
-        return os.uname().nodename
-    except AttributeError:  # pragma: no cover - Windows
-        import socket
-
-        return socket.gethostname()
 
 TEMP_MARK = ".tmp-"
-LOCK_NAME = ".audiobrief.lock"
-#: the lock file where the file system has no OS locks (its existence is the lock)
-SOFT_LOCK_NAME = ".audiobrief.softlock"
-#: a soft lock with no recorded holder older than this was left by a run killed
-#: between taking the lock and recording itself
-SOFT_LOCK_ORPHAN_SECONDS = 30
-#: who holds the lock: "pid host", written while the lock is held
-OWNER_NAME = ".audiobrief.lock.owner"
 
 _CHUNK = 1 << 20
 
@@ -57,21 +40,6 @@ def _trace(event: str, path: Path) -> None:
     slow = os.environ.get("AUDIOBRIEF_SLOW_WRITES")
     if slow:
         time.sleep(float(slow))
-
-
-def _why(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full; free some space"
-    if exc.errno == errno.EROFS:
-        return "the folder is on a read-only file system; choose another with --out"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied; fix the folder's permissions or choose another with --out"
-    return f"{exc.strerror or exc}; check free space and permissions"
-
-
-def describe_write_error(path: Path, exc: OSError) -> PublishError:
-    """The one-line error for a failed write: what happened and that nothing published changed."""
-    return PublishError(f"cannot write {path}: {_why(exc)}; the previous files are intact")
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -102,7 +70,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             tmp.unlink()
         except OSError:
             pass
-        raise PublishError(f"cannot write {path}: {_why(exc)}; the previous files are intact") from None
+        raise write_error(path, exc) from None
     _fsync_dir(path.parent)
 
 
@@ -116,7 +84,7 @@ def atomic_replace(tmp: Path, path: Path) -> None:
     try:
         os.replace(tmp, path)
     except OSError as exc:
-        raise describe_write_error(path, exc) from None
+        raise write_error(path, exc) from None
     _fsync_dir(path.parent)
 
 
@@ -184,7 +152,7 @@ def stale_temps(folder: Path) -> Iterator[Path]:
     """The temp files :func:`remove_leftover_temps` would delete (no lock needed to look)."""
     for path in _leftover_temps(folder):
         owner = _temp_owner(path.name)
-        if owner is None or owner == os.getpid() or not _pid_alive(owner):
+        if owner is None or owner == os.getpid() or not pid_alive(owner):
             yield path
 
 
@@ -204,7 +172,7 @@ def ensure_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise PublishError(f"cannot create output folder {folder}: {_why(exc)}") from None
+        raise PublishError(f"cannot create output folder {folder}: {why(exc)}") from None
     if not folder.is_dir():
         raise PublishError(f"output folder {folder} is not a folder; choose another with --out")
     if not os.access(folder, os.W_OK):
@@ -214,7 +182,6 @@ def ensure_folder(folder: Path) -> None:
 def ensure_free_space(folder: Path, needed: int, what: str) -> None:
     """Stop before starting work that cannot fit on the disk (a clear error
     beats a half-made episode). ``needed`` is an estimate in bytes."""
-    import shutil
 
     try:
         free = shutil.disk_usage(folder).free
@@ -227,184 +194,15 @@ def ensure_free_space(folder: Path, needed: int, what: str) -> None:
 
 
 def disk_is_full(folder: Path, margin: int = 1_000_000) -> bool:
-    import shutil
-
     try:
         return shutil.disk_usage(folder).free < margin
     except OSError:
         return False
 
 
-# ------------------------------------------------------------------ the lock
-
-#: process-wide lock policy, set once by the CLI (``--wait/--no-wait``)
-_WAIT = True
-_ON_WAIT: Optional[Callable[[str], None]] = None
-
-
-def configure_lock(wait: Optional[bool] = None, on_wait: Optional[Callable[[str], None]] = None) -> None:
-    """Set how :func:`publish_lock` behaves when another run holds the folder.
-
-    ``wait=False``: fail at once with a PublishError. ``on_wait(message)`` is
-    called once when a run starts waiting (the CLI prints it).
-    """
-    global _WAIT, _ON_WAIT
-    if wait is not None:
-        _WAIT = wait
-    if on_wait is not None:
-        _ON_WAIT = on_wait
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
-def read_owner(folder: Path) -> tuple[int, str]:
-    """(pid, host) recorded by the lock's holder, or (0, "") when unknown."""
-    try:
-        pid, _, host = (folder / OWNER_NAME).read_text(encoding="utf-8").strip().partition(" ")
-        return int(pid), host
-    except (OSError, ValueError):
-        return 0, ""
-
-
-def owner_is_stale(folder: Path) -> bool:
-    """True when the recorded holder ran on this machine and is gone."""
-    pid, host = read_owner(folder)
-    return bool(pid) and host == _hostname() and not _pid_alive(pid)
-
-
-def _soft_lock_is_stale(folder: Path) -> bool:
-    if owner_is_stale(folder):
-        return True
-    pid, _ = read_owner(folder)
-    try:
-        age = time.time() - (folder / SOFT_LOCK_NAME).stat().st_mtime
-    except OSError:
-        return False
-    return not pid and age > SOFT_LOCK_ORPHAN_SECONDS
-
-
-def _make_lock(folder: Path):
-    """An OS lock (fcntl/msvcrt) where the file system supports one, else a soft lock."""
-    if os.environ.get("AUDIOBRIEF_SOFT_LOCK"):
-        return _soft_lock(folder)
-    from filelock import FileLock
-
-    return FileLock(str(folder / LOCK_NAME))
-
-
-def _soft_lock(folder: Path):
-    """filelock's lock-file lock: imported only when needed (it costs ~12 ms of start-up)."""
-    from filelock import SoftFileLock
-
-    return SoftFileLock(str(folder / SOFT_LOCK_NAME))
-
-
-def _is_soft(lock) -> bool:
-    return type(lock).__name__ == "SoftFileLock"
-
-
-def _acquire(lock, folder: Path, timeout: float) -> None:
-    """Acquire ``lock``; OS errors that will not go away become a PublishError."""
-    try:
-        lock.acquire(timeout=timeout)
-    except OSError as exc:
-        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC):
-            raise PublishError(f"cannot lock {folder}: {_why(exc)}") from None
-        raise
-
-
-@contextmanager
-def publish_lock(folder: Path, timeout: Optional[float] = None) -> Iterator[None]:
-    """Hold the folder's lock: one run writes at a time, others queue.
-
-    On local disks filelock uses OS locks (fcntl/msvcrt), which the OS drops
-    when a process dies, so a killed run never blocks the next one. Where the
-    file system has no such locks, a soft lock file is used instead, and one
-    whose recorded holder (pid on this host) is gone is broken. Leftover temp
-    files of a killed run are removed once the lock is held.
-
-    ``timeout``: seconds to wait (None: the configured policy; ``--no-wait``
-    means 0).
-    """
-    from filelock import Timeout
-
-    if timeout is None:
-        timeout = -1 if _WAIT else 0
-    lock = _make_lock(folder)
-    waited = False
-
-    def attempt(seconds: float) -> bool:
-        nonlocal lock
-        try:
-            _acquire(lock, folder, seconds)
-            return True
-        except NotImplementedError:
-            lock = _soft_lock(folder)
-            return attempt(seconds)
-        except Timeout:
-            return False
-
-    if not attempt(0):
-        if _is_soft(lock) and _soft_lock_is_stale(folder):
-            pid, _ = read_owner(folder)
-            remove_quietly(folder / SOFT_LOCK_NAME)
-            if _ON_WAIT:
-                _ON_WAIT(f"broke a stale lock on {folder} left by process {pid}, which is gone")
-            acquired = attempt(0)
-        else:
-            acquired = False
-        if not acquired:
-            pid, host = read_owner(folder)
-            holder = f"process {pid}" + (f" on {host}" if host and host != _hostname() else "") if pid else "another run"
-            if timeout == 0:
-                raise PublishError(
-                    f"{folder} is being written by another audiobrief run ({holder}); "
-                    "wait for it, or run again without --no-wait to queue") from None
-            if _ON_WAIT:
-                _ON_WAIT(f"waiting for {holder} to finish writing {folder} ...")
-            waited = True
-            deadline = None if timeout < 0 else time.monotonic() + timeout
-            while not attempt(0.5):
-                if _is_soft(lock) and _soft_lock_is_stale(folder):
-                    remove_quietly(folder / SOFT_LOCK_NAME)
-                    continue
-                if deadline is not None and time.monotonic() > deadline:
-                    raise PublishError(
-                        f"{folder} is still being written by another audiobrief run ({holder}) after "
-                        f"{timeout:.0f} s; try again later") from None
-    try:
-        if not waited and owner_is_stale(folder) and _ON_WAIT:
-            _ON_WAIT(f"the previous run on {folder} (process {read_owner(folder)[0]}) was interrupted; "
-                     "its lock is released and its leftovers are cleaned up")
-        try:
-            (folder / OWNER_NAME).write_text(f"{os.getpid()} {_hostname()}\n", encoding="utf-8")
-        except OSError:
-            pass  # informational only
-        if waited and _ON_WAIT:
-            _ON_WAIT(f"got the lock on {folder}; continuing")
-        yield
-    finally:
-        remove_quietly(folder / OWNER_NAME)
-        lock.release()
-
-
 # ------------------------------------------------------------------ versioned files
 
 def version_tag(data: bytes) -> str:
-    import hashlib
-
     return hashlib.sha256(data).hexdigest()[:8]
 
 
@@ -459,3 +257,17 @@ def orphan_versions(folder: Path, keep: dict[str, dict[str, str]], names) -> lis
         if stem in keep[suffix] and keep[suffix][stem] != name:
             orphans.append(folder / name)
     return orphans
+
+
+def pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True

@@ -22,8 +22,13 @@ distributed engine's executor can be passed to ``run`` the same way.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.connection
 import os
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+import queue
+import signal
+import threading
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Callable, Generator, Optional, Sequence
 
@@ -61,12 +66,8 @@ def make_executor(jobs: int, processes: bool = False) -> Executor:
     if jobs <= 1:
         return InlineExecutor()
     if processes:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=worker_started)
-    from concurrent.futures import ThreadPoolExecutor
 
     return ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="audiobrief-render")
 
@@ -78,7 +79,6 @@ def worker_started() -> None:
     traceback under the parent's one-line message).  A worker still starting
     up has no such protection: Python resets a thread's signal mask for the
     processes it spawns, and only the main thread may ignore a signal."""
-    import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_parent()
@@ -91,16 +91,13 @@ def exit_with_parent() -> None:
     themselves, so a parent killed with SIGKILL (nothing to shut the pool
     down) would leave them waiting forever. The parent's sentinel becomes
     ready when it exits; a daemon thread blocks on it, costing nothing."""
-    import multiprocessing
-    import threading
-    from multiprocessing.connection import wait
 
     parent = multiprocessing.parent_process()
     if parent is None:
         return
 
     def watch() -> None:
-        wait([parent.sentinel])
+        multiprocessing.connection.wait([parent.sentinel])
         os._exit(1)  # half-written cache files are temp files; the next run removes them
 
     threading.Thread(target=watch, name="audiobrief-parent-watch", daemon=True).start()
@@ -130,76 +127,79 @@ def run(episodes: dict, executor: Executor, on_step: Optional[Callable[[Any, int
     (an article whose speech is done), ended by ``None``; ``run`` returns
     only once that end has arrived and every episode is finished.
     """
-    import queue
-
-    pending: dict[Future, tuple] = {}  # future -> (episode id, index in its batch)
-    batches: dict[Any, list] = {}  # episode id -> results of its current batch
-    remaining: dict[Any, int] = {}  # episode id -> calls of its batch not finished yet
-    calls: dict[Any, Sequence[Call]] = {}
-
-    def advance(eid, gen, value) -> None:
-        while True:
-            try:
-                batch = gen.send(value)
-            except StopIteration as stop:
-                if on_done:
-                    on_done(eid, stop.value, None)
-                return
-            except Exception as exc:  # noqa: BLE001 - reported per episode
-                if on_done:
-                    on_done(eid, None, exc)
-                return
-            if not batch:
-                value = []
-                continue
-            calls[eid] = batch
-            batches[eid] = [None] * len(batch)
-            remaining[eid] = len(batch)
-            for index, call in enumerate(batch):
-                pending[executor.submit(call.fn, *call.args)] = (eid, index)
-            return
-
-    gens = dict(episodes)
-    for eid, gen in gens.items():
-        advance(eid, gen, None)
-    failed: set = set()
+    driver = _Driver(executor, on_step or (lambda eid, units: None), on_done or (lambda eid, result, error: None))
+    for eid, gen in dict(episodes).items():
+        driver.start(eid, gen)
     waiting_for_more = arrivals is not None
-    while pending or waiting_for_more:
+    while driver.pending or waiting_for_more:
         while waiting_for_more:
             try:  # block for the next arrival only when there is nothing else to wait for
-                item = arrivals.get(block=not pending)
+                item = arrivals.get(block=not driver.pending)
             except queue.Empty:
                 break
             if item is None:
                 waiting_for_more = False
                 break
-            eid, gen = item
-            gens[eid] = gen
-            advance(eid, gen, None)
-        if not pending:
-            continue
-        done, _ = wait(list(pending), timeout=ARRIVAL_POLL_S if waiting_for_more else None,
-                       return_when=FIRST_COMPLETED)
-        for future in done:
-            eid, index = pending.pop(future)
-            if eid in failed:
-                continue
-            error = future.exception()
-            if error is not None:
-                failed.add(eid)
-                try:
-                    gens[eid].throw(error)
-                except StopIteration as stop:
-                    if on_done:
-                        on_done(eid, stop.value, None)
-                except Exception as exc:  # noqa: BLE001
-                    if on_done:
-                        on_done(eid, None, exc)
-                continue
-            batches[eid][index] = future.result()
-            if on_step:
-                on_step(eid, calls[eid][index].weight)
-            remaining[eid] -= 1
-            if not remaining[eid]:
-                results = batches.pop(eid)
-                advance(eid, gens[eid], results)
+            driver.start(*item)
+        if driver.pending:
+            done, _ = wait(list(driver.pending), timeout=ARRIVAL_POLL_S if waiting_for_more else None,
+                           return_when=FIRST_COMPLETED)
+            for future in done:
+                driver.finished(future)
+
+
+class _Driver:
+    """The episodes in flight: each one's generator, its current batch and the futures of its calls."""
+
+    def __init__(self, executor: Executor, on_step: Callable, on_done: Callable) -> None:
+        self.executor, self.on_step, self.on_done = executor, on_step, on_done
+        self.pending: dict[Future, tuple] = {}  # future -> (episode id, index in its batch)
+        self.gens: dict[Any, Steps] = {}
+        self.batches: dict[Any, list] = {}  # episode id -> results of its current batch
+        self.remaining: dict[Any, int] = {}  # episode id -> calls of its batch not finished yet
+        self.calls: dict[Any, Sequence[Call]] = {}
+        self.failed: set = set()
+
+    def start(self, eid, gen: Steps) -> None:
+        self.gens[eid] = gen
+        self.advance(eid, None)
+
+    def advance(self, eid, value) -> None:
+        """Send the last batch's results; submit the next batch (or report the episode done)."""
+        while True:
+            try:
+                batch = self.gens[eid].send(value)
+            except StopIteration as stop:
+                self.on_done(eid, stop.value, None)
+                return
+            except Exception as exc:  # noqa: BLE001 - reported per episode
+                self.on_done(eid, None, exc)
+                return
+            if batch:
+                break
+            value = []
+        self.calls[eid] = batch
+        self.batches[eid] = [None] * len(batch)
+        self.remaining[eid] = len(batch)
+        for index, call in enumerate(batch):
+            self.pending[self.executor.submit(call.fn, *call.args)] = (eid, index)
+
+    def finished(self, future: Future) -> None:
+        eid, index = self.pending.pop(future)
+        if eid in self.failed:
+            return
+        error = future.exception()
+        if error is not None:  # the episode may handle it; else it has failed
+            self.failed.add(eid)
+            try:
+                self.gens[eid].throw(error)
+            except StopIteration as stop:
+                self.on_done(eid, stop.value, None)
+            except Exception as exc:  # noqa: BLE001
+                self.on_done(eid, None, exc)
+            return
+        self.batches[eid][index] = future.result()
+        self.on_step(eid, self.calls[eid][index].weight)
+        self.remaining[eid] -= 1
+        if not self.remaining[eid]:
+            self.advance(eid, self.batches.pop(eid))

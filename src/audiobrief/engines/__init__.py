@@ -105,6 +105,11 @@ def known_engines() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def engine_distributions() -> tuple[str, ...]:
+    """The installed packages whose version changes what the engines say (for cache stamps)."""
+    return ("pyttsx3", "espeakng_loader", "piper")
+
+
 def _engine_module(name: str) -> Any:
     try:
         module_name, install = _REGISTRY[name]

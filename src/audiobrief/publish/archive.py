@@ -1,33 +1,31 @@
-"""Taking episodes out of the feed and back: files move to DIR/archive/, never deleted."""
+"""Taking episodes out of the feed and back: files move to the folder's archive, never deleted.
+
+The archive lives outside the publish folder (``memos.archive_dir``), so an
+upload of the folder carries no removed episode.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
-from audiobrief.catalog import ARCHIVE_DIR, Catalog, Entry, now_iso
+from audiobrief.catalog import Catalog, Entry, now_iso
 from audiobrief.errors import PublishError
-
-
-def _pending(catalog: Catalog) -> list:
-    """Files to remove once the catalog that no longer names them is written."""
-    return catalog.__dict__.setdefault("_remove_after_commit", [])
+from audiobrief.fsutil import remove_quietly
+from audiobrief.memos import archive_dir
 
 
 def finish_moves(catalog: Catalog) -> None:
     """Second half of a move: drop the old copies (call after the catalog and feed are written)."""
-    from audiobrief.fsutil import remove_quietly
-
-    for path in _pending(catalog):
+    for path in catalog.remove_after_save:
         remove_quietly(path)
-    _pending(catalog).clear()
+    catalog.remove_after_save.clear()
 
 
 def _move(src: Path, dst: Path, catalog: Catalog) -> None:
     """Put ``src`` at ``dst`` too; ``src`` goes only after the catalog commit
     (:func:`finish_moves`), so a crash in between leaves the old state whole."""
-    import shutil
-
     if not src.is_file():
         return
     dst.parent.mkdir(parents=True, exist_ok=True)
@@ -44,27 +42,28 @@ def _move(src: Path, dst: Path, catalog: Catalog) -> None:
             os.link(src, dst)
         except OSError:
             shutil.copy2(src, dst)
-        _pending(catalog).append(src)
+        catalog.remove_after_save.append(src)
     except OSError as exc:
         raise PublishError(f"cannot move {src} to {dst} ({exc.strerror}); check permissions of {dst.parent}") from None
 
 
 def archive_entry(catalog: Catalog, entry: Entry, out_dir: Path) -> Entry:
-    """Out of the feed; its files go to archive/. The guid and number stay reserved."""
+    """Out of the feed; its files go to the archive. The guid and number stay reserved."""
     for name in entry.files():
-        _move(out_dir / name, out_dir / ARCHIVE_DIR / name, catalog)
+        _move(out_dir / name, archive_dir(out_dir) / name, catalog)
     catalog.changed = now_iso()
     return catalog.replace_entry(entry, archived=True)
 
 
 def restore_entry(catalog: Catalog, entry: Entry, out_dir: Path) -> Entry:
     """Back in the feed with its files, the same guid and number."""
-    missing = [n for n in entry.files() if not (out_dir / ARCHIVE_DIR / n).is_file() and not (out_dir / n).is_file()]
+    archive = archive_dir(out_dir)
+    missing = [n for n in entry.files() if not (archive / n).is_file() and not (out_dir / n).is_file()]
     if missing:
         raise PublishError(f"cannot restore {entry.slug}: {', '.join(missing)} is in neither {out_dir} nor "
-                           f"{out_dir / ARCHIVE_DIR}; put the file back or make the article again")
+                           f"{archive}; put the file back or make the article again")
     for name in entry.files():
-        _move(out_dir / ARCHIVE_DIR / name, out_dir / name, catalog)
+        _move(archive / name, out_dir / name, catalog)
     catalog.changed = now_iso()
     return catalog.replace_entry(entry, archived=False)
 

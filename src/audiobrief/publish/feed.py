@@ -7,21 +7,26 @@ catalog's ``changed`` time (set by remove/restore/retention), never "now".
 
 from __future__ import annotations
 
+import hashlib
 import re
+import uuid
+from itertools import accumulate
 from datetime import datetime, timezone
-from operator import attrgetter
 from pathlib import Path
 from typing import Optional, Sequence
 from urllib.parse import quote
 
 from audiobrief import __version__
-from audiobrief.catalog import Entry
+from audiobrief.catalog import Entry, now_iso
 from audiobrief.config import Config
+from audiobrief.fsutil import atomic_write_bytes
+from audiobrief.memos import FEED_ITEMS, FEED_WRITTEN, file_stamp, folder_memos, read_stamp, write_stamp
 from audiobrief.publish import FEED_NAME
+from audiobrief.publish.shownotes import html_notes
 
 LOCAL_BASE_URL = "http://localhost:8000/"
 #: what XML 1.0 cannot carry: C0 controls but tab, line feed and return; lone surrogates; U+FFFE, U+FFFF
-#: (the complement of its Char production, written out: the negated class took ~6 ms to compile)
+#: (the complement of its Char production, written out rather than as a negated class)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
@@ -62,9 +67,18 @@ def last_build(episodes: Sequence[Entry], changed: Optional[str]) -> datetime:
     return max(times, default=EPOCH)
 
 
+#: the namespace UUID the Podcast Index specifies for podcast:guid
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+
+def podcast_guid(feed_url: str) -> str:
+    """podcast:guid: UUIDv5 of the feed URL with its scheme and trailing slashes removed."""
+    bare = feed_url.split("://", 1)[-1].rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
 def channel_guid(config: Config, catalog) -> str:
     """podcast:guid: the stored one, else UUIDv5 of the feed URL (stored once a public URL is set)."""
-    from audiobrief.publish.podcast_ns import podcast_guid
 
     return catalog.podcast_guid or podcast_guid(feed_url(config))
 
@@ -74,8 +88,8 @@ def render_feed(config: Config, episodes: Sequence[Entry], cover_name: str, *, g
     """The feed's bytes; the same catalog and config always give the same bytes."""
     from feedgen.feed import FeedGenerator
 
-    from audiobrief.publish import podcast_ns
-    from audiobrief.publish.shownotes import html_notes
+    from audiobrief.publish import podcast_ns  # a feedgen extension: heavy, like feedgen itself
+
 
     config = safe_config(config)
     fg = FeedGenerator()
@@ -139,13 +153,9 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
     stamp in the cache folder says, with the file's size, time and inode), it
     is neither rendered nor read.
     """
-    from audiobrief.cache import default_root, file_stamp, read_stamp, write_stamp
-    from audiobrief.catalog import now_iso
-    from audiobrief.fsutil import atomic_write_bytes
-
     out_dir = Path(out_dir)
     target = out_dir / FEED_NAME
-    stamp_file = default_root(out_dir) / WRITTEN_STAMP
+    stamp_file = folder_memos(out_dir) / FEED_WRITTEN
     episodes = catalog.newest_first()
     keys = _keys(catalog, episodes)  # once: the stamp, the reused items and their record need them
     guid = channel_guid(config, catalog)
@@ -153,8 +163,8 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
     if read_stamp(stamp_file) == [inputs, file_stamp(target)]:
         return target
 
-    items_file = default_root(out_dir) / ITEMS_CACHE
-    data, record, old = _render_reusing(config, episodes, cover_name, items_file, guid=guid,
+    items_file = folder_memos(out_dir) / FEED_ITEMS
+    data, record, old = _render_reusing(config, episodes, cover_name, items_file, target, guid=guid,
                                         changed=catalog.changed, keys=keys)
     if old is None and target.is_file():  # the recorded items did not hold: compare with the file itself
         old = target.read_bytes()
@@ -167,7 +177,7 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
             catalog.changed = now
             catalog.save()
             inputs = _inputs(config, episodes, cover_name, guid, catalog.changed, keys)
-            data, record, _ = _render_reusing(config, episodes, cover_name, items_file, guid=guid,
+            data, record, _ = _render_reusing(config, episodes, cover_name, items_file, target, guid=guid,
                                               changed=catalog.changed, keys=keys)
         atomic_write_bytes(target, data)
     written = file_stamp(target)
@@ -177,10 +187,6 @@ def write_feed(config: Config, catalog, out_dir, cover_name: str):
     return target
 
 
-#: what feed.xml was last written from, and the file it became (in the cache folder)
-WRITTEN_STAMP = "feed-written.json"
-
-
 def _keys(catalog, episodes: Sequence[Entry]) -> list[str]:
     """Each episode's digest: the catalog's (of its line in episodes.json), else :func:`_digest`."""
     digests = getattr(catalog, "digests", None)
@@ -188,52 +194,36 @@ def _keys(catalog, episodes: Sequence[Entry]) -> list[str]:
 
 
 def _digest(entry) -> str:
-    import hashlib
-
     return hashlib.sha256(repr(entry).encode("utf-8")).hexdigest()
 
 
 def _inputs(config: Config, episodes: Sequence[Entry], cover_name: str, guid: str, changed: Optional[str],
             keys: Sequence[str]) -> str:
     """A hash of everything render_feed reads (``keys``: each episode's digest): the same hash, the same bytes."""
-    import hashlib
-
     h = hashlib.sha256(repr((__version__, config, cover_name, guid, changed)).encode("utf-8"))
     h.update("\n".join(f"{e.guid} {key}" for e, key in zip(episodes, keys)).encode("utf-8"))
     return h.hexdigest()
 
 
-ITEMS_CACHE = "feed-items.json"
+
 _ITEM = re.compile(rb"^ *<item>.*?</item>\n", re.S | re.M)
 _ITEM_START = re.compile(rb" *<item>")
 
 
-def render_feed_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, cache_file, *, guid: str,
-                        changed: Optional[str] = None, digest=None) -> bytes:
-    """``render_feed``'s exact bytes, rendering only the items that changed (see :func:`_render_reusing`)."""
-    keys = [(digest or _digest)(e) for e in episodes]
-    return _render_reusing(config, episodes, cover_name, cache_file, guid=guid, changed=changed, keys=keys)[0]
-
-
 def _latest(episodes: Sequence[Entry], times: Sequence[str]) -> Entry:
-    """The episode with the latest of ``times`` (its ISO 8601 stamps), the first of equals: what
-    ``max(episodes, key=lambda e: _when(time))`` gives, compared in C where every stamp has an offset."""
-    from itertools import count
-
-    parsed = list(map(datetime.fromisoformat, times))
-    if all(map(attrgetter("tzinfo"), parsed)):  # aware times compare as instants, like _when's UTC ones
-        return episodes[-max(zip(parsed, count(0, -1)))[1]]
+    """The episode with the latest of ``times`` (its ISO 8601 stamps), the first of equals."""
     return max(zip(episodes, times), key=lambda pair: _when(pair[1]))[0]
 
 
-def _render_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, cache_file, *, guid: str,
+def _render_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, items_file: Path, feed_file: Path,
+                    *, guid: str,
                     changed: Optional[str] = None, keys: Sequence[str] = ()) -> tuple[bytes, Optional[dict], Optional[bytes]]:
     """``render_feed``'s exact bytes, rendering only the items that changed, and where each item sits.
 
     Each item's XML depends only on its entry and the settings, and pretty
     printing indents it the same wherever it sits; so the items of the
     feed.xml written last time are kept -- found by the offsets recorded with
-    it (``cache_file``, by guid with a digest of the entry: ``keys``, one per
+    it (``items_file``, by guid with a digest of the entry: ``keys``, one per
     episode), while the file is the one recorded -- and only new or changed
     entries go through feedgen, together with the entries the channel's dates
     come from (the latest ``updated`` and the latest ``pub_date``).
@@ -242,21 +232,15 @@ def _render_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, 
     store with the bytes once they are written (None: nothing to store); the
     third, the feed.xml read on the way (None when it was not read).
     """
-    import hashlib
-    from itertools import accumulate
-
-    from audiobrief.cache import file_stamp, read_stamp
-
     def full(entries) -> bytes:
         return render_feed(config, entries, cover_name, guid=guid, changed=changed)
 
     if not episodes or len({e.guid for e in episodes}) != len(episodes):
         return full(episodes), None, None  # (a guid twice: its items could not be told apart)
     settings = hashlib.sha256(repr((__version__, config, cover_name, guid)).encode("utf-8")).hexdigest()
-    feed_file = Path(cache_file).parent.parent / FEED_NAME
     old = None
     spans: dict[str, tuple] = {}  # guid -> (digest, start, end) of its item in ``old``
-    cached = read_stamp(Path(cache_file))
+    cached = read_stamp(items_file)
     if isinstance(cached, dict) and cached.get("settings") == settings and cached.get("file") == file_stamp(feed_file):
         try:
             old = feed_file.read_bytes()

@@ -14,6 +14,8 @@ from typing import Optional, Sequence
 
 from audiobrief.catalog import Entry
 from audiobrief.config import Config
+from audiobrief.fsutil import atomic_write_bytes
+from audiobrief.publish.feed import base_url, file_url
 
 FLASH_NAME = "flash-briefing.json"
 #: profiles whose loudness and format Amazon's flash briefing accepts
@@ -43,7 +45,6 @@ def why_not(entry: Entry) -> Optional[str]:
 
 def flash_items(config: Config, episodes: Sequence[Entry], reasons: Optional[list] = None) -> list[dict]:
     """The briefing's items, newest first; ``reasons`` (when given) gets why each episode looked at does not qualify."""
-    from audiobrief.publish.feed import base_url, file_url
 
     items = []
     for entry in episodes:  # newest first
@@ -71,7 +72,6 @@ def render_flash(items: list[dict]) -> bytes:
 
 def write_flash(config: Config, episodes: Sequence[Entry], out_dir) -> FlashResult:
     """Write flash-briefing.json, or remove a stale one and say why no episode qualifies."""
-    from audiobrief.fsutil import atomic_write_bytes
 
     target = out_dir / FLASH_NAME
     looked: list[str] = []

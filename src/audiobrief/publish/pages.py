@@ -17,11 +17,19 @@ import html
 import json
 import os
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Optional, Sequence
 from urllib.parse import quote
+
+from audiobrief import __version__
+from audiobrief.fsutil import atomic_write_bytes
+from audiobrief.memos import INDEX_ROWS, PAGES, TEMPLATES, folder_memos, read_stamp, settled, stat_stamp, write_stamp
+from audiobrief.publish import FEED_NAME, is_local_only
+from audiobrief.publish.feed import file_url
+from audiobrief.publish.shownotes import timestamp
 
 INDEX_NAME = "index.html"
 GENERATOR = "audiobrief"
@@ -101,7 +109,6 @@ def _transcript_files(entry, out_dir: Path) -> list[dict]:
 
 def _episode_view(entry, out_dir: Path, *, full: bool = True) -> dict:
     """What the templates show of one episode; ``full=False`` skips the transcript (the show page needs none)."""
-    from audiobrief.publish.shownotes import timestamp
 
     machine, human = _date(entry.pub_date)
     vtt = _vtt(entry)
@@ -142,15 +149,10 @@ class _Renderer:
     def __init__(self, config, cover_name: str, out_dir: Path):
         from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 
-        from audiobrief import __version__
-        from audiobrief.cache import default_root
-        from audiobrief.publish import FEED_NAME, is_local_only
-        from audiobrief.publish.feed import file_url
-
         self.out_dir = Path(out_dir)
-        # compiled templates are kept in .cache/templates/ (Jinja keys them by the template's
-        # source checksum and rejects a damaged file): compiling the three took ~40 ms a run
-        compiled = default_root(self.out_dir) / "templates"
+        # compiled templates are kept with the folder's memos (see memos.TEMPLATES; Jinja keys
+        # them by the template's source checksum and rejects a damaged file)
+        compiled = folder_memos(self.out_dir) / TEMPLATES
         try:
             compiled.mkdir(parents=True, exist_ok=True)
             bytecode = FileSystemBytecodeCache(str(compiled))
@@ -214,8 +216,6 @@ def render_pages(config, episodes: Sequence, cover_name: str, out_dir: Path) -> 
     return pages
 
 
-#: per page, what it was last written from and the file it became (in the cache folder)
-PAGES_STAMPS = "pages.json"
 _STAMPS_LAYOUT = 2
 
 
@@ -236,15 +236,10 @@ def update_pages(config, catalog, out_dir: Path, cover_name: str) -> list[str]:
     are rendered. The show page is skipped the same way when its rows and
     settings are unchanged. Returns the pages' file names.
     """
-    import time
-
-    from audiobrief.cache import default_root, read_stamp, write_stamp
-    from audiobrief.fsutil import atomic_write_bytes
-
     out_dir = Path(out_dir)
     renderer = _Renderer(config, cover_name, out_dir)
     episodes = catalog.newest_first()
-    stamps_file = default_root(out_dir) / PAGES_STAMPS
+    stamps_file = folder_memos(out_dir) / PAGES
     base = f"{_STAMPS_LAYOUT} {renderer._base.hexdigest()}"
     saved = read_stamp(stamps_file)
     old = saved["pages"] if isinstance(saved, dict) and saved.get("base") == base else {}
@@ -272,7 +267,7 @@ def update_pages(config, catalog, out_dir: Path, cover_name: str) -> list[str]:
     keys = digests(episodes) if digests is not None else [_entry_key(e) for e in episodes]  # once for all uses
     index_key = hashlib.blake2b("\n".join(keys).encode("utf-8"), digest_size=16).hexdigest()
     if not unchanged(INDEX_NAME, index_key):
-        rows_file = stamps_file.with_name(INDEX_ROWS)
+        rows_file = folder_memos(out_dir) / INDEX_ROWS
         data, rows = _index_reusing(renderer, episodes, keys, out_dir / INDEX_NAME, read_stamp(rows_file), base)
         put(out_dir / INDEX_NAME, data)
         stamps[INDEX_NAME] = f"{index_key} {_file_key(folder + INDEX_NAME)}"
@@ -290,20 +285,22 @@ def update_pages(config, catalog, out_dir: Path, cover_name: str) -> list[str]:
             put(out_dir / name, renderer.episode(entry, fingerprint))
         if key is not None:
             stamps[name] = f"{key} {_file_key(folder + name)}"
-    keep = set(written)
+    _drop_gone_pages(out_dir, files, set(written))
+    if stamps != old:
+        write_stamp(stamps_file, {"base": base, "pages": stamps})
+    return written
+
+
+def _drop_gone_pages(out_dir: Path, files, keep: set) -> None:
+    """Remove the pages this module wrote for episodes no longer in the feed."""
     for name in sorted(files):
         if name.endswith(".html") and name not in keep and _head_has(out_dir / name, _MARK):
             try:
                 (out_dir / name).unlink()
             except OSError:
                 pass
-    if stamps != old:
-        write_stamp(stamps_file, {"base": base, "pages": stamps})
-    return written
 
 
-#: where each episode's row sits in index.html, by the entry's key (in the cache folder)
-INDEX_ROWS = "index-rows.json"
 _ROW = re.compile(rb'^<li>\n<article aria-labelledby="ep-.*?</article>\n</li>\n', re.S | re.M)
 
 
@@ -353,8 +350,6 @@ def _file_key(path: str) -> str:
 
 
 def _stat_key(st: os.stat_result) -> str:
-    from audiobrief.cache import stat_stamp
-
     return ".".join(map(str, stat_stamp(st)))
 
 
@@ -371,8 +366,6 @@ class _PageKeys:
     stamp to be trusted. ``files``: the names in the folder (one listing for every page)."""
 
     def __init__(self, folder: str, files: set, now: int):
-        from audiobrief.cache import settled
-
         self.folder, self.files, self.now, self.settled = folder, files, now, settled
 
     def _present(self, name: str) -> bool:

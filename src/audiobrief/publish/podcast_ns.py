@@ -3,13 +3,13 @@
 Channel: podcast:guid, podcast:locked. Items: podcast:transcript, podcast:chapters.
 
 feedgen ships the iTunes namespace but not this one; this module adds it
-through feedgen's ``register_extension`` API. It also writes ``itunes:explicit``
+through feedgen's ``register_extension`` API. Being built on feedgen (and
+lxml), it is imported where feedgen is: in ``feed.render_feed``. It also writes ``itunes:explicit``
 as the ``true``/``false`` Apple asks for, which feedgen 1.0 cannot express.
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Optional
 
 import lxml.etree  # noqa: F401  feedgen.util uses lxml.etree without importing it
@@ -18,16 +18,6 @@ from feedgen.util import xml_elem
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-#: the namespace UUID the Podcast Index specifies for podcast:guid
-PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-
-
-def podcast_guid(feed_url: str) -> str:
-    """UUIDv5 of the feed URL with its scheme and trailing slashes removed."""
-    bare = feed_url.split("://", 1)[-1].rstrip("/")
-    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
-
-
 class PodcastIndexExtension(BaseExtension):
     def __init__(self) -> None:
         self._guid: Optional[str] = None

@@ -10,9 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from audiobrief.catalog import Catalog, Entry, load_catalog
+from audiobrief.catalog import Catalog, Entry, collector_resting, load_catalog
 from audiobrief.config import Config
+from audiobrief.cover import publish_cover
 from audiobrief.errors import PublishError
+from audiobrief.lock import publish_lock
+from audiobrief.memos import archive_dir, move_out_of_folder
+from audiobrief.publish import is_local_only
+from audiobrief.publish.archive import apply_retention, archive_entry, finish_moves, restore_entry
+from audiobrief.publish.feed import channel_guid, write_feed
+from audiobrief.publish.flash import write_flash
+from audiobrief.publish.pages import update_pages
 
 
 @dataclass
@@ -27,20 +35,11 @@ class PublishReport:
 
 def publish_folder(config: Config, catalog: Catalog, out_dir: Path, cover_name: Optional[str] = None) -> PublishReport:
     """Apply keep_last, fix the podcast guid, write feed.xml and flash-briefing.json; save the catalog."""
-    from audiobrief.catalog import no_gc
-
-    with no_gc():  # see no_gc: 10,000 episodes' feed items, rows and stamps would set off collections
+    with collector_resting(len(catalog.episodes)):
         return _publish_folder(config, catalog, out_dir, cover_name)
 
 
 def _publish_folder(config: Config, catalog: Catalog, out_dir: Path, cover_name: Optional[str]) -> PublishReport:
-    from audiobrief.cover import publish_cover
-    from audiobrief.publish.archive import apply_retention
-    from audiobrief.publish import is_local_only
-    from audiobrief.publish.feed import channel_guid, write_feed
-    from audiobrief.publish.flash import write_flash
-    from audiobrief.publish.pages import update_pages
-
     if config.base_url:
         catalog.base_url = config.base_url
     elif catalog.base_url:  # made with --base-url before: keep publishing there
@@ -54,13 +53,14 @@ def _publish_folder(config: Config, catalog: Catalog, out_dir: Path, cover_name:
     feed = write_feed(config, catalog, out_dir, cover_name)
     update_pages(config, catalog, out_dir, cover_name)  # index.html and <slug>.html, with the feed
     flash = write_flash(config, catalog.newest_first(), out_dir)
-    from audiobrief.publish.archive import finish_moves
-
     finish_moves(catalog)  # archived/restored files leave their old place only now
     return PublishReport(out_dir, feed, len(catalog.newest_first()), [e.slug for e in archived], flash.note)
 
 
 def _existing_catalog(out_dir: Path) -> Catalog:
+    """The folder's catalog, for a command that changes it (under the lock): what an older
+    version kept in the folder is moved out first, as ``make`` does."""
+    move_out_of_folder(out_dir)
     catalog = load_catalog(out_dir)
     if not catalog.path.is_file():
         raise PublishError(f"{out_dir} has no {catalog.path.name}; make an episode first "
@@ -69,8 +69,6 @@ def _existing_catalog(out_dir: Path) -> Catalog:
 
 
 def regenerate(config: Config, out_dir: Path) -> PublishReport:
-    from audiobrief.fsutil import publish_lock
-
     with publish_lock(out_dir):
         return publish_folder(config, _existing_catalog(out_dir), out_dir)
 
@@ -84,9 +82,6 @@ def _find(catalog: Catalog, slug: str) -> Entry:
 
 
 def remove_episode(config: Config, out_dir: Path, slug: str) -> PublishReport:
-    from audiobrief.fsutil import publish_lock
-    from audiobrief.publish.archive import archive_entry
-
     with publish_lock(out_dir):
         catalog = _existing_catalog(out_dir)
         entry = _find(catalog, slug)
@@ -99,9 +94,6 @@ def remove_episode(config: Config, out_dir: Path, slug: str) -> PublishReport:
 
 
 def restore_episode(config: Config, out_dir: Path, slug: str) -> PublishReport:
-    from audiobrief.fsutil import publish_lock
-    from audiobrief.publish.archive import restore_entry
-
     with publish_lock(out_dir):
         catalog = _existing_catalog(out_dir)
         entry = _find(catalog, slug)
@@ -132,11 +124,9 @@ class EpisodeRow:
 
 def list_episodes(out_dir: Path) -> list[EpisodeRow]:
     """Every episode in the catalog, newest first, archived ones included."""
-    from audiobrief.catalog import ARCHIVE_DIR
-
     catalog = load_catalog(out_dir, write_migration=False)
     rows = []
     for e in sorted(catalog.episodes, key=lambda e: (e.pub_date, e.number), reverse=True):
-        file = e.file if not e.archived else f"{ARCHIVE_DIR}/{e.file}"
+        file = e.file if not e.archived else str(archive_dir(out_dir) / e.file)
         rows.append(EpisodeRow(e.slug, e.title, e.pub_date[:10], e.duration, e.loudness_lufs, file, not e.archived))
     return rows

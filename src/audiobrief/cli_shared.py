@@ -1,0 +1,99 @@
+"""What the CLI's commands share: settings loading, number formats, and drawing progress.
+
+Part of the command line (with cli.py and cli_folder.py): only these modules
+import Typer and rich.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from audiobrief.config import load_config
+
+
+def settings(config_file: Optional[Path], **overrides):
+    return load_config(config_file).with_overrides(**overrides)
+
+
+def stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def stderr_is_terminal() -> bool:
+    """What rich's Console.is_terminal would say, without importing rich (FORCE_TERMINAL/TTY_COMPATIBLE too)."""
+
+    forced = os.environ.get("FORCE_TERMINAL", os.environ.get("TTY_COMPATIBLE"))
+    if forced is not None and forced != "":
+        return forced not in ("0", "false", "False")
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class RichProgress:
+    """Draws the build's progress on stderr: one bar for the run, one per article in flight."""
+
+    def __init__(self, progress) -> None:
+        self._progress = progress
+        self._tasks: dict = {}
+
+    def begin(self, key: str, label: str, total: int) -> None:
+        short = label if len(label) <= 40 else label[:39] + "\u2026"
+        verb = {"all": "Making", "speech": "Speaking"}.get(key, "  ")
+        self._tasks[key] = self._progress.add_task(f"{verb} {short}", total=max(1, total),
+                                                   visible=key in ("all", "speech") or len(self._tasks) < 12)
+
+    def step(self, key: str, n: int = 1) -> None:
+        task = self._tasks.get(key)
+        if task is not None and n:
+            self._progress.advance(task, n)
+
+    def end(self, key: str, status: str = "") -> None:
+        task = self._tasks.get(key)
+        if task is not None:
+            total = self._progress.tasks[task].total if task < len(self._progress.tasks) else None
+            self._progress.update(task, completed=total)
+
+
+class LineProgress:
+    """Progress without a terminal (logs, CI): one line per finished article."""
+
+    def __init__(self) -> None:
+        self._labels: dict = {}
+        self._done = 0
+
+    def begin(self, key: str, label: str, total: int) -> None:
+        if key == "speech":
+            typer.echo(f"speaking {total} clip(s)...", err=True)
+            return
+        self._labels[key] = label
+
+    def step(self, key: str, n: int = 1) -> None:
+        pass
+
+    def end(self, key: str, status: str = "") -> None:
+        if key not in ("all", "speech"):
+            self._done += 1
+            if status == "failed":
+                return  # its `error:` line says it, once
+            total = len(self._labels) - ("all" in self._labels)
+            typer.echo(f"[{self._done}/{total}] {status or 'done'}: {self._labels.get(key, key)}", err=True)
+
+
+def duration(seconds: float) -> str:
+    seconds = round(seconds)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def loudness(lufs: Optional[float], peak: Optional[float]) -> str:
+    if lufs is None:
+        return "loudness not measured"
+    return f"{lufs:.1f} LUFS, {peak:.1f} dBTP"

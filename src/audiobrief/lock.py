@@ -1,0 +1,198 @@
+"""One writer per publish folder: the folder's lock.
+
+The lock file lives outside the folder (``memos.folder_state``), so an
+upload of the folder carries none of it. On local disks filelock uses OS
+locks (fcntl/msvcrt), which the OS drops when a process dies, so a killed
+run never blocks the next one. Where the file system has no such locks, a
+soft lock file is used instead, and one whose recorded holder (pid on this
+host) is gone is broken. Other runs wait for the lock (and say so) or, with
+``--no-wait``, stop at once.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+from audiobrief.errors import PublishError, why
+from audiobrief.fsutil import pid_alive, remove_quietly
+from audiobrief.memos import folder_state
+
+
+def _hostname() -> str:
+    """This machine's name, as the lock holder records it (os.uname: no socket import at start-up)."""
+    try:
+        return os.uname().nodename
+    except AttributeError:  # pragma: no cover - Windows
+        import socket
+
+        return socket.gethostname()
+
+
+LOCK_NAME = ".audiobrief.lock"
+#: the lock file where the file system has no OS locks (its existence is the lock)
+SOFT_LOCK_NAME = ".audiobrief.softlock"
+#: a soft lock with no recorded holder older than this was left by a run killed
+#: between taking the lock and recording itself
+SOFT_LOCK_ORPHAN_SECONDS = 30
+#: who holds the lock: "pid host", written while the lock is held
+OWNER_NAME = ".audiobrief.lock.owner"
+
+#: process-wide lock policy, set once by the CLI (``--wait/--no-wait``)
+_WAIT = True
+_ON_WAIT: Optional[Callable[[str], None]] = None
+
+
+def configure_lock(wait: Optional[bool] = None, on_wait: Optional[Callable[[str], None]] = None) -> None:
+    """Set how :func:`publish_lock` behaves when another run holds the folder.
+
+    ``wait=False``: fail at once with a PublishError. ``on_wait(message)`` is
+    called once when a run starts waiting (the CLI prints it).
+    """
+    global _WAIT, _ON_WAIT
+    if wait is not None:
+        _WAIT = wait
+    if on_wait is not None:
+        _ON_WAIT = on_wait
+
+
+def read_owner(place: Path) -> tuple[int, str]:
+    """(pid, host) recorded by the lock's holder, or (0, "") when unknown."""
+    try:
+        pid, _, host = (place / OWNER_NAME).read_text(encoding="utf-8").strip().partition(" ")
+        return int(pid), host
+    except (OSError, ValueError):
+        return 0, ""
+
+
+def owner_is_stale(place: Path) -> bool:
+    """True when the recorded holder ran on this machine and is gone."""
+    pid, host = read_owner(place)
+    return bool(pid) and host == _hostname() and not pid_alive(pid)
+
+
+def _soft_lock_is_stale(place: Path) -> bool:
+    if owner_is_stale(place):
+        return True
+    pid, _ = read_owner(place)
+    try:
+        age = time.time() - (place / SOFT_LOCK_NAME).stat().st_mtime
+    except OSError:
+        return False
+    return not pid and age > SOFT_LOCK_ORPHAN_SECONDS
+
+
+def _make_lock(place: Path):
+    """An OS lock (fcntl/msvcrt) where the file system supports one, else a soft lock."""
+    if os.environ.get("AUDIOBRIEF_SOFT_LOCK"):
+        return _soft_lock(place)
+    from filelock import FileLock
+
+    return FileLock(str(place / LOCK_NAME))
+
+
+def _soft_lock(place: Path):
+    """filelock's lock-file lock."""
+    from filelock import SoftFileLock
+
+    return SoftFileLock(str(place / SOFT_LOCK_NAME))
+
+
+def _is_soft(lock) -> bool:
+    return type(lock).__name__ == "SoftFileLock"
+
+
+def _acquire(lock, folder: Path, timeout: float) -> None:
+    """Acquire ``lock``; OS errors that will not go away become a PublishError."""
+    try:
+        lock.acquire(timeout=timeout)
+    except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC):
+            raise PublishError(f"cannot lock {folder}: {why(exc)}") from None
+        raise
+
+
+def lock_place(folder: Path) -> Path:
+    """Where the lock files of ``folder`` live (outside it)."""
+    place = folder_state(folder)
+    try:
+        place.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(f"cannot lock {folder}: cannot create {place}: {why(exc)}") from None
+    return place
+
+
+@contextmanager
+def publish_lock(folder: Path, timeout: Optional[float] = None) -> Iterator[None]:
+    """Hold the folder's lock: one run writes at a time, others queue.
+
+    ``timeout``: seconds to wait (None: the configured policy; ``--no-wait``
+    means 0).
+    """
+    from filelock import Timeout
+
+    if timeout is None:
+        timeout = -1 if _WAIT else 0
+    place = lock_place(folder)
+    lock = _make_lock(place)
+    waited = False
+
+    def attempt(seconds: float) -> bool:
+        nonlocal lock
+        try:
+            _acquire(lock, folder, seconds)
+            return True
+        except NotImplementedError:
+            lock = _soft_lock(place)
+            return attempt(seconds)
+        except Timeout:
+            return False
+
+    if not attempt(0):
+        if _is_soft(lock) and _soft_lock_is_stale(place):
+            pid, _ = read_owner(place)
+            remove_quietly(place / SOFT_LOCK_NAME)
+            if _ON_WAIT:
+                _ON_WAIT(f"broke a stale lock on {folder} left by process {pid}, which is gone")
+            acquired = attempt(0)
+        else:
+            acquired = False
+        if not acquired:
+            pid, host = read_owner(place)
+            holder = f"process {pid}" + (f" on {host}" if host and host != _hostname() else "") if pid else "another run"
+            if timeout == 0:
+                raise PublishError(
+                    f"{folder} is being written by another audiobrief run ({holder}); "
+                    "wait for it, or run again without --no-wait to queue") from None
+            if _ON_WAIT:
+                _ON_WAIT(f"waiting for {holder} to finish writing {folder} ...")
+            waited = True
+            deadline = None if timeout < 0 else time.monotonic() + timeout
+            while not attempt(0.5):
+                if _is_soft(lock) and _soft_lock_is_stale(place):
+                    remove_quietly(place / SOFT_LOCK_NAME)
+                    continue
+                if deadline is not None and time.monotonic() > deadline:
+                    raise PublishError(
+                        f"{folder} is still being written by another audiobrief run ({holder}) after "
+                        f"{timeout:.0f} s; try again later") from None
+    try:
+        if not waited and owner_is_stale(place) and _ON_WAIT:
+            _ON_WAIT(f"the previous run on {folder} (process {read_owner(place)[0]}) was interrupted; "
+                     "its lock is released and its leftovers are cleaned up")
+        try:
+            (place / OWNER_NAME).write_text(f"{os.getpid()} {_hostname()}\n", encoding="utf-8")
+        except OSError:
+            pass  # informational only
+        if waited and _ON_WAIT:
+            _ON_WAIT(f"got the lock on {folder}; continuing")
+        yield
+    finally:
+        remove_quietly(place / OWNER_NAME)
+        lock.release()
+
+

@@ -1,0 +1,54 @@
+"""Start-up stays light: `--help` and an unchanged re-run load none of the heavy libraries.
+
+The package imports its own modules at the top of each file; only the heavy
+third-party libraries are imported where they are used. This test is what
+keeps it so (instead of hand-placed imports): each run happens in a fresh
+process, which then reports what it loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE
+
+HEAVY = ("numpy", "lxml", "trafilatura", "jinja2", "onnxruntime", "scipy")
+
+#: runs the CLI, then prints the heavy modules it loaded
+PROBE = (
+    "import runpy, sys\n"
+    "sys.argv = ['audiobrief', *sys.argv[1:]]\n"
+    "try:\n"
+    "    runpy.run_module('audiobrief', run_name='__main__')\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    f"print('heavy:', sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+)
+
+
+def _probe(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", PROBE, *map(str, args)], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "200"}, timeout=300)
+
+
+@pytest.mark.parametrize("args", [("--help",), ("make", "--help"), ("--version",)])
+def test_help_loads_no_heavy_library(args):
+    result = _probe(*args)
+    assert result.returncode == 0, result.stderr
+    assert "heavy: []" in result.stdout, result.stdout
+
+
+def test_an_unchanged_re_run_loads_no_heavy_library(tmp_path: Path):
+    out = tmp_path / "out"
+    first = _probe("make", SAMPLE, "--out", out, "--jobs", "1")
+    assert first.returncode == 0 and "new " in first.stdout, first.stderr
+    assert "heavy: []" not in first.stdout  # the probe sees them when they are used
+    again = _probe("make", SAMPLE, "--out", out)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.lstrip().startswith("unchanged"), again.stdout
+    assert "heavy: []" in again.stdout, again.stdout
