@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 
 import numpy as np
 import pyloudnorm
@@ -12,7 +11,7 @@ import soundfile
 
 from audio_check import decode, longest_full_scale_run, loudness_and_peak
 from audiobrief import loudness
-from audiobrief.master import master
+from audiobrief.master import master_clip
 from audiobrief.profiles import PROFILES, get_profile
 
 
@@ -71,14 +70,14 @@ def test_limiter_holds_the_ceiling_without_clipping():
 
 @pytest.mark.parametrize("name", sorted(PROFILES))
 @pytest.mark.parametrize("gain_db", [-30.0, 0.0, 18.0], ids=["quiet", "normal", "loud"])
-def test_master_reaches_target_from_quiet_and_loud_speech(name, gain_db, real_speech_pcm, tmp_path):
+def test_master_reaches_target_from_quiet_and_loud_speech(name, gain_db, real_speech, tmp_path):
     """Real engine speech scaled by a gain (the loud one is clipped in 16 bits, as a
     hot recording would be) lands on the profile's target, measured independently."""
-    pcm, rate = real_speech_pcm
-    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64) * 10 ** (gain_db / 20)
-    scaled = np.clip(np.round(samples), -32768, 32767).astype("<i2").tobytes()
+    samples, rate = real_speech
+    wav = tmp_path / "speech.wav"
+    soundfile.write(str(wav), np.clip(samples * 10 ** (gain_db / 20), -1.0, 32767 / 32768), rate, subtype="PCM_16")
     profile = get_profile(name)
-    done = master(scaled, rate, 1, profile)
+    done = master_clip(wav, profile)
     path = tmp_path / "out.mp3"
     path.write_bytes(done.mp3)
     lufs, peak = loudness_and_peak(path)
@@ -87,14 +86,23 @@ def test_master_reaches_target_from_quiet_and_loud_speech(name, gain_db, real_sp
     data, decoded_rate = decode(path)
     assert decoded_rate == profile.sample_rate
     assert longest_full_scale_run(data) == 0
-    assert abs(done.measured.integrated_lufs - lufs) < 0.3  # what make reports is what ffmpeg hears
+    assert abs(done.mastered.loudness_lufs - lufs) < 0.3  # what make reports is what ffmpeg hears
+
+
+def test_a_one_word_line_is_mastered_too(real_speech, tmp_path):
+    """Shorter than one 400 ms loudness block: measured as one block, not called silent."""
+    samples, rate = real_speech
+    wav = tmp_path / "word.wav"
+    soundfile.write(str(wav), samples[: int(rate * 0.3)], rate, subtype="PCM_16")
+    done = master_clip(wav, get_profile("podcast"))
+    assert done.seconds < 0.4 and done.mastered.loudness_lufs > -30
 
 
 @pytest.fixture(scope="module")
-def real_speech_pcm(tmp_path_factory):
-    """About 15 s of the real engine's speech, mono 16-bit at its own rate."""
+def real_speech(tmp_path_factory):
+    """About 15 s of the real engine's speech, mono float at its own rate."""
     from audiobrief.engines import EngineSpec, get_engine
-    from audiobrief.mix import load_clip
+    from audiobrief.mix import read_wav
 
     folder = tmp_path_factory.mktemp("speech")
     engine = get_engine(EngineSpec())
@@ -106,8 +114,5 @@ def real_speech_pcm(tmp_path_factory):
     ]):
         wav = folder / f"{i}.wav"
         engine.synthesize(text, wav)
-        clips.append(load_clip(wav))
-    audio = clips[0]
-    for clip in clips[1:]:
-        audio += clip
-    return audio.raw_data, audio.frame_rate
+        clips.append(read_wav(wav))
+    return np.concatenate([samples for samples, _ in clips]), clips[0][1]

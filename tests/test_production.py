@@ -175,7 +175,7 @@ def test_section_voice_and_rate_are_spoken_with_the_real_engine(tmp_path):
     from audiobrief.planning import Planned
     from audiobrief.report import BuildReport, Progress
     from audiobrief.speaking import speak
-    from audiobrief.mix import load_clip
+    from audiobrief.mix import read_wav
 
     text = "The same words in two voices."
     article = Article("T", (Section(None, (text,)), Section("B", (text,), meta={"voice": "en-gb", "rate": 120})))
@@ -184,7 +184,7 @@ def test_section_voice_and_rate_are_spoken_with_the_real_engine(tmp_path):
     paths = speak(planned, Config(), tmp_path / "cache", 1, Progress(), report)
     first, second = [p for piece, p in zip(planned.script, paths) if piece.text == text]
     assert first != second
-    slow, normal = load_clip(second), load_clip(first)
+    (slow, _), (normal, _) = read_wav(second), read_wav(first)
     assert len(slow) > len(normal) * 1.2  # 120 wpm against 175
     assert report.clips_made == len(set(paths))
 

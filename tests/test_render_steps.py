@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from audiobrief import render
+from audiobrief import master, render
 from audiobrief.profiles import get_profile
 
 RATE = 22050
@@ -69,24 +69,24 @@ def _drive(monkeypatch, blocks, peak_of, previous=None):
 
 
 def test_a_short_episode_measures_the_limiter_on_every_block():
-    assert render.limiter_sample([25.0, 25.0, 20.0]) == [0, 1, 2]
+    assert master.limiter_sample([25.0, 25.0, 20.0]) == [0, 1, 2]
 
 
 @pytest.mark.parametrize("count", [5, 10, 40, 240])
 def test_a_long_episode_measures_the_limiter_on_about_a_minute_of_it(count):
     seconds = [30.0] * count
-    sample = render.limiter_sample(seconds)
+    sample = master.limiter_sample(seconds)
     assert sample == sorted(set(sample)) and all(0 <= i < count for i in sample)
-    assert render.LIMITER_SAMPLE_S <= sum(seconds[i] for i in sample) <= 3 * render.LIMITER_SAMPLE_S
+    assert master.LIMITER_SAMPLE_S <= sum(seconds[i] for i in sample) <= 3 * master.LIMITER_SAMPLE_S
     assert 0 not in sample or len(sample) == count  # not always the intro
-    assert render.limiter_sample(seconds) == sample  # the same for any run or --jobs
+    assert master.limiter_sample(seconds) == sample  # the same for any run or --jobs
 
 
 def test_only_the_sample_is_limiter_measured(monkeypatch):
     blocks = _blocks(10)
     _, batches = _drive(monkeypatch, blocks, lambda i, gain, ceiling: -3.0)
     limited = next(b for b in batches if b and b[0].fn.__name__ == "measure_limited")
-    assert [call.args[0].key for call in limited] == [blocks[i].key for i in render.limiter_sample([25.0] * 10)]
+    assert [call.args[0].key for call in limited] == [blocks[i].key for i in master.limiter_sample([25.0] * 10)]
 
 
 def test_a_block_over_the_peak_ceiling_is_encoded_again_alone_with_a_lower_ceiling(monkeypatch):
@@ -103,7 +103,7 @@ def test_a_block_over_the_peak_ceiling_is_encoded_again_alone_with_a_lower_ceili
     assert again and {call.args[0].key for call in again} == {"block-3"}
     assert again[0].args[4] < encodes[0][0].args[4]  # its own lower limiter ceiling
     assert rendered.true_peak_dbtp <= ceiling_db - 0.1
-    assert math.isclose(rendered.loudness_lufs, -16.0, abs_tol=render.TOLERANCE_LU + 0.05)
+    assert math.isclose(rendered.loudness_lufs, -16.0, abs_tol=master.TOLERANCE_LU + 0.05)
 
 
 def test_a_peak_the_limiter_cannot_lower_is_trimmed_statically(monkeypatch):
@@ -137,7 +137,7 @@ def test_a_tiny_overshoot_is_trimmed_at_once(monkeypatch):
     assert len(encodes) == 2 and [c.args[0].key for c in encodes[1]] == ["block-2"]
     assert encodes[1][0].args[3] < encodes[0][2].args[3]  # one re-encode, with less gain
     assert rendered.true_peak_dbtp <= ceiling_db - 0.1
-    assert math.isclose(rendered.loudness_lufs, -16.0, abs_tol=render.TOLERANCE_LU + 0.05)
+    assert math.isclose(rendered.loudness_lufs, -16.0, abs_tol=master.TOLERANCE_LU + 0.05)
 
 
 def _limited_batches(batches) -> list:
@@ -157,7 +157,7 @@ def test_the_limiter_curve_is_reused_while_the_raw_loudness_stays_put(monkeypatc
     encodes = [b for b in batches if b and b[0].fn.__name__ == "encode"]
     assert encodes[0][0].args[3] == levels["gain"]
 
-    moved = dict(levels, curve_lufs=levels["curve_lufs"] + render.REUSE_CURVE_LU + 0.1)
+    moved = dict(levels, curve_lufs=levels["curve_lufs"] + master.REUSE_CURVE_LU + 0.1)
     _, batches = _drive(monkeypatch, blocks, lambda i, gain, ceiling: -3.0, previous=moved)
     assert _limited_batches(batches)  # too far from where it was measured: measured again
     other_ceiling = dict(levels, ceiling=levels["ceiling"] - 1.0)

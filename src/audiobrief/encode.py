@@ -1,6 +1,8 @@
-"""PCM -> MP3 in-process with lameenc (no ffmpeg)."""
+"""PCM -> MP3 in-process with lameenc, and back with libsndfile (no ffmpeg either way)."""
 
 from __future__ import annotations
+
+import io
 
 DEFAULT_BITRATE = 64
 DEFAULT_SAMPLE_RATE = 44100
@@ -20,27 +22,19 @@ def encode_mp3(pcm: bytes, in_rate: int, channels: int = 1, *, out_rate: int = D
     return bytes(encoder.encode(pcm) + encoder.flush())
 
 
+def decode_mp3(mp3: bytes):
+    """(mono float samples, rate) of an MP3, decoded by libsndfile."""
+    import soundfile
+
+    data, rate = soundfile.read(io.BytesIO(mp3), dtype="float64")
+    return (data.mean(axis=1) if data.ndim > 1 else data), rate
+
+
 #: lameenc writes no LAME/Xing gapless header, so every decoder plays the
 #: encoder's priming samples: audio is heard 1105 samples later than in the
 #: PCM we fed in, counted at the output rate (25 ms at 44.1 kHz, 23 ms at
 #: 48 kHz; measured with libsndfile/mpg123 on an impulse, 64-256 kbps).
 ENCODER_DELAY_SAMPLES = 1105
-ENCODER_DELAY_MS = 25
-
-
-def encoder_delay_ms(out_rate: int = DEFAULT_SAMPLE_RATE) -> int:
-    return round(ENCODER_DELAY_SAMPLES * 1000 / out_rate)
-
-
-def on_mp3_timeline(chapters, out_rate: int = DEFAULT_SAMPLE_RATE):
-    """Chapter marks moved to where the audio is heard in the MP3."""
-    from dataclasses import replace
-
-    delay = encoder_delay_ms(out_rate)
-    return tuple(
-        replace(c, start_ms=c.start_ms + (delay if i else 0), end_ms=c.end_ms + delay)
-        for i, c in enumerate(chapters)
-    ) if chapters else chapters
 
 
 _BITRATES = {  # kbps by index, MPEG-1 layer III / MPEG-2 and 2.5 layer III
@@ -59,7 +53,7 @@ def count_frames(mp3: bytes) -> int:
     count = pos = 0
     size = len(mp3)
     while pos + 4 <= size:
-        b1, b2, b3 = mp3[pos + 1], mp3[pos + 2], mp3[pos + 3]
+        b1, b2 = mp3[pos + 1], mp3[pos + 2]
         if mp3[pos] != 0xFF or (b1 & 0xE0) != 0xE0:
             raise ValueError(f"no MP3 frame header at byte {pos}")
         version = (b1 >> 3) & 3

@@ -10,16 +10,14 @@
 * ``limit`` is a look-ahead limiter driven by the oversampled envelope: the
   gain is a held minimum of what each sample needs, smoothed by a moving
   average that can never rise above the needed gain.  No sample is clipped.
-* ``normalize`` reaches a profile's target: gain, limit, measure again.
 
-numpy and scipy are imported inside the functions: importing scipy costs
-more than a second, and only commands that make audio pay for it.
+The gain that reaches a profile's target is chosen in ``master``; numpy is
+imported inside the functions, so commands that make no audio never load it.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 #: K-weighting, stage 1: a high shelf (about +4 dB above 2 kHz) modelling the head
 SHELF_F0, SHELF_GAIN_DB, SHELF_Q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
@@ -30,12 +28,6 @@ RELATIVE_GATE = -10.0
 SUB_BLOCK_S = 0.1  # 400 ms blocks step by 100 ms: four sub-blocks each
 OVERSAMPLE = 4
 SILENT = -120.0
-
-
-@dataclass(frozen=True)
-class Measurement:
-    integrated_lufs: float
-    true_peak_dbtp: float
 
 
 def k_weighting(rate: int):
@@ -61,13 +53,12 @@ FFT_SIZE = 1 << 16
 FRAMES_AT_ONCE = 4  # 4 x 64k-point transforms: ~6 MB of complex spectra at a time
 
 
-def k_filter(samples, rate: int):
+def k_weighted(samples, rate: int):
     """The K-weighted signal, the same as running the two biquads from rest.
 
     The filters' impulse response dies out within ``FILTER_TAIL_S``; it is
     taken from their exact frequency response and applied by overlap-save
-    FFT convolution in fixed-size frames (numpy only: importing
-    scipy.signal costs more than a second per process)."""
+    FFT convolution in fixed-size frames."""
     import numpy as np
     from numpy.lib.stride_tricks import sliding_window_view
 
@@ -86,11 +77,6 @@ def k_filter(samples, rate: int):
         part = windows[first: first + FRAMES_AT_ONCE]
         out[first: first + len(part)] = np.fft.irfft(np.fft.rfft(part, axis=1) * response, FFT_SIZE, axis=1)[:, taps:]
     return out.ravel()[: len(x)]
-
-
-#: the name the rest of the package uses
-def k_weighted(samples, rate: int):
-    return k_filter(samples, rate)
 
 
 _RESPONSES: dict = {}
@@ -117,7 +103,7 @@ def block_powers(samples, rate: int):
     """Mean square of the K-weighted signal per 100 ms sub-block (mono float)."""
     import numpy as np
 
-    x = k_filter(samples, rate)
+    x = k_weighted(samples, rate)
     hop = int(round(rate * SUB_BLOCK_S))
     count = len(x) // hop
     return np.mean(x[: count * hop].reshape(count, hop) ** 2, axis=1)
@@ -132,8 +118,9 @@ def gated_loudness(sub_powers) -> float:
     import numpy as np
 
     p = np.asarray(sub_powers, dtype=np.float64)
-    if len(p) < 4:
-        return SILENT
+    if len(p) < 4:  # shorter than one 400 ms block (a one-word `say`): the whole is one block
+        loud = _lufs(float(p.mean())) if len(p) else SILENT
+        return loud if loud > ABSOLUTE_GATE else SILENT
     blocks = (p[:-3] + p[1:-2] + p[2:-1] + p[3:]) / 4  # 400 ms, 75 % overlap
     with np.errstate(divide="ignore"):
         loud = -0.691 + 10 * np.log10(blocks)
@@ -210,10 +197,6 @@ def true_peak(samples) -> float:
     return 20 * math.log10(max(sample_peak, float(between.max())))
 
 
-def measure(samples, rate: int) -> Measurement:
-    return Measurement(round(integrated_loudness(samples, rate), 2), round(true_peak(samples), 2))
-
-
 def minimum_filter(x, size: int):
     """Centred running minimum over ``size`` samples, edges repeated (van Herk /
     Gil-Werman: two running minima over fixed blocks, O(n), numpy only)."""
@@ -275,60 +258,6 @@ def limit(samples, rate: int, ceiling_dbtp: float, attack_ms: float = 3.0, hold_
     return x * gain
 
 
-@dataclass(frozen=True)
-class Target:
-    lufs: float
-    ceiling_dbtp: float
-    #: extra headroom for the overshoot lossy encoding adds to the true peak
-    encode_margin_db: float = 1.0
-
-
-def normalize(samples, rate: int, target: Target, passes: int = 8):
-    """Gain to the target loudness, limiting the true peak under the ceiling.
-
-    Limiting lowers loudness a little, so measure again and correct, a few
-    times; returns (samples, Measurement of the result).
-    """
-    import numpy as np
-
-    x = np.asarray(samples, dtype=np.float64)
-    loudness = integrated_loudness(x, rate)
-    if loudness <= SILENT:
-        return x, Measurement(SILENT, true_peak(x))
-    ceiling = target.ceiling_dbtp - target.encode_margin_db
-    limiter_ceiling = ceiling
-    gain_db = target.lufs - loudness
-    out, tried, peak = x, [], SILENT
-    for _ in range(passes):
-        out = limit(x * 10 ** (gain_db / 20), rate, limiter_ceiling)
-        loudness = integrated_loudness(out, rate)
-        peak = true_peak(out)
-        over = peak - ceiling  # the limiter works per sample; peaks between samples can poke out
-        miss = target.lufs - loudness
-        if abs(miss) < 0.1 and over <= 0:
-            break
-        tried.append((gain_db, loudness))
-        slope = 1.0  # limiting makes loudness grow slower than gain: follow the measured slope
-        if len(tried) >= 2 and tried[-1][1] != tried[-2][1]:
-            slope = (tried[-1][0] - tried[-2][0]) / (tried[-1][1] - tried[-2][1])
-            slope = min(10.0, max(1.0, slope))
-        gain_db += miss * slope
-        if over > 0:
-            limiter_ceiling -= over + 0.02
-    if peak > ceiling:  # a last hair over: trim statically rather than clip
-        trim = ceiling - peak
-        out, loudness, peak = out * 10 ** (trim / 20), loudness + trim, ceiling
-    return out, Measurement(round(loudness, 2), round(peak, 2))
-
-
-def to_float(pcm: bytes, channels: int = 1):
-    """16-bit PCM bytes -> mono float samples in [-1, 1)."""
-    import numpy as np
-
-    x = np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768.0
-    return x.reshape(-1, channels).mean(axis=1) if channels > 1 else x
-
-
 def to_pcm16(samples) -> bytes:
     import numpy as np
 
@@ -336,14 +265,3 @@ def to_pcm16(samples) -> bytes:
     np.round(y, out=y)
     np.clip(y, -32768, 32767, out=y)
     return y.astype("<i2").tobytes()
-
-
-def resample(samples, rate: int, new_rate: int):
-    """Polyphase resampling (scipy), e.g. the engine's 22.05 kHz to 44.1 or 48 kHz."""
-    import numpy as np
-    from scipy.signal import resample_poly
-
-    if rate == new_rate:
-        return np.asarray(samples, dtype=np.float64)
-    g = math.gcd(rate, new_rate)
-    return resample_poly(np.asarray(samples, dtype=np.float64), new_rate // g, rate // g)

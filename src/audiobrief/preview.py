@@ -1,4 +1,4 @@
-"""``audiobrief say``: one line spoken with a chosen voice and rate, as an MP3."""
+"""``audiobrief say``: one line spoken with a chosen voice and rate, mastered as an episode is, as an MP3."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiobrief.config import Config
+from audiobrief.engines import EngineSpec, get_engine
 from audiobrief.errors import InputError
+from audiobrief.fsutil import atomic_write_bytes
+from audiobrief.master import master_clip
+from audiobrief.profiles import get_profile
+from audiobrief.speech.normalize import clean_for_speech
 
 
 @dataclass(frozen=True)
@@ -21,13 +26,6 @@ class Said:
 
 
 def say(text: str, config: Config, out: Path) -> Said:
-    from audiobrief.engines import EngineSpec, get_engine
-    from audiobrief.fsutil import atomic_write_bytes
-    from audiobrief.master import master
-    from audiobrief.mix import load_clip
-    from audiobrief.profiles import get_profile
-    from audiobrief.speech.normalize import clean_for_speech
-
     spoken = clean_for_speech(text)
     if not spoken:
         raise InputError('nothing to say: give some text, e.g. audiobrief say "Hello there"')
@@ -37,8 +35,7 @@ def say(text: str, config: Config, out: Path) -> Said:
     with tempfile.TemporaryDirectory(prefix="audiobrief-say-") as tmp:
         wav = Path(tmp) / "say.wav"
         engine.synthesize(spoken, wav)
-        clip = load_clip(wav)
-    done = master(clip.raw_data, clip.frame_rate, clip.channels, profile)
+        done = master_clip(wav, profile)
     atomic_write_bytes(out, done.mp3)
-    return Said(out, done.seconds, getattr(engine, "voice", config.voice),
-                getattr(engine, "rate", config.rate), done.measured.integrated_lufs, done.measured.true_peak_dbtp)
+    return Said(out, done.seconds, getattr(engine, "voice", config.voice), getattr(engine, "rate", config.rate),
+                done.mastered.loudness_lufs, done.mastered.true_peak_dbtp)

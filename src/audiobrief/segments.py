@@ -20,15 +20,18 @@ they run in spawned worker processes, or inline with ``--jobs 1``.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from pathlib import Path
 from typing import Optional
 
-from audiobrief.timeline import Block, load_sound, read_clip
+from audiobrief.cache import load_segment, store_segment, write_atomic
+from audiobrief.encode import count_frames, decode_mp3, encode_mp3
+from audiobrief.loudness import block_powers, limit, to_pcm16, true_peak
+from audiobrief.mix import read_wav, resample
+from audiobrief.music import bed_under
+from audiobrief.timeline import Block, load_sound
 
 GAIN_STEP_DB = 0.1
-RESAMPLE_QUALITY = "HQ"
 ENCODER = "lameenc-q5-v2"  # bump when the encoding recipe changes
 
 
@@ -41,8 +44,8 @@ def render(block: Block):
     sounds: dict = {}
     for part in block.parts:
         if part.kind == "clip":
-            samples, _ = read_clip(part.path)
-            piece = samples[part.start: part.start + part.frames].astype(np.float64) / 32768.0
+            samples, _ = read_wav(part.path)
+            piece = samples[part.start: part.start + part.frames]
             if part.fade_in:
                 piece[: part.fade_in] *= np.linspace(0.0, 1.0, part.fade_in)
             out[at: at + len(piece)] = piece
@@ -52,23 +55,9 @@ def render(block: Block):
             sound = sounds[part.path][: part.frames]
             out[at: at + len(sound)] = sound
         at += part.frames
+    if block.bed is not None:
+        out += bed_under(block.bed, block.frames, block.rate)
     return out
-
-
-def _to_rate(x, rate: int, out_rate: int):
-    """``x`` resampled to ``out_rate`` (soxr, high quality), float64."""
-    import numpy as np
-
-    if rate == out_rate:
-        return x
-    import soxr
-
-    return np.asarray(soxr.resample(x, rate, out_rate, quality=RESAMPLE_QUALITY), dtype=np.float64)
-
-
-def out_frames(block: Block, out_rate: int) -> int:
-    """How many samples ``resampled`` returns (soxr rounds the length)."""
-    return round(block.frames * out_rate / block.rate)
 
 
 # ------------------------------------------------------------------ facts cache
@@ -87,8 +76,6 @@ def _load_facts(cache_root: str, key: str) -> Optional[dict]:
 
 
 def _store_facts(cache_root: str, key: str, facts: dict) -> dict:
-    from audiobrief.cache import write_atomic
-
     facts = {**facts, "key": key}
     write_atomic(_facts_path(cache_root, key), json.dumps(facts).encode("utf-8"))
     return facts
@@ -104,8 +91,6 @@ def _key(*parts) -> str:
 def measure(block: Block, out_rate: int, cache_root: str) -> list:
     """100 ms sub-block powers of the block as it is (at the engine's rate:
     speech has nothing above it to lose by resampling)."""
-    from audiobrief.loudness import block_powers
-
     key = _key("measure", block.key)
     facts = _load_facts(cache_root, key)
     if facts is None:
@@ -117,8 +102,6 @@ def measure_limited(block: Block, out_rate: int, cache_root: str, gains: tuple, 
     """Sub-block powers of the block after each gain in ``gains`` and the
     true-peak limiter: one render, several limiter runs, so the
     episode's gain can be found by interpolation instead of pass after pass."""
-    from audiobrief.loudness import block_powers, limit
-
     key = _key("limited", block.key, list(gains), ceiling_dbtp)
     facts = _load_facts(cache_root, key)
     if facts is None:  # at the engine's rate: half the work, and the encode step checks the result
@@ -140,20 +123,14 @@ def encode(block: Block, out_rate: int, bitrate: int, gain_db: float, ceiling_db
     Returns ``{"key", "samples", "frames", "powers", "peak"}``; ``powers`` and
     ``peak`` are measured on the decoded segment, i.e. what a listener hears.
     """
-    from audiobrief.cache import load_segment, store_segment
-
     key = segment_key(block, out_rate, bitrate, gain_db, ceiling_dbtp)
     found = load_segment(cache_root, key)
     made = found is None
     if made:
-        from audiobrief.encode import count_frames, encode_mp3
-        from audiobrief.loudness import block_powers, limit, to_pcm16, true_peak
-        from audiobrief.master import decode_mp3
-
         # gain and limiter at the engine's rate (half the samples; its 4x true-peak
         # estimate already covers what lies between samples), then up to the output rate
         x = limit(render(block) * 10 ** (gain_db / 20), block.rate, ceiling_dbtp)
-        x = _to_rate(x, block.rate, out_rate)
+        x = resample(x, block.rate, out_rate)
         mp3 = encode_mp3(to_pcm16(x), out_rate, 1, out_rate=out_rate, bitrate=bitrate)
         samples = len(x)
         del x

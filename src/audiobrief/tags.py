@@ -7,6 +7,9 @@ from typing import Optional, Sequence
 
 from audiobrief.models import Chapter
 
+TAG_HEADER = 10  # "ID3", version, flags, syncsafe size
+FRAME_HEADER = 10  # frame id, syncsafe size, flags
+
 
 def id3_tag(
     *,
@@ -45,13 +48,55 @@ def id3_tag(
     return tags
 
 
-def tagged_mp3(mp3: bytes, **fields) -> bytes:
-    """The MP3 with ID3v2.4 tags prepended, built in memory."""
+def tag_bytes(**fields) -> bytes:
+    """The ID3v2.4 tag of :func:`id3_tag` as bytes, chapters in playing order.
+
+    mutagen orders frames by size, which shuffles the chapters; players that
+    list CHAP frames in file order (ffprobe, VLC, mpv) would show them so.
+    Here the CTOC comes first and the CHAP frames follow in time order."""
     import io
 
-    buffer = io.BytesIO(mp3)
+    buffer = io.BytesIO()
     id3_tag(**fields).save(buffer, v2_version=4, padding=lambda info: 0)
-    return buffer.getvalue()
+    return chapters_in_order(buffer.getvalue())
+
+
+def _frames(body: bytes) -> list[tuple[str, bytes]]:
+    """(frame id, whole frame) of each frame in an ID3v2.4 tag body (sizes are syncsafe)."""
+    frames, pos = [], 0
+    while pos + FRAME_HEADER <= len(body) and body[pos] != 0:
+        size = 0
+        for byte in body[pos + 4: pos + 8]:
+            size = size << 7 | byte
+        end = pos + FRAME_HEADER + size
+        frames.append((body[pos: pos + 4].decode("latin-1"), body[pos: end]))
+        pos = end
+    return frames
+
+
+def chapters_in_order(tag: bytes) -> bytes:
+    """The same tag with its CTOC and CHAP frames moved to the end, CTOC first and
+    each CHAP in the order of its element id's number (``chp0``, ``chp1``, ...).
+
+    The tag's size is unchanged, so its header stays as mutagen wrote it."""
+    frames = _frames(tag[TAG_HEADER:])
+
+    def place(item: tuple[str, bytes]) -> tuple[int, int]:
+        frame_id, frame = item
+        if frame_id == "CTOC":
+            return 1, 0
+        if frame_id == "CHAP":
+            element_id = frame[FRAME_HEADER: frame.index(b"\0", FRAME_HEADER)]
+            return 2, int(element_id.removeprefix(b"chp"))
+        return 0, 0
+
+    ordered = b"".join(frame for _, frame in sorted(frames, key=place))  # a stable sort: the rest keep their order
+    return tag[:TAG_HEADER] + ordered + tag[TAG_HEADER + len(ordered):]
+
+
+def tagged_mp3(mp3: bytes, **fields) -> bytes:
+    """The MP3 with ID3v2.4 tags prepended, built in memory."""
+    return tag_bytes(**fields) + mp3
 
 
 def write_tagged_mp3(folder: Path, stem: str, current: Optional[str], segments: Sequence,
@@ -66,19 +111,17 @@ def write_tagged_mp3(folder: Path, stem: str, current: Optional[str], segments: 
     """
     import filecmp
     import hashlib
-    import io
     import os
 
     from audiobrief.fsutil import _trace, atomic_replace, temp_path
 
-    head = io.BytesIO()
-    id3_tag(**fields).save(head, v2_version=4, padding=lambda info: 0)
-    digest = hashlib.sha256(head.getvalue())
+    head = tag_bytes(**fields)
+    digest = hashlib.sha256(head)
     tmp = temp_path(folder / f"{stem}.mp3")
     try:
         _trace("begin", folder / f"{stem}.mp3")
         with open(tmp, "wb") as out:
-            out.write(head.getvalue())
+            out.write(head)
             for segment in segments:
                 with open(segment, "rb") as part:
                     while chunk := part.read(1 << 20):

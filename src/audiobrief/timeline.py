@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
+from audiobrief.mix import load_sound as load_wav
+from audiobrief.mix import read_wav
 from audiobrief.models import Article, Piece
 
 SILENCE_THRESHOLD_DBFS = -50.0
@@ -38,6 +39,8 @@ MAX_BLOCK_S = 30.0
 MIN_BLOCK_S = 10.0
 MIN_CUT_PAUSE_MS = 300
 STING_VERSION = "sting-1"
+#: how a user's WAV becomes a transition (read, resampled by soxr): bump when that changes
+SOUND_VERSION = "wav-2"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class Block:
     chapter_at: int = 0
     #: (text, start, end) of each sentence, frames from the block's start
     cues: tuple[tuple[str, int, int], ...] = ()
+    #: the part of the music bed under this block (``music.Bed``), if any
+    bed: Optional[Any] = None
 
     @property
     def frames(self) -> int:
@@ -68,20 +73,10 @@ class Block:
     def key(self) -> str:
         parts = [[p.kind, p.frames, Path(p.path).name if p.kind == "clip" else p.path, p.start, p.fade_in]
                  for p in self.parts]
-        text = json.dumps([self.rate, self.sound_id, parts])
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def read_clip(path: str):
-    """(int16 samples, rate) of a WAV clip."""
-    import numpy as np
-
-    with wave.open(str(path), "rb") as w:
-        rate, n = w.getframerate(), w.getnframes()
-        data = np.frombuffer(w.readframes(n), dtype="<i2")
-        if w.getnchannels() > 1:
-            data = data.reshape(-1, w.getnchannels()).mean(axis=1).astype("<i2")
-    return data, rate
+        described = [self.rate, self.sound_id, parts]
+        if self.bed is not None:
+            described.append(self.bed.described())
+        return hashlib.sha256(json.dumps(described).encode("utf-8")).hexdigest()
 
 
 def speech_bounds(samples, rate: int) -> tuple[int, int]:
@@ -94,7 +89,7 @@ def speech_bounds(samples, rate: int) -> tuple[int, int]:
     n = len(samples) // chunk
     if n == 0:
         return 0, len(samples)
-    x = samples[: n * chunk].astype(np.float64).reshape(n, chunk) / 32768.0
+    x = np.asarray(samples[: n * chunk], dtype=np.float64).reshape(n, chunk)
     rms = np.sqrt(np.mean(x * x, axis=1))
     loud = np.flatnonzero(rms >= 10 ** (SILENCE_THRESHOLD_DBFS / 20))
     if not len(loud):
@@ -103,6 +98,13 @@ def speech_bounds(samples, rate: int) -> tuple[int, int]:
     start = max(0, int(loud[0]) * chunk - keep)
     end = min(len(samples), (int(loud[-1]) + 1) * chunk + keep)
     return start, end
+
+
+def single_clip(path: Path) -> Block:
+    """One spoken clip, its silent edges trimmed, as a block of its own (``audiobrief say``)."""
+    samples, rate = read_wav(path)
+    start, end = speech_bounds(samples, rate)
+    return Block((Part("clip", end - start, str(path), start),), rate)
 
 
 def sting(rate: int):
@@ -126,18 +128,14 @@ def load_sound(name: str, rate: int):
     """The transition sound at ``rate`` as float samples: the sting, or a user's WAV."""
     if name == "sting":
         return sting(rate)
-    from audiobrief.mix import load_sound as load_wav
-    import numpy as np
-
-    audio = load_wav(Path(name), rate, "transition sound")
-    return np.frombuffer(audio.raw_data, dtype="<i2").astype(np.float64) / 32768.0
+    return load_wav(Path(name), rate, "transition sound")
 
 
 def _sound_id(name: str) -> str:
     if name == "sting":
         return STING_VERSION
     try:
-        return hashlib.sha256(Path(name).read_bytes()).hexdigest()
+        return f"{SOUND_VERSION}:{hashlib.sha256(Path(name).read_bytes()).hexdigest()}"
     except OSError:
         return name
 
@@ -154,6 +152,36 @@ def _cut_after(place: str) -> bool:
     return hashlib.blake2b(place.encode("utf-8"), digest_size=1).digest()[0] & 3 != 0
 
 
+def _speech_in(clip_paths: Sequence[Path]) -> tuple[int, list[tuple[int, int]]]:
+    """(the clips' rate, where each clip's speech is) of the spoken clips."""
+    rate = None
+    bounds = []
+    for path in clip_paths:
+        samples, clip_rate = read_wav(path)
+        rate = rate or clip_rate
+        bounds.append(speech_bounds(samples, clip_rate))
+    return rate or 22050, bounds
+
+
+def _transition_sound(transition: str, resolve, rate: int) -> tuple[Optional[str], int, str]:
+    """(sound name, its length in frames, what it is for the blocks' keys) of a transition."""
+    if transition in ("none", "crossfade"):
+        return None, 0, transition
+    name = "sting" if transition == "sting" else str(resolve(transition))
+    return name, len(load_sound(name, rate)), _sound_id(name)
+
+
+def _between_chapters(transition: str, sound: Optional[str], sound_frames: int, pause: int, after: int,
+                      fade: int) -> list[Part]:
+    """What opens a chapter before its first clip: the pause, the sound and the pause after it;
+    with ``crossfade`` the pause less the ``fade`` its first clip fades in over; else both pauses."""
+    if sound:
+        return [Part("silence", pause), Part("sound", sound_frames, sound), Part("silence", after)]
+    if transition == "crossfade":
+        return [Part("silence", pause - fade)]
+    return [Part("silence", pause + after)]
+
+
 def lay_out(pieces: Sequence[Piece], clip_paths: Sequence[Path], article: Article, *,
             transition: str = "sting", section_pause_ms: int = 600, section_pause_after_ms: int = 450,
             resolve=lambda p: Path(p), max_block_s: float = MAX_BLOCK_S,
@@ -166,19 +194,9 @@ def lay_out(pieces: Sequence[Piece], clip_paths: Sequence[Path], article: Articl
     and ``section_pause_after_ms``; with ``crossfade`` the first clip fades
     in over the end of the pause instead.
     """
-    rate = None
-    bounds = []
-    for path in clip_paths:
-        samples, clip_rate = read_clip(str(path))
-        rate = rate or clip_rate
-        bounds.append(speech_bounds(samples, clip_rate))
-    rate = rate or 22050
+    rate, bounds = _speech_in(clip_paths)
     ms = lambda value: rate * value // 1000  # noqa: E731
-    sound_name, sound_frames = None, 0
-    if transition not in ("none", "crossfade"):
-        sound_name = "sting" if transition == "sting" else str(resolve(transition))
-        sound_frames = len(load_sound(sound_name, rate))
-    sound_id = _sound_id(sound_name) if sound_name else transition
+    sound_name, sound_frames, sound_id = _transition_sound(transition, resolve, rate)
     titles = chapter_titles(article)
     blocks: list[Block] = []
     parts: list[Part] = []
@@ -206,15 +224,11 @@ def lay_out(pieces: Sequence[Piece], clip_paths: Sequence[Path], article: Articl
         fade = 0
         if block != current:
             close()
-            if sound_name:
-                add(Part("silence", ms(section_pause_ms)))
-                add(Part("sound", sound_frames, sound_name))
-                add(Part("silence", ms(section_pause_after_ms)))
-            elif transition == "crossfade":
+            if transition == "crossfade":
                 fade = min(ms(CROSSFADE_MS), ms(section_pause_ms), end - start)
-                add(Part("silence", ms(section_pause_ms) - fade))
-            else:
-                add(Part("silence", ms(section_pause_ms) + ms(section_pause_after_ms)))
+            for part in _between_chapters(transition, sound_name, sound_frames, ms(section_pause_ms),
+                                          ms(section_pause_after_ms), fade):
+                add(part)
             chapter = titles[block] if isinstance(block, int) else "Credits"
             chapter_at = at
             current = block

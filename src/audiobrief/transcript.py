@@ -12,7 +12,6 @@ estimated from word counts.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Sequence
 
 from audiobrief.models import Chapter, Cue
@@ -20,10 +19,6 @@ from audiobrief.models import Chapter, Cue
 VTT_TYPE = "text/vtt"
 SRT_TYPE = "application/x-subrip"
 CHAPTERS_TYPE = "application/json+chapters"
-
-
-def shift_cues(cues: Sequence[Cue], delay_ms: int) -> tuple[Cue, ...]:
-    return tuple(replace(c, start_ms=c.start_ms + delay_ms, end_ms=c.end_ms + delay_ms) for c in cues)
 
 
 def _clock(ms: int, sep: str) -> str:
