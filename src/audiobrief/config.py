@@ -94,7 +94,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("episode", "music", str, "", "Music bed under the intro and outro: a WAV file. Empty = none."),
     Option("episode", "music_duck_db", int, 18, "How far the music bed drops under speech, in dB (0-40)."),
     Option("episode", "max_minutes", int, 0,
-           "Longest allowed episode in minutes; a longer one makes `make` fail with the length. 0 = no limit."),
+           "Longest allowed episode in minutes (up to 600); a longer one is refused before it is spoken, "
+           "with its estimated length. 0 = the default, 180 (the alexa profile allows 10 at most)."),
     Option("input", "max_article_mb", int, 5, "Refuse article files larger than this many megabytes (1-1000)."),
     Option("pronunciations", "pronunciations", dict, {},
            'Words the engine says wrongly: "Word" = "respelling" (whole word; a key with capitals is '
@@ -204,7 +205,7 @@ def _check_value(opt: Option, value: Any) -> Optional[str]:
     if opt.key == "music_duck_db" and not 0 <= value <= 40:
         return f"{where}: {value} dB is out of range; use 0-40"
     if opt.key == "max_minutes" and not 0 <= value <= 600:
-        return f"{where}: {value} minutes is out of range; use 0 (no limit) to 600"
+        return f"{where}: {value} minutes is out of range; use 0 (the default, 180) to 600"
     if opt.key == "max_article_mb" and not 1 <= value <= 1000:
         return f"{where}: {value} MB is out of range; use 1-1000"
     if opt.key.endswith("_ms") and not 0 <= value <= 10_000:
