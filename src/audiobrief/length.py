@@ -19,7 +19,7 @@ from typing import Sequence
 from audiobrief.config import Config
 from audiobrief.errors import InputError
 from audiobrief.models import Article, Piece
-from audiobrief.profiles import Profile
+from audiobrief.profiles import Profile, get_profile
 
 #: the limit when ``max_minutes`` is 0: three hours (a long podcast episode is two)
 DEFAULT_MAX_MINUTES = 180
@@ -67,6 +67,14 @@ def estimate_seconds(script: Sequence[Piece], config: Config) -> float:
     transition = 0.0 if config.transition in ("none", "crossfade") else STING_SECONDS
     gap = (config.section_pause_ms + config.section_pause_after_ms) / 1000
     return seconds + len(sections) * (gap + transition)
+
+
+def describe(script: Sequence[Piece], config: Config) -> str:
+    """The estimate and the limit in words, for ``plan``."""
+    seconds = estimate_seconds(script, config)
+    minutes, why = limit_minutes(get_profile(config.profile), config)
+    verdict = "" if seconds <= minutes * 60 else "; over it, so `make` would refuse it"
+    return f"about {_minutes(seconds)} (the limit: {minutes:g} minutes, {why}{verdict})"
 
 
 def _minutes(seconds: float) -> str:
