@@ -8,9 +8,9 @@ import time
 import pytest
 
 from conftest import SAMPLE, folder_hash, run_cli
-from audiobrief.config import Config
+from audiobrief.config import DEFAULT_MAX_MINUTES, Config
 from audiobrief.errors import InputError
-from audiobrief.length import DEFAULT_MAX_MINUTES, estimate_seconds, limit_minutes, refuse_if_too_long
+from audiobrief.length import describe, estimate_seconds, limit_minutes, refuse_if_too_long
 from audiobrief.models import Article, Piece, Section
 from audiobrief.profiles import PROFILES
 from audiobrief.readers import read_article
@@ -56,6 +56,15 @@ def test_refusal_names_estimate_limit_and_fix():
     with pytest.raises(InputError, match="choose another profile"):
         refuse_if_too_long(11 * 60, article, PROFILES["alexa"], Config(), estimated=True)
     refuse_if_too_long(4 * 3600, article, PROFILES["podcast"], Config(max_minutes=300), estimated=True)
+
+
+def test_plan_says_the_estimate_and_whether_make_would_refuse():
+    script = (Piece("body", "Harbour ferry.", section=0, pause_after=700),)
+    assert describe(script, Config()) == "about 0.1 minutes (the limit: 180 minutes, the default)"
+    long = script * 1000
+    said = describe(long, Config(profile="alexa"))
+    assert said.startswith("about 26.") and "the limit: 10 minutes, the alexa profile's" in said
+    assert said.endswith("over it, so `make` would refuse it)")
 
 
 def test_estimate_is_near_a_real_episode(tmp_path):

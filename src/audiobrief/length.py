@@ -1,7 +1,7 @@
 """How long an episode may be, and how long it will be, known from its script before anything is spoken.
 
 The limit: ``[episode] max_minutes`` in audiobrief.toml, or
-:data:`DEFAULT_MAX_MINUTES` when it is 0; a profile with a limit of its own
+``config.DEFAULT_MAX_MINUTES`` (three hours) when it is 0; a profile with a limit of its own
 (``alexa``: ten minutes, Amazon's) never allows more than that.
 
 The estimate: each sentence's letters at its speaking rate, plus every pause
@@ -16,15 +16,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from audiobrief.config import Config
+from audiobrief.config import DEFAULT_MAX_MINUTES, MOST_MINUTES, Config
 from audiobrief.errors import InputError
 from audiobrief.models import Article, Piece
 from audiobrief.profiles import Profile, get_profile
 
-#: the limit when ``max_minutes`` is 0: three hours (a long podcast episode is two)
-DEFAULT_MAX_MINUTES = 180
-#: the most ``max_minutes`` may be set to (config.py checks it)
-MOST_MINUTES = 600
 #: espeak's seconds per letter or digit at 175 words per minute (letters follow the
 #: syllables more closely than words do: German's long words, numbers said in full)
 SECONDS_PER_LETTER_AT_175 = 0.064

@@ -5,7 +5,7 @@
 | alexa | mono 44.1 kHz 256 kbps MP3 | -14 LUFS | -2 dBTP | 10 minutes |
 | hq | mono 48 kHz 128 kbps MP3 | -16 LUFS | -1 dBTP | 3 hours (max_minutes) |
 
-The three-hour default lives in ``length.DEFAULT_MAX_MINUTES``, not in the
+The three-hour default lives in ``config.DEFAULT_MAX_MINUTES``, not in the
 profiles: a profile's fields are part of every episode's build key. A
 profile's own ``max_minutes`` (Alexa's) caps whatever the settings say.
 
