@@ -55,7 +55,7 @@ def test_too_long_for_max_minutes_fails_and_writes_nothing(tmp_path):
     result = run_cli("make", SAMPLE, "--out", out, "--config", tmp_path / "audiobrief.toml")
     assert result.returncode == 2
     last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("error: ") and "longer than the 1 minutes max_minutes" in last
+    assert last.startswith("error: ") and "over the 1-minute limit (max_minutes in audiobrief.toml)" in last
     assert "Traceback" not in result.stderr
     assert not list(out.glob("*.mp3")) and not (out / "episodes.json").exists()
 
@@ -69,6 +69,9 @@ def test_alexa_refuses_more_than_ten_minutes():
     from audiobrief.config import Config
 
     check_length(599, article, PROFILES["alexa"], Config())
-    with pytest.raises(InputError, match="10 minutes the alexa profile allows"):
+    with pytest.raises(InputError, match=r"over the 10-minute limit \(the alexa profile's\)"):
         check_length(601, article, PROFILES["alexa"], Config())
-    check_length(3600, article, PROFILES["podcast"], Config())  # no limit by default
+    check_length(3 * 3600, article, PROFILES["podcast"], Config())  # three hours by default
+    with pytest.raises(InputError, match=r"over the 180-minute limit \(the default\); .* raise max_minutes"):
+        check_length(3 * 3600 + 1, article, PROFILES["podcast"], Config())
+    check_length(5 * 3600, article, PROFILES["hq"], Config(max_minutes=300))

@@ -34,7 +34,7 @@ from audiobrief.publish import FEED_NAME, is_local_only
 from audiobrief.publish.feed import write_feed
 from audiobrief.readers.language import memo_in
 from audiobrief.report import BuildReport, Progress, unchanged_result
-from audiobrief.sources import Source, catalog_id, file_source, gather
+from audiobrief.sources import Source, catalog_id, gather, read_one
 
 
 def build(inputs: Sequence[Union[str, Path, Source]], config: Config, out_dir: Path, *,
@@ -157,5 +157,4 @@ def plan(path: Path, config: Config):
     """The plan of one article file (``audiobrief plan``): its article and script."""
     from audiobrief.planning import plan_article  # as in build(): loaded when needed
 
-    source = file_source(Path(path), config.root, config.max_article_mb * 1_000_000)
-    return plan_article(source.read(), config)
+    return plan_article(read_one(path, config), config)

@@ -138,7 +138,7 @@ def _print_made(report) -> None:
 
 @app.command()
 def plan(
-    article: Path = typer.Argument(..., help="Article file to read.", show_default=False),
+    article: str = typer.Argument(..., help="Article file to read.", show_default=False),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON (a stable interface, see README)."),
     config_file: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./audiobrief.toml if present]."),
 ) -> None:
@@ -147,6 +147,7 @@ def plan(
     Example: audiobrief plan story.txt --json
     """
     from audiobrief.build import plan as make_plan
+    from audiobrief.length import describe
     from audiobrief.script import language_warnings, plan_dict
 
     config = settings(config_file)
@@ -162,6 +163,7 @@ def plan(
         heading = section["heading"] or "(lead, no heading)"
         typer.echo(f"  {i}. {heading}  [{len(section['paragraphs'])} paragraph(s)]")
     typer.echo(f"Credits: {data['credits'] or '(none)'}")
+    typer.echo(f"Length: {describe(planned.script, config)}")
     if data["dropped"]:
         typer.echo("Not spoken:")
         for line in data["dropped"]:
@@ -240,19 +242,19 @@ app.add_typer(lexicon_app, name="lexicon")
 
 @lexicon_app.command("check")
 def lexicon_check(
-    article: Path = typer.Argument(..., help="Article file to scan.", show_default=False),
+    article: str = typer.Argument(..., help="Article file to scan.", show_default=False),
     config_file: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./audiobrief.toml if present]."),
 ) -> None:
     """List the capitalised names and acronyms in an article that have no pronunciation entry.
 
     Example: audiobrief lexicon check story.md
     """
-    from audiobrief.readers import read_article
+    from audiobrief.sources import read_one
     from audiobrief.speech import lexicon
     from audiobrief.speech.normalize import clean_for_speech
 
     config = settings(config_file)
-    read = read_article(article)
+    read = read_one(article, config)
     table = lexicon.merge(config.pronunciations, read.meta.get("pronunciations"))
     missing = lexicon.unlisted_names(read, table)
     for word, count in missing:

@@ -37,6 +37,10 @@ CONFIG_NAME = "audiobrief.toml"
 MAX_STRING = 10_000
 #: a settings file is a few kilobytes; refuse anything absurdly big before parsing it
 MAX_CONFIG_BYTES = 1_000_000
+#: the longest episode when ``max_minutes`` is 0: three hours (length.py applies it)
+DEFAULT_MAX_MINUTES = 180
+#: the most ``max_minutes`` may be set to
+MOST_MINUTES = 600
 
 DEFAULT_INTRO = "Welcome to {podcast}. Today: {title}."
 DEFAULT_OUTRO = "That was {title}, from {podcast}. Thanks for listening."
@@ -94,7 +98,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("episode", "music", str, "", "Music bed under the intro and outro: a WAV file. Empty = none."),
     Option("episode", "music_duck_db", int, 18, "How far the music bed drops under speech, in dB (0-40)."),
     Option("episode", "max_minutes", int, 0,
-           "Longest allowed episode in minutes; a longer one makes `make` fail with the length. 0 = no limit."),
+           "Longest allowed episode in minutes (up to 600); a longer one is refused before it is spoken, "
+           "with its estimated length. 0 = the default, 180 (the alexa profile allows 10 at most)."),
     Option("input", "max_article_mb", int, 5, "Refuse article files larger than this many megabytes (1-1000)."),
     Option("pronunciations", "pronunciations", dict, {},
            'Words the engine says wrongly: "Word" = "respelling" (whole word; a key with capitals is '
@@ -203,8 +208,8 @@ def _check_value(opt: Option, value: Any) -> Optional[str]:
             return f"{where}: {value} words per minute is out of range; use {MIN_RATE}-{MAX_RATE}"
     if opt.key == "music_duck_db" and not 0 <= value <= 40:
         return f"{where}: {value} dB is out of range; use 0-40"
-    if opt.key == "max_minutes" and not 0 <= value <= 600:
-        return f"{where}: {value} minutes is out of range; use 0 (no limit) to 600"
+    if opt.key == "max_minutes" and not 0 <= value <= MOST_MINUTES:
+        return f"{where}: {value} minutes is out of range; use 0 (the default, {DEFAULT_MAX_MINUTES}) to {MOST_MINUTES}"
     if opt.key == "max_article_mb" and not 1 <= value <= 1000:
         return f"{where}: {value} MB is out of range; use 1-1000"
     if opt.key.endswith("_ms") and not 0 <= value <= 10_000:

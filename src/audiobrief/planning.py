@@ -15,9 +15,11 @@ from audiobrief import memos
 from audiobrief.cache import ClipCache
 from audiobrief.config import Config
 from audiobrief.engines import EngineSpec, SynthJob, engine_cache_id
-from audiobrief.errors import AudiobriefError, InputError
+from audiobrief.errors import AudiobriefError
 from audiobrief.fsutil import ensure_free_space
+from audiobrief.length import estimate_seconds, refuse_if_too_long
 from audiobrief.models import Article, Piece
+from audiobrief.profiles import get_profile
 from audiobrief.report import BuildReport, Failure
 from audiobrief.script import build_script, language_warnings
 
@@ -32,11 +34,14 @@ def plan_article(article: Article, config: Config) -> Planned:
 
 
 def plan_all(sources, config: Config, report: BuildReport) -> list:
-    """Read and script each source: [(source, Planned)]; a failing one is reported and skipped."""
+    """Read and script each source: [(source, Planned)]; a failing one is reported and skipped,
+    and so is one whose estimated length is over the limit (before anything is spoken)."""
+    profile = get_profile(config.profile)
     planned = []
     for source in sources:
         try:
             item = plan_article(source.read(), config)
+            refuse_if_too_long(estimate_seconds(item.script, config), item.article, profile, config, estimated=True)
         except AudiobriefError as exc:
             report.failures.append(Failure(source.where, str(exc), exc.exit_code))
             continue
@@ -162,12 +167,5 @@ def check_space(cache_root: Path, out_dir: Path, work: Work) -> None:
 
 
 def check_length(seconds: float, article: Article, profile, config: Config) -> None:
-    """Refuse an episode longer than ``max_minutes`` or its profile allows (nothing is written)."""
-    limits = [(m, why) for m, why in ((config.max_minutes or None, "max_minutes in audiobrief.toml"),
-                                      (profile.max_minutes, f"the {profile.name} profile")) if m]
-    for minutes, why in sorted(limits, key=lambda lim: lim[0]):
-        if seconds > minutes * 60:
-            raise InputError(
-                f"{article.source or article.title}: the episode would be {seconds / 60:.1f} minutes, "
-                f"longer than the {minutes:g} minutes {why} allows; shorten the article (or split it), "
-                f"or raise the limit / choose another profile")
+    """Refuse an episode whose laid-out audio is longer than its limit (nothing is written)."""
+    refuse_if_too_long(seconds, article, profile, config, estimated=False)

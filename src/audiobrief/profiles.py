@@ -1,9 +1,13 @@
 """Output profiles: format and loudness targets for where an episode is played.
 
 | profile | format | loudness | true peak | limit |
-| podcast | mono 44.1 kHz 64 kbps MP3 | -16 LUFS | -1 dBTP | |
+| podcast | mono 44.1 kHz 64 kbps MP3 | -16 LUFS | -1 dBTP | 3 hours (max_minutes) |
 | alexa | mono 44.1 kHz 256 kbps MP3 | -14 LUFS | -2 dBTP | 10 minutes |
-| hq | mono 48 kHz 128 kbps MP3 | -16 LUFS | -1 dBTP | |
+| hq | mono 48 kHz 128 kbps MP3 | -16 LUFS | -1 dBTP | 3 hours (max_minutes) |
+
+The three-hour default lives in ``config.DEFAULT_MAX_MINUTES``, not in the
+profiles: a profile's fields are part of every episode's build key. A
+profile's own ``max_minutes`` (Alexa's) caps whatever the settings say.
 
 The Alexa figures are Amazon's "Flash Briefing Skill API Feed Reference"
 (audio content requirements): 256 kbps mono or stereo MP3, at most ten

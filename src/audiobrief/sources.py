@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence, Union
 
 from audiobrief.config import Config
+from audiobrief.errors import AudiobriefError, InputError
 from audiobrief.models import Article
 from audiobrief.readers import ARTICLE_SUFFIXES, read_article
 from audiobrief.report import Failure
@@ -44,47 +45,86 @@ def sample_article() -> Path:
 
 
 def gather(inputs: Sequence[Union[str, Path, Source]], config: Config) -> tuple[list[Source], list[Failure]]:
-    """Files, folders (their article files, sorted), globs and ready sources -> sources, once each."""
-    limit = config.max_article_mb * 1_000_000
+    """Files, folders (their article files, sorted), globs and ready sources -> sources, once each.
+
+    A problem with one argument (or one file a folder holds) is a failure with
+    the same message ``plan`` and ``lexicon check`` give for it."""
     sources: dict[str, Source] = {}
     failures: list[Failure] = []
     for item in inputs:
         if isinstance(item, Source):
             sources.setdefault(item.id, item)
             continue
-        if str(item).startswith(("http://", "https://")):
-            failures.append(Failure(str(item), f"{item}: URLs are not supported yet; save the page as an .html "
-                                                "file and give that file", 2))
+        try:
+            paths = expand(item)
+        except AudiobriefError as exc:
+            failures.append(Failure(_shown(item), str(exc), exc.exit_code))
             continue
-        paths, failure = expand(item)
-        failures += [failure] if failure else []
         for path in paths:
-            source = file_source(path, config.root, limit)
+            try:
+                source = file_source(path, config)
+            except AudiobriefError as exc:
+                failures.append(Failure(_shown(path), str(exc), exc.exit_code))
+                continue
             sources.setdefault(source.id, source)
     return list(sources.values()), failures
 
 
-def expand(arg: Union[str, Path]) -> tuple[list[Path], Optional[Failure]]:
-    """One argument -> the article paths it names (a folder's article files, a glob's matches)."""
-    path = Path(arg)
+def expand(arg: Union[str, Path]) -> list[Path]:
+    """One argument -> the article paths it names (a folder's article files, a glob's matches);
+    raises an InputError when it names none. What is not a folder is kept, even a symlink loop
+    or a FIFO: reading it says what is wrong with it, instead of it being skipped unsaid."""
+    path = checked_path(arg)
     if path.is_dir():
-        inside = sorted(p for p in path.iterdir()
-                        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in ARTICLE_SUFFIXES)
+        try:
+            inside = sorted(p for p in path.iterdir()
+                            if not p.is_dir() and not p.name.startswith(".") and p.suffix.lower() in ARTICLE_SUFFIXES)
+        except OSError as exc:
+            raise InputError(f"{_shown(path)}: the folder cannot be listed ({exc.strerror or exc}); "
+                             "check its permissions") from None
         if not inside:
-            return [], Failure(str(path), f"{path}: is a folder with no article files (.txt, .md, .html) in it; "
-                                          "give article files or a folder holding some", 2)
-        return inside, None
+            raise InputError(f"{_shown(path)}: is a folder with no article files (.txt, .md, .html) in it; "
+                             "give article files or a folder holding some")
+        return inside
     if not path.exists() and glob.has_magic(str(arg)):
-        matches = sorted(Path(m) for m in glob.glob(str(arg)) if Path(m).is_file())
+        matches = sorted(Path(m) for m in glob.glob(str(arg)) if not Path(m).is_dir())
         if not matches:
-            return [], Failure(str(arg), f"{arg}: matches no file; check the pattern", 2)
-        return matches, None
-    return [path], None
+            raise InputError(f"{_shown(arg)}: matches no file; check the pattern")
+        return matches
+    return [path]
 
 
-def file_source(path: Path, root: str, limit: int) -> Source:
-    return Source(id=catalog_id(path, root), data=_plain_file_bytes(path, limit),
+def checked_path(arg: Union[str, Path]) -> Path:
+    """What every command does first with an article argument: a URL, an empty argument or a
+    name that is not UTF-8 (it could not be kept in the catalog) is refused with the fix."""
+    text = str(arg)
+    if text.startswith(("http://", "https://")):
+        raise InputError(f"{text}: URLs are not supported yet; save the page as an .html file and give that file")
+    if not text.strip():
+        raise InputError("an empty article path was given; give an article file, a folder or a glob")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{_shown(text)}: the file name is not valid UTF-8; rename the file") from None
+    return Path(arg)
+
+
+def read_one(arg: Union[str, Path], config: Config) -> Article:
+    """One article file read through the same checks ``make`` applies (``plan``, ``lexicon check``)."""
+    return file_source(checked_path(arg), config).read()
+
+
+def file_source(path: Path, config: Config) -> Source:
+    """The source for an article file: ``read()`` applies every input check (readers.read_bytes)."""
+    checked_path(path)
+    limit = config.max_article_mb * 1_000_000
+    return Source(id=catalog_id(path, config.root), data=_plain_file_bytes(path, limit),
                   read=partial(read_article, path, max_bytes=limit), where=os.path.abspath(path))
+
+
+def _shown(arg: Union[str, Path]) -> str:
+    """A path as text that can always be printed (bytes that are not UTF-8 as \\xNN)."""
+    return os.fsencode(str(arg)).decode("utf-8", "backslashreplace")
 
 
 def catalog_id(path: Path, root: str) -> str:
@@ -92,11 +132,11 @@ def catalog_id(path: Path, root: str) -> str:
     (the current folder when there is none), in ``/`` form. A file outside that folder is
     ``elsewhere/<12 hex of its full path>/<name>``: the published catalog names no private folder."""
     where = Path(os.path.abspath(path))
-    base = Path(os.path.abspath(root))
+    real = Path(os.path.realpath(where))  # unlike Path.resolve, never raises (a symlink loop stays as it is)
     try:
-        return where.resolve().relative_to(base.resolve()).as_posix()
-    except (ValueError, OSError):
-        digest = hashlib.sha256(str(where.resolve()).encode("utf-8")).hexdigest()[:12]
+        return real.relative_to(os.path.realpath(root)).as_posix()
+    except ValueError:
+        digest = hashlib.sha256(str(real).encode("utf-8", "surrogateescape")).hexdigest()[:12]
         return f"elsewhere/{digest}/{where.name}"
 
 
