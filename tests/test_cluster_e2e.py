@@ -201,7 +201,7 @@ def test_an_unreachable_scheduler_is_one_error_line_and_the_folder_stays_as_it_w
 
 
 def test_a_worker_killed_mid_run_changes_nothing(places, local_run):
-    """Runs last: it leaves one worker."""
+    """Runs after the others but one: it leaves one worker."""
     client, cluster = places
     reference, _ = local_run
     cache = _with_local_clips(client, "kill-cache")
@@ -218,3 +218,34 @@ def test_a_worker_killed_mid_run_changes_nothing(places, local_run):
     stdout, stderr = run.communicate(timeout=120)
     assert run.returncode == 0, stderr
     assert_same_episodes(reference, client / "killed")
+
+
+def test_a_cluster_lost_mid_run_fails_cleanly_and_keeps_the_feed(places, local_run):
+    """Runs last of all: it stops the scheduler."""
+    import feedparser
+
+    client, cluster = places
+    reference, _ = local_run
+    out = client / "lost"
+    shutil.copytree(reference, out)
+    feed = (out / "feed.xml").read_bytes()
+    cache = _with_local_clips(client, "lost-cache")
+    clips = len(list((cache / "clips").rglob("*.wav")))
+    new = Path(__file__).parent.parent.parent / "shared" / "articles" / "seed-blog-post.txt"
+    if not new.is_file():
+        pytest.skip("needs ../shared/articles")
+    run = subprocess.Popen([sys.executable, "-m", "audiobrief", "make", *map(str, ARTICLES), str(new), "--out",
+                            str(out), "--scheduler", cluster.address, "--cache-dir", str(cache)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(list((cache / "clips").rglob("*.wav"))) == clips and time.monotonic() < deadline:
+        time.sleep(0.05)  # the new article's first clip is back: the cluster is at work
+    assert run.poll() is None, "the run ended before the cluster could be lost"
+    cluster.scheduler.kill()
+    cluster.scheduler.wait()
+    stdout, stderr = run.communicate(timeout=60)
+    assert run.returncode != 0
+    assert "error: the cluster at" in stderr and "Traceback" not in stderr, stderr
+    assert (out / "feed.xml").read_bytes() == feed
+    parsed = feedparser.parse(str(out / "feed.xml"))
+    assert not parsed.bozo and len(parsed.entries) == len(ARTICLES)

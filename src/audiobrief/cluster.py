@@ -19,8 +19,10 @@ given.
 from __future__ import annotations
 
 import asyncio
+import logging
 from concurrent.futures import CancelledError, Executor, Future, ThreadPoolExecutor
-from typing import Iterable, Optional
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Iterable
 
 from audiobrief import __version__, remote, segments
 from audiobrief.engines import engine_cache_id, install_hint
@@ -28,8 +30,11 @@ from audiobrief.errors import AudiobriefError, ClusterError, EngineUnavailable
 from audiobrief.render import synthesize_batch
 
 INSTALL = "pip install 'audiobrief[cluster]'"
-#: an unreachable scheduler is reported after this long
+#: an unreachable scheduler is reported after this long (and a lost one given up on)
 CONNECT_TIMEOUT_S = 5
+#: how often a call waiting for its result looks whether the client gave up
+STATE_POLL_S = 1.0
+AFTER_LOSS = "the episodes published before it and the feed are intact; run again to make the rest"
 #: calls in flight per worker thread: enough to keep every worker fed while results travel
 CALLS_PER_THREAD = 2
 
@@ -92,6 +97,10 @@ class Cluster:
         except ImportError:
             raise ClusterError(f"--scheduler needs Dask's distributed package: {INSTALL}") from None
         self.address = address
+        # our own one-line errors say what went wrong; Dask's log lines would come on top of them
+        for name in ["distributed", *logging.root.manager.loggerDict]:
+            if name.startswith("distributed"):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
         try:
             self.client = Client(address, timeout=timeout, set_as_default=False)
         except (OSError, asyncio.TimeoutError, ValueError) as exc:
@@ -110,8 +119,7 @@ class Cluster:
         check_versions(facts, self.address)
         workers = workers_for(specs, facts, self.address)
         threads = sum(n for w, n in self.client.nthreads().items() if w in workers)
-        return ClusterExecutor(self.client.get_executor(workers=workers, allow_other_workers=False),
-                               self.address, max(2, CALLS_PER_THREAD * threads))
+        return ClusterExecutor(self.client, self.address, workers, max(2, CALLS_PER_THREAD * threads))
 
     def close(self) -> None:
         self.client.close()
@@ -124,15 +132,19 @@ class Cluster:
 
 
 def _short(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:200] or type(exc).__name__
+    """What went wrong, on one line: the exception's message, or its kind if it says nothing more."""
+    said = " ".join(str(exc).split())[:200]
+    kind = type(exc).__name__
+    return kind if said in ("", kind) else said
 
 
 #: what a lost scheduler or worker raises through a future (anything else is the step's own error)
 def _cluster_failures() -> tuple:
+    from distributed.client import ClosedClientError
     from distributed.comm.core import CommClosedError
     from distributed.scheduler import KilledWorker
 
-    return CancelledError, CommClosedError, KilledWorker, OSError, asyncio.TimeoutError
+    return CancelledError, ClosedClientError, CommClosedError, KilledWorker, OSError, asyncio.TimeoutError
 
 
 class ClusterExecutor(Executor):
@@ -141,8 +153,9 @@ class ClusterExecutor(Executor):
     Each call waits for its remote result in a thread of its own (``in_flight`` of them),
     which stores the result in our cache before the pipeline sees it."""
 
-    def __init__(self, dask_executor: Executor, address: str, in_flight: int) -> None:
-        self.remote, self.address = dask_executor, address
+    def __init__(self, client, address: str, workers: list, in_flight: int) -> None:
+        self.client, self.address = client, address
+        self.remote = client.get_executor(workers=workers, allow_other_workers=False)
         self.waiting = ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="audiobrief-cluster")
         self.failures = _cluster_failures()
 
@@ -150,29 +163,34 @@ class ClusterExecutor(Executor):
         return self.waiting.submit(self._call, fn, args)
 
     def _call(self, fn, args: tuple):
-        try:
-            return self._run(fn, args)
-        except AudiobriefError:
-            raise
-        except self.failures as exc:
-            raise ClusterError(f"the cluster at {self.address} failed mid-run ({type(exc).__name__}: "
-                               f"{_short(exc)}); nothing of this episode was published; run again") from None
-
-    def _run(self, fn, args: tuple):
         if fn is synthesize_batch:
             spec, jobs = args
-            return remote.keep_clips(jobs, self.remote.submit(remote.speak, spec, jobs).result())
+            return remote.keep_clips(jobs, self._on_a_worker(remote.speak, spec, jobs))
         if fn in remote.BLOCK_STEPS and not segments.cached(fn, args):
             block, files = remote.pack_block(args[0])
-            result, mp3 = self.remote.submit(remote.run_block_step, fn, block, args[1:], files).result()
+            result, mp3 = self._on_a_worker(remote.run_block_step, fn, block, args[1:], files)
             return segments.keep(fn, args, result, mp3)
         return fn(*args)  # a cache hit, or a step that needs no worker
 
+    def _on_a_worker(self, fn, *args):
+        """``fn(*args)`` on a worker; a lost worker is rescheduled by Dask, a lost cluster is a ClusterError
+        (a future of a client that gave up on its scheduler may never finish: its state is looked at)."""
+        try:
+            future = self.remote.submit(fn, *args)
+            while True:
+                try:
+                    return future.result(timeout=STATE_POLL_S)
+                except FutureTimeout:
+                    if self.client.status not in ("running", "connecting"):
+                        raise ClusterError(f"the cluster at {self.address} was lost mid-run (no answer "
+                                           f"for {CONNECT_TIMEOUT_S} s); {AFTER_LOSS}") from None
+        except self.failures as exc:
+            raise ClusterError(f"the cluster at {self.address} failed mid-run ({_short(exc)}); {AFTER_LOSS}") from None
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.waiting.shutdown(wait=wait, cancel_futures=cancel_futures)
-        self.remote.shutdown(wait=wait and not cancel_futures)  # Dask's: not waiting cancels
+        try:
+            self.remote.shutdown(wait=wait and not cancel_futures)  # Dask's: not waiting cancels
+        except self.failures:
+            pass  # the cluster is gone: nothing is left on it to cancel
 
-
-def connect(address: Optional[str]) -> Optional[Cluster]:
-    """The cluster at ``address`` (None: no cluster, everything runs here)."""
-    return Cluster(address) if address else None
