@@ -35,8 +35,12 @@ CONNECT_TIMEOUT_S = 5
 #: how often a call waiting for its result looks whether the client gave up
 STATE_POLL_S = 1.0
 AFTER_LOSS = "the episodes published before it and the feed are intact; run again to make the rest"
-#: calls in flight per worker thread: enough to keep every worker fed while results travel
-CALLS_PER_THREAD = 2
+#: calls handed to Dask at once (each waits in a thread here): so many that its scheduler, not
+#: our queue, picks what runs next (by ``PRIORITY``), and no worker waits while results travel
+CALLS_IN_FLIGHT = 256
+#: Dask runs the higher first: an episode's later steps before other episodes' speech, so
+#: episodes finish (and are published here) while the workers speak the next ones
+PRIORITY = {synthesize_batch: 0, segments.measure: 1, segments.measure_limited: 2, segments.encode: 3}
 
 
 def worker_facts(specs: tuple) -> dict:
@@ -118,8 +122,7 @@ class Cluster:
         facts = self.client.run(worker_facts, specs, on_error="return")
         check_versions(facts, self.address)
         workers = workers_for(specs, facts, self.address)
-        threads = sum(n for w, n in self.client.nthreads().items() if w in workers)
-        return ClusterExecutor(self.client, self.address, workers, max(2, CALLS_PER_THREAD * threads))
+        return ClusterExecutor(self.client, self.address, workers, CALLS_IN_FLIGHT)
 
     def close(self) -> None:
         self.client.close()
@@ -165,18 +168,18 @@ class ClusterExecutor(Executor):
     def _call(self, fn, args: tuple):
         if fn is synthesize_batch:
             spec, jobs = args
-            return remote.keep_clips(jobs, self._on_a_worker(remote.speak, spec, jobs))
+            return remote.keep_clips(jobs, self._on_a_worker(PRIORITY[fn], remote.speak, spec, jobs))
         if fn in remote.BLOCK_STEPS and not segments.cached(fn, args):
             block, files = remote.pack_block(args[0])
-            result, mp3 = self._on_a_worker(remote.run_block_step, fn, block, args[1:], files)
+            result, mp3 = self._on_a_worker(PRIORITY[fn], remote.run_block_step, fn, block, args[1:], files)
             return segments.keep(fn, args, result, mp3)
         return fn(*args)  # a cache hit, or a step that needs no worker
 
-    def _on_a_worker(self, fn, *args):
+    def _on_a_worker(self, priority: int, fn, *args):
         """``fn(*args)`` on a worker; a lost worker is rescheduled by Dask, a lost cluster is a ClusterError
         (a future of a client that gave up on its scheduler may never finish: its state is looked at)."""
         try:
-            future = self.remote.submit(fn, *args)
+            future = self.remote.submit(fn, *args, priority=priority)
             while True:
                 try:
                     return future.result(timeout=STATE_POLL_S)
