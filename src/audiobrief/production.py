@@ -49,7 +49,7 @@ def produce(works: dict[int, Work], config: Config, profile, out_dir: Path, cach
         blocks = len(work.planned.article.sections) + 2
         progress.begin(str(index), work.planned.article.title,
                        (0 if speakers else sum(len(j) for _, j in work.missing)) + 4 * blocks)
-    progress.begin("all", f"{len(works)} episode(s)", len(works))
+    progress.begin("all", f"{len(works)} episode(s)" + (f" on {cluster.address}" if cluster else ""), len(works))
     longest = max(sum(len(p.text.split()) for p in w.planned.script) for w in works.values())
     if cluster is not None:  # checks every worker's engines before any work
         executor = cluster.executor(spec for w in works.values() for spec, _ in w.missing)
