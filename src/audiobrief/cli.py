@@ -73,7 +73,7 @@ def make(
     engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3 or piper [default: from config]."),
     voice: Optional[str] = typer.Option(None, "--voice", help="Voice id, or a .onnx file for piper [default: from config]."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Clip cache folder [default: the user's cache folder, e.g. ~/.cache/audiobrief]."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler whose workers speak, measure and encode, e.g. tcp://10.0.0.5:8786; needs pip install 'audiobrief[cluster]' [default: [cluster] scheduler in the config, else this machine]."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler whose workers speak, measure and encode, e.g. tcp://10.0.0.5:8786; needs pip install 'audiobrief\\[cluster]' [default: \\[cluster] scheduler in the config, else this machine]."),
 ) -> None:
     """Make one episode per article and publish it to the feed.
 
