@@ -231,9 +231,9 @@ def test_a_cluster_lost_mid_run_fails_cleanly_and_keeps_the_feed(places, local_r
     feed = (out / "feed.xml").read_bytes()
     cache = _with_local_clips(client, "lost-cache")
     clips = len(list((cache / "clips").rglob("*.wav")))
-    new = Path(__file__).parent.parent.parent / "shared" / "articles" / "seed-blog-post.txt"
-    if not new.is_file():
-        pytest.skip("needs ../shared/articles")
+    new = client / "longer.txt"  # long enough to be stopped in the middle: the fixtures' text, six times over
+    body = [line for path in ARTICLES for line in path.read_text().splitlines() if len(line) > 40]
+    new.write_text("A Longer Week in Town\n\n" + "\n\n".join(f"Part {n}\n\n" + " ".join(body) for n in range(6)))
     run = subprocess.Popen([sys.executable, "-m", "audiobrief", "make", *map(str, ARTICLES), str(new), "--out",
                             str(out), "--scheduler", cluster.address, "--cache-dir", str(cache)],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
