@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import get, grow_article, serving, synthetic_catalog, timed
+from benchlib import dask_cluster, get, grow_article, serving, synthetic_catalog, timed
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -365,8 +365,28 @@ class Bench:
         self.add(f"pages vs feed, {count:,} episodes, unchanged", median(again["pages"]), median(again["feed"]),
                  50.0, note="both skip by their stamps")
 
+    def cluster(self, count: int = 20) -> None:
+        """A batch on a two-worker Dask cluster on this machine against --jobs 2 here: what
+        scheduling and sending every input and output as bytes cost (both start cold)."""
+        if subprocess.run([str(VENV_BIN / "python"), "-c", "import distributed"], capture_output=True).returncode:
+            print("  cluster: skipped (pip install 'audiobrief[cluster]')", flush=True)
+            return
+        folder = self.fresh("cluster-articles")
+        articles = []
+        for i in range(count):
+            path = folder / f"c{i:02d}.txt"
+            path.write_text(make_article(300 + i))
+            articles.append(path)
+        ours, base = [], []
+        with dask_cluster(self.work / "dask") as address:
+            for i in range(self.repeat):  # each first in turn: the machine's drift falls on both
+                runs = [(base, ["--jobs", "2"]), (ours, ["--scheduler", address])]
+                for times, how in (runs if i % 2 == 0 else runs[::-1]):
+                    times.append(make([*articles, "--out", self.fresh("cluster-out"), *how]))
+        self.add(f"{count} articles on a 2-worker local Dask cluster vs --jobs 2", median(ours), median(base), 1.3)
 
-CASES = ("cold", "batch", "rerun_and_edit", "feed_10k", "memory_2h", "imports", "piper", "read", "serve", "pages")
+
+CASES = ("cold", "batch", "rerun_and_edit", "feed_10k", "memory_2h", "imports", "piper", "read", "serve", "pages", "cluster")
 
 
 def main() -> int:

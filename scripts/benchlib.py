@@ -119,3 +119,33 @@ def synthetic_catalog(folder: Path, count: int):
                            for c in range(7)),
             transcripts=({"file": f"{slug}.vtt", "type": "text/vtt"},)))
     return Catalog(folder / "episodes.json", entries)
+
+
+@contextlib.contextmanager
+def dask_cluster(folder: Path, workers: int = 2):
+    """A Dask scheduler and ``workers`` one-thread workers on 127.0.0.1, each worker in its own
+    folder (cwd, HOME, TMPDIR); yields the scheduler's address, stops them all by PID."""
+    import os
+
+    from distributed import Client
+
+    dask = str(Path(sys.executable).parent / "dask")
+    address = f"tcp://127.0.0.1:{free_port()}"
+    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
+                               "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        for n in range(workers):
+            home = folder / f"worker{n}"
+            (home / "tmp").mkdir(parents=True, exist_ok=True)
+            env = {**os.environ, "HOME": str(home), "TMPDIR": str(home / "tmp")}
+            procs.append(subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                                           "--local-directory", str(home / "dask")], cwd=home, env=env,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        with Client(address, timeout=60, set_as_default=False) as client:
+            client.wait_for_workers(workers, timeout=60)
+        yield address
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=30)

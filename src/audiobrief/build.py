@@ -20,7 +20,7 @@ reading it (step 6).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Sequence, Union
+from typing import TYPE_CHECKING, Optional, Sequence, Union
 
 from audiobrief import memos
 from audiobrief.catalog import (CATALOG_NAME, Catalog, files_intact, load_catalog, remove_unpublished_versions,
@@ -36,11 +36,16 @@ from audiobrief.readers.language import memo_in
 from audiobrief.report import BuildReport, Progress, unchanged_result
 from audiobrief.sources import Source, catalog_id, gather, read_one
 
+if TYPE_CHECKING:  # the making stages' modules are loaded only when something is made
+    from audiobrief.cluster import Cluster
+
 
 def build(inputs: Sequence[Union[str, Path, Source]], config: Config, out_dir: Path, *,
           workers: Optional[int] = None, progress: Optional[Progress] = None,
-          cache_dir: Optional[Path] = None) -> BuildReport:
+          cache_dir: Optional[Path] = None, cluster: Optional[Cluster] = None) -> BuildReport:
     """Make and publish one episode per article; a failing article is reported and skipped.
+
+    ``cluster``: speak, measure and encode on its workers (``audiobrief.cluster``).
 
     Raises only for problems that stop everything (settings, output folder,
     the catalog); per-article problems land in ``report.failures``.
@@ -61,7 +66,7 @@ def build(inputs: Sequence[Union[str, Path, Source]], config: Config, out_dir: P
             works = planning.decide(planned, run)                  # 6. decide what changed: the build keys
             if works:                                              # 7. speak, render and publish each
                 production.produce(works, config, run.profile, run.out_dir, run.cache_root, workers,
-                                   progress or Progress(), run.report)
+                                   progress or Progress(), run.report, cluster)
     run.refresh_feed()                                             # 8. the feed, if the settings changed it
     order = {source.id: i for i, source in enumerate(sources)}
     run.report.episodes.sort(key=lambda e: order.get(e.source, 0))  # in the order they were given

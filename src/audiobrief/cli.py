@@ -73,6 +73,7 @@ def make(
     engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3 or piper [default: from config]."),
     voice: Optional[str] = typer.Option(None, "--voice", help="Voice id, or a .onnx file for piper [default: from config]."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Clip cache folder [default: the user's cache folder, e.g. ~/.cache/audiobrief]."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler whose workers speak, measure and encode, e.g. tcp://10.0.0.5:8786; needs pip install 'audiobrief\\[cluster]' [default: \\[cluster] scheduler in the config, else this machine]."),
 ) -> None:
     """Make one episode per article and publish it to the feed.
 
@@ -82,6 +83,8 @@ def make(
     Example: audiobrief make articles/ --out episodes --base-url https://example.org/pod/ --jobs 2
 
     Example: audiobrief make story.txt --engine piper --jobs 2
+
+    Example: audiobrief make articles/ --scheduler tcp://10.0.0.5:8786
     """
     from audiobrief.build import build
     from audiobrief.sources import sample_article
@@ -89,9 +92,14 @@ def make(
     if wait is not None:
         _lock_policy(wait)
 
-    config = settings(config_file, base_url=base_url, profile=profile, engine=engine,
+    config = settings(config_file, base_url=base_url, profile=profile, engine=engine, scheduler=scheduler,
                      voice=str(Path(voice).resolve()) if voice and voice.endswith(".onnx") else voice)
     paths = list(articles) if articles else [sample_article()]
+    cluster = None
+    if config.scheduler:  # reached, and its workers' versions checked, before anything is read or written
+        from audiobrief.cluster import Cluster
+
+        cluster = Cluster(config.scheduler)
     try:
         if stderr_is_terminal():  # rich, heavy to import, only where a bar is drawn
             from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
@@ -100,13 +108,18 @@ def make(
             columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                        TimeElapsedColumn())
             with Progress(*columns, console=stderr_console(), transient=False) as bar:
-                report = build(paths, config, out, workers=jobs, progress=RichProgress(bar), cache_dir=cache_dir)
+                report = build(paths, config, out, workers=jobs, progress=RichProgress(bar), cache_dir=cache_dir,
+                               cluster=cluster)
         else:
-            report = build(paths, config, out, workers=jobs, progress=LineProgress(), cache_dir=cache_dir)
+            report = build(paths, config, out, workers=jobs, progress=LineProgress(), cache_dir=cache_dir,
+                           cluster=cluster)
     except KeyboardInterrupt:  # Typer would turn it into a silent exit 130
         typer.echo("interrupted; the feed and the episodes published before it are intact; "
                    "run the same command again to make the rest", err=True)
         raise typer.Exit(130)
+    finally:
+        if cluster is not None:
+            cluster.close()
     _print_made(report)
 
 

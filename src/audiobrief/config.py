@@ -101,6 +101,9 @@ OPTIONS: tuple[Option, ...] = (
            "Longest allowed episode in minutes (up to 600); a longer one is refused before it is spoken, "
            "with its estimated length. 0 = the default, 180 (the alexa profile allows 10 at most)."),
     Option("input", "max_article_mb", int, 5, "Refuse article files larger than this many megabytes (1-1000)."),
+    Option("cluster", "scheduler", str, "",
+           "Dask scheduler that speaks, measures and encodes, e.g. tcp://10.0.0.5:8786 "
+           "(pip install 'audiobrief[cluster]'). Empty = this machine."),
     Option("pronunciations", "pronunciations", dict, {},
            'Words the engine says wrongly: "Word" = "respelling" (whole word; a key with capitals is '
            'case-sensitive), "re:regex" = "..." for a pattern, or "[[espeak phonemes]]" as the value.'),
@@ -141,6 +144,8 @@ class Config:
     music_duck_db: int = 18
     max_minutes: int = 0
     max_article_mb: int = 5
+    #: where the work runs, not what is made: left out of repr, so stamps and build keys ignore it
+    scheduler: str = field(default="", repr=False, compare=False)
     pronunciations: dict = field(default_factory=dict, hash=False, compare=False)
     #: folder the config file lives in; relative paths resolve against it
     root: str = "."
@@ -174,6 +179,7 @@ def _show(value: Any, width: int = 40) -> str:
 
 _TYPE_NAMES = {str: "a string in quotes", bool: "true or false", int: "a whole number"}
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+_SCHEDULER = re.compile(r"((tcp|tls|ws|wss)://)?[^\s/:]+(:\d{1,5})?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -216,6 +222,8 @@ def _check_value(opt: Option, value: Any) -> Optional[str]:
         return f"{where}: {value} ms is out of range; use 0-10000"
     if opt.key == "base_url" and value and not _http_url(value):
         return f"{where}: {_show(value)} is not an http(s) URL; use e.g. https://example.org/podcast/"
+    if opt.key == "scheduler" and value and not _SCHEDULER.fullmatch(value):
+        return f"{where}: {_show(value)} is not a Dask scheduler address; use e.g. tcp://10.0.0.5:8786"
     if opt.key == "keep_last" and value < 0:
         return f"{where}: {value} is negative; use 0 (keep every episode) or the number of episodes to keep"
     if opt.key == "description" and len(value.encode("utf-8")) > 4000:

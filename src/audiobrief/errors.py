@@ -63,3 +63,9 @@ def why(exc: OSError) -> str:
 def write_error(path: Path, exc: OSError) -> PublishError:
     """The one-line error for a failed write: what happened and that nothing published changed."""
     return PublishError(f"cannot write {path}: {why(exc)}; the previous files are intact")
+
+
+class ClusterError(AudiobriefError):
+    """The Dask cluster given with --scheduler cannot be used, or was lost."""
+
+    exit_code = 5

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 from audiobrief import memos
+from audiobrief.cluster import Cluster
 from audiobrief.config import BUILT_IN_TRANSITIONS, Config
 from audiobrief.cover import check_cover
 from audiobrief.errors import AudiobriefError
@@ -44,13 +45,14 @@ PROCESS_RENDER_WORDS = 5000
 
 
 def produce(works: dict[int, Work], config: Config, profile, out_dir: Path, cache_root: Path,
-            workers: Optional[int], progress: Progress, report: BuildReport) -> None:
+            workers: Optional[int], progress: Progress, report: BuildReport, cluster: Optional[Cluster] = None) -> None:
     """Speak, render and publish every article in ``works`` (index in the input -> Work).
 
     ``workers``: ``--jobs`` (None: one per CPU; speech then gets worker processes only
-    where they pay, see ``speaking.speech_workers``)."""
+    where they pay, see ``speaking.speech_workers``). ``cluster``: speak, measure and
+    encode on its workers instead (each section's clips are spoken in its render steps)."""
     jobs = workers or default_jobs()
-    speakers = speech_workers(works, jobs, asked=workers is not None)
+    speakers = 0 if cluster is not None else speech_workers(works, jobs, asked=workers is not None)
     if not speakers:
         check_texts(works)
     gains = memos.Gains(cache_root)
@@ -60,9 +62,12 @@ def produce(works: dict[int, Work], config: Config, profile, out_dir: Path, cach
         blocks = len(work.planned.article.sections) + 2
         progress.begin(str(index), work.planned.article.title,
                        (0 if speakers else sum(len(j) for _, j in work.missing)) + 4 * blocks)
-    progress.begin("all", f"{len(works)} episode(s)", len(works))
+    progress.begin("all", f"{len(works)} episode(s)" + (f" on {cluster.address}" if cluster else ""), len(works))
     longest = max(sum(len(p.text.split()) for p in w.planned.script) for w in works.values())
-    executor = make_executor(jobs, processes=longest >= PROCESS_RENDER_WORDS)
+    if cluster is not None:  # checks every worker's engines before any work
+        executor = cluster.executor(spec for w in works.values() for spec, _ in w.missing)
+    else:
+        executor = make_executor(jobs, processes=longest >= PROCESS_RENDER_WORDS)
     publisher = InOrder(works, config, profile, out_dir, gains, progress, report)
     speaker = None
     try:

@@ -117,7 +117,7 @@ def _key(*parts) -> str:
 def measure(block: Block, out_rate: int, cache_root: str) -> list:
     """100 ms sub-block powers of the block as it is (at the engine's rate:
     speech has nothing above it to lose by resampling)."""
-    key = _key("measure", block.key)
+    key = measure_key(block)
     facts = _load_facts(cache_root, key)
     if facts is None:
         facts = _store_facts(cache_root, key, {"powers": block_powers(render(block), block.rate).tolist()})
@@ -128,7 +128,7 @@ def measure_limited(block: Block, out_rate: int, cache_root: str, gains: tuple, 
     """Sub-block powers of the block after each gain in ``gains`` and the
     true-peak limiter: one render, several limiter runs, so the
     episode's gain can be found by interpolation instead of pass after pass."""
-    key = _key("limited", block.key, list(gains), ceiling_dbtp)
+    key = limited_key(block, gains, ceiling_dbtp)
     facts = _load_facts(cache_root, key)
     if facts is None:  # at the engine's rate: half the work, and the encode step checks the result
         x = render(block)
@@ -136,6 +136,14 @@ def measure_limited(block: Block, out_rate: int, cache_root: str, gains: tuple, 
                   for g in gains]
         facts = _store_facts(cache_root, key, {"powers": powers})
     return facts["powers"]
+
+
+def measure_key(block: Block) -> str:
+    return _key("measure", block.key)
+
+
+def limited_key(block: Block, gains: tuple, ceiling_dbtp: float) -> str:
+    return _key("limited", block.key, list(gains), ceiling_dbtp)
 
 
 def segment_key(block: Block, out_rate: int, bitrate: int, gain_db: float, ceiling_dbtp: float) -> str:
@@ -166,6 +174,44 @@ def encode(block: Block, out_rate: int, bitrate: int, gain_db: float, ceiling_db
         found = store_segment(cache_root, key, mp3, samples, count_frames(mp3), facts)
     return {"key": key, "samples": found.samples, "frames": found.frames,
             "powers": found.facts["powers"], "peak": found.facts["peak"], "path": str(found.path), "made": made}
+
+
+# ------------------------------------------------------------------ made elsewhere
+
+
+def _task_key(fn, args: tuple) -> str:
+    if fn is measure:
+        return measure_key(args[0])
+    if fn is measure_limited:
+        block, _, _, gains, ceiling_dbtp = args
+        return limited_key(block, gains, ceiling_dbtp)
+    block, out_rate, bitrate, gain_db, ceiling_dbtp, _ = args
+    return segment_key(block, out_rate, bitrate, gain_db, ceiling_dbtp)
+
+
+def _root_of(fn, args: tuple) -> str:
+    return args[5] if fn is encode else args[2]
+
+
+def cached(fn, args: tuple) -> bool:
+    """Whether the task ``fn(*args)`` (measure, measure_limited or encode) would find its
+    result in the cache instead of rendering the block."""
+    key, root = _task_key(fn, args), _root_of(fn, args)
+    if fn is encode:
+        return load_segment(root, key) is not None
+    return _load_facts(root, key) is not None
+
+
+def keep(fn, args: tuple, result, mp3: Optional[bytes] = None):
+    """Store in this cache the ``result`` of ``fn(*args)`` that was computed elsewhere
+    (``encode``: with its segment's ``mp3`` bytes); returns what ``fn`` would have."""
+    key, root = _task_key(fn, args), _root_of(fn, args)
+    if fn is not encode:
+        _store_facts(root, key, {"powers": result})
+        return result
+    found = store_segment(root, key, mp3, result["samples"], result["frames"],
+                          {"powers": result["powers"], "peak": result["peak"]})
+    return {**result, "key": key, "path": str(found.path), "made": True}
 
 
 def quantise(gain_db: float) -> float:

@@ -1,0 +1,199 @@
+"""Speaking, measuring and encoding on a Dask cluster (``--scheduler tcp://HOST:8786``).
+
+Reading, planning, the cache, the catalog, the feed and every published file
+stay on this machine: only the steps' calls go out, through the executor Dask
+gives (``Client.get_executor``), the same way ``pipeline.run`` sends them to
+local threads.  ``ClusterExecutor`` is that executor wrapped: a step whose
+result is already in our cache runs here (it only reads the cache); any other
+block step or clip batch goes to a worker as bytes (``remote``), and what comes
+back is stored in our cache, where a local run would have written it.
+
+Before any work, ``connect`` reaches the scheduler (or fails within
+``CONNECT_TIMEOUT_S``) and every worker says which audiobrief it runs;
+``ClusterExecutor.for_engines`` asks each worker for the cache id of every
+engine the run speaks with, so clips and segments are never mixed from two
+versions.  ``distributed`` is imported only here, and only when a scheduler is
+given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import CancelledError, Executor, Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Iterable
+
+from audiobrief import __version__, remote, segments
+from audiobrief.engines import engine_cache_id, install_hint
+from audiobrief.errors import AudiobriefError, ClusterError, EngineUnavailable
+from audiobrief.render import synthesize_batch
+
+INSTALL = "pip install 'audiobrief[cluster]'"
+#: an unreachable scheduler is reported after this long (and a lost one given up on)
+CONNECT_TIMEOUT_S = 5
+#: how often a call waiting for its result looks whether the client gave up
+STATE_POLL_S = 1.0
+AFTER_LOSS = "the episodes published before it and the feed are intact; run again to make the rest"
+#: calls handed to Dask at once (each waits in a thread here): so many that its scheduler, not
+#: our queue, picks what runs next (by ``PRIORITY``), and no worker waits while results travel
+CALLS_IN_FLIGHT = 256
+#: Dask runs the higher first: an episode's later steps before other episodes' speech, so
+#: episodes finish (and are published here) while the workers speak the next ones
+PRIORITY = {synthesize_batch: 0, segments.measure: 1, segments.measure_limited: 2, segments.encode: 3}
+
+
+def worker_facts(specs: tuple) -> dict:
+    """On a worker: its audiobrief version, and each engine's cache id (or why it has none)."""
+    engines = {}
+    for spec in specs:
+        try:
+            engines[spec] = ("ok", engine_cache_id(spec))
+        except AudiobriefError as exc:
+            engines[spec] = ("missing", str(exc))
+    return {"version": __version__, "engines": engines}
+
+
+def check_versions(facts: dict, address: str) -> None:
+    """Stop unless every worker runs this audiobrief (``facts``: worker -> ``worker_facts`` or the error)."""
+    if not facts:
+        raise ClusterError(f"the Dask scheduler at {address} has no workers; start some with "
+                           f"`dask worker {address}` on machines with audiobrief installed")
+    for worker, found in sorted(facts.items()):
+        if isinstance(found, BaseException):
+            raise ClusterError(f"worker {worker} cannot run audiobrief ({type(found).__name__}: {found}); "
+                               f"install audiobrief {__version__} there")
+        if found["version"] != __version__:
+            raise ClusterError(f"worker {worker} runs audiobrief {found['version']}, this machine "
+                               f"{__version__}; install the same version on every worker")
+
+
+def workers_for(specs: Iterable, facts: dict, address: str) -> list[str]:
+    """The workers that have every engine in ``specs``, each with our cache id; a worker with
+    another engine version stops the run, and so does a cluster with no worker for an engine."""
+    usable = set(facts)
+    for spec in specs:
+        ours = engine_cache_id(spec)
+        having = set()
+        for worker, found in sorted(facts.items()):
+            state, value = found["engines"][spec]
+            if state == "ok" and value != ours:
+                raise ClusterError(f"worker {worker} speaks {spec.name} as {value!r}, this machine as "
+                                   f"{ours!r}; install the same engine and voice versions everywhere")
+            if state == "ok":
+                having.add(worker)
+        if not having:
+            raise EngineUnavailable(f"no worker of the cluster at {address} has the {spec.name} engine "
+                                    f"(voice {spec.voice or spec.language}); on each worker: {install_hint(spec.name)}")
+        usable &= having
+    if not usable:
+        raise EngineUnavailable(f"no worker of the cluster at {address} has all the engines this run speaks with; "
+                                "install them on the same workers")
+    return sorted(usable)
+
+
+class Cluster:
+    """A connection to a Dask scheduler whose workers run our version of audiobrief."""
+
+    def __init__(self, address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ClusterError(f"--scheduler needs Dask's distributed package: {INSTALL}") from None
+        self.address = address
+        # our own one-line errors say what went wrong; Dask's log lines would come on top of them
+        for name in ["distributed", *logging.root.manager.loggerDict]:
+            if name.startswith("distributed"):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
+        try:
+            self.client = Client(address, timeout=timeout, set_as_default=False)
+        except (OSError, asyncio.TimeoutError, ValueError) as exc:
+            raise ClusterError(f"cannot reach the Dask scheduler at {address} ({_short(exc)}); start it with "
+                               "`dask scheduler`, or fix --scheduler / [cluster] scheduler") from None
+        try:
+            check_versions(self.client.run(worker_facts, (), on_error="return"), address)
+        except BaseException:
+            self.close()
+            raise
+
+    def executor(self, specs: Iterable) -> "ClusterExecutor":
+        """An executor for ``pipeline.run`` on the workers that have every engine in ``specs``."""
+        specs = tuple(sorted(set(specs), key=repr))
+        facts = self.client.run(worker_facts, specs, on_error="return")
+        check_versions(facts, self.address)
+        workers = workers_for(specs, facts, self.address)
+        return ClusterExecutor(self.client, self.address, workers, CALLS_IN_FLIGHT)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> "Cluster":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _short(exc: BaseException) -> str:
+    """What went wrong, on one line: the exception's message, or its kind if it says nothing more."""
+    said = " ".join(str(exc).split())[:200]
+    kind = type(exc).__name__
+    return kind if said in ("", kind) else said
+
+
+#: what a lost scheduler or worker raises through a future (anything else is the step's own error)
+def _cluster_failures() -> tuple:
+    from distributed.client import ClosedClientError
+    from distributed.comm.core import CommClosedError
+    from distributed.scheduler import KilledWorker
+
+    return CancelledError, ClosedClientError, CommClosedError, KilledWorker, OSError, asyncio.TimeoutError
+
+
+class ClusterExecutor(Executor):
+    """Runs ``pipeline.run``'s calls on the cluster, with inputs and outputs as bytes.
+
+    Each call waits for its remote result in a thread of its own (``in_flight`` of them),
+    which stores the result in our cache before the pipeline sees it."""
+
+    def __init__(self, client, address: str, workers: list, in_flight: int) -> None:
+        self.client, self.address = client, address
+        self.remote = client.get_executor(workers=workers, allow_other_workers=False)
+        self.waiting = ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="audiobrief-cluster")
+        self.failures = _cluster_failures()
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        return self.waiting.submit(self._call, fn, args)
+
+    def _call(self, fn, args: tuple):
+        if fn is synthesize_batch:
+            spec, jobs = args
+            return remote.keep_clips(jobs, self._on_a_worker(PRIORITY[fn], remote.speak, spec, jobs))
+        if fn in remote.BLOCK_STEPS and not segments.cached(fn, args):
+            block, files = remote.pack_block(args[0])
+            result, mp3 = self._on_a_worker(PRIORITY[fn], remote.run_block_step, fn, block, args[1:], files)
+            return segments.keep(fn, args, result, mp3)
+        return fn(*args)  # a cache hit, or a step that needs no worker
+
+    def _on_a_worker(self, priority: int, fn, *args):
+        """``fn(*args)`` on a worker; a lost worker is rescheduled by Dask, a lost cluster is a ClusterError
+        (a future of a client that gave up on its scheduler may never finish: its state is looked at)."""
+        try:
+            future = self.remote.submit(fn, *args, priority=priority)
+            while True:
+                try:
+                    return future.result(timeout=STATE_POLL_S)
+                except FutureTimeout:
+                    if self.client.status not in ("running", "connecting"):
+                        raise ClusterError(f"the cluster at {self.address} was lost mid-run (no answer "
+                                           f"for {CONNECT_TIMEOUT_S} s); {AFTER_LOSS}") from None
+        except self.failures as exc:
+            raise ClusterError(f"the cluster at {self.address} failed mid-run ({_short(exc)}); {AFTER_LOSS}") from None
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.waiting.shutdown(wait=wait, cancel_futures=cancel_futures)
+        try:
+            self.remote.shutdown(wait=wait and not cancel_futures)  # Dask's: not waiting cancels
+        except self.failures:
+            pass  # the cluster is gone: nothing is left on it to cancel
+

@@ -1,0 +1,93 @@
+"""Steps run on a machine that shares no files with ours: inputs go as bytes, outputs come back as bytes.
+
+A cluster worker cannot read our cache, so each remote call carries what its
+step reads (the clip WAVs, the transition sound, the music bed) and returns
+what the step wrote (the segment MP3, the clips it spoke).  On the worker,
+``run_block_step`` and ``speak`` write the inputs to a temporary folder of
+their own, run the very same step function there (``segments.measure``,
+``segments.measure_limited``, ``segments.encode``, ``render.synthesize_batch``)
+and read its outputs back; the folder is removed afterwards.  The step is the
+one a local run uses, so the sound is the same to the byte.
+
+``pack_block`` (on our side) lists a block's files; the worker sees them
+under new names, which changes no sound: a block's key, which does name its
+clips, is computed on our side, where the result is stored
+(``segments.keep``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from audiobrief import segments
+from audiobrief.cache import unsealed_wav, write_atomic
+from audiobrief.errors import SynthesisError
+from audiobrief.render import synthesize_batch
+from audiobrief.timeline import Block
+
+#: the block steps a worker can run, and where each takes its cache folder
+BLOCK_STEPS = {segments.measure: 2, segments.measure_limited: 2, segments.encode: 5}
+
+
+def _named(path: str, names: dict) -> str:
+    """The name a file travels under: one per file, keeping its own name (and so its suffix)."""
+    if path not in names:
+        names[path] = f"{len(names)}-{Path(path).name}"
+    return names[path]
+
+
+def pack_block(block: Block) -> tuple[Block, dict[str, bytes]]:
+    """The block with each file it reads renamed to a bare name, and those files' bytes by name."""
+    names: dict[str, str] = {}
+    parts = tuple(dataclasses.replace(p, path=_named(p.path, names))
+                  if p.kind == "clip" or (p.kind == "sound" and p.path != "sting") else p for p in block.parts)
+    bed = block.bed
+    if bed is not None:
+        bed = dataclasses.replace(bed, path=_named(bed.path, names))
+    files = {name: Path(path).read_bytes() for path, name in names.items()}
+    return dataclasses.replace(block, parts=parts, bed=bed), files
+
+
+def _unpacked(block: Block, folder: Path) -> Block:
+    """A packed block pointing at its files in ``folder``."""
+    parts = tuple(dataclasses.replace(p, path=str(folder / p.path))
+                  if p.kind == "clip" or (p.kind == "sound" and p.path != "sting") else p for p in block.parts)
+    bed = block.bed
+    if bed is not None:
+        bed = dataclasses.replace(bed, path=str(folder / bed.path))
+    return dataclasses.replace(block, parts=parts, bed=bed)
+
+
+def run_block_step(fn, block: Block, args: tuple, files: dict[str, bytes]) -> tuple[object, Optional[bytes]]:
+    """On a worker: ``fn`` (a block step) on a packed block; (its result, the segment's MP3 bytes
+    for ``encode``, else None). ``args`` are the step's arguments after the block."""
+    with tempfile.TemporaryDirectory(prefix="audiobrief-remote-") as tmp:
+        folder = Path(tmp)
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+        full = [_unpacked(block, folder), *args]
+        full[BLOCK_STEPS[fn]] = str(folder / "cache")
+        result = fn(*full)
+        mp3 = Path(result["path"]).read_bytes() if fn is segments.encode else None
+    return result, mp3
+
+
+def speak(spec, jobs: list) -> list[bytes]:
+    """On a worker: speak ``jobs`` with this process's engine for ``spec``; the sealed WAV bytes
+    of each clip, in order."""
+    with tempfile.TemporaryDirectory(prefix="audiobrief-speak-") as tmp:
+        here = [dataclasses.replace(job, wav_path=str(Path(tmp) / f"{i}.wav")) for i, job in enumerate(jobs)]
+        synthesize_batch(spec, here)
+        return [Path(job.wav_path).read_bytes() for job in here]
+
+
+def keep_clips(jobs: list, made: list[bytes]) -> int:
+    """On our side: store the clips a worker spoke where the local cache expects them."""
+    for job, data in zip(jobs, made):
+        if unsealed_wav(data) is None:
+            raise SynthesisError(f"{job.label}: the clip a cluster worker spoke arrived damaged; run again")
+        write_atomic(Path(job.wav_path), data)
+    return len(jobs)

@@ -1,0 +1,108 @@
+"""The cluster's parts without a cluster: version checks, bytes in and out, settings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from audiobrief import cluster, remote, segments
+from audiobrief.config import Config, load_config
+from audiobrief.engines import EngineSpec
+from audiobrief.errors import ClusterError, ConfigError, EngineUnavailable
+from audiobrief.timeline import Block, Part
+
+SPEC = EngineSpec(name="pyttsx3", language="en")
+
+
+def _facts(version=cluster.__version__, engine=("ok", "espeak-1")) -> dict:
+    return {"version": version, "engines": {SPEC: engine}}
+
+
+def test_a_worker_with_another_version_is_named_with_both_versions():
+    with pytest.raises(ClusterError) as err:
+        cluster.check_versions({"tcp://a:1": _facts(), "tcp://b:2": _facts(version="0.0.9")}, "tcp://s:8786")
+    message = str(err.value)
+    assert "tcp://b:2" in message and "0.0.9" in message and cluster.__version__ in message
+    assert "tcp://a:1" not in message
+
+
+def test_a_worker_that_cannot_import_audiobrief_and_an_empty_cluster_are_errors():
+    with pytest.raises(ClusterError, match="tcp://b:2 cannot run audiobrief"):
+        cluster.check_versions({"tcp://b:2": ModuleNotFoundError("No module named 'audiobrief'")}, "tcp://s:1")
+    with pytest.raises(ClusterError, match="has no workers"):
+        cluster.check_versions({}, "tcp://s:1")
+
+
+def test_workers_without_the_engine_are_left_out_and_none_at_all_is_an_error(monkeypatch):
+    monkeypatch.setattr(cluster, "engine_cache_id", lambda spec: "espeak-1")
+    facts = {"tcp://a:1": _facts(), "tcp://b:2": _facts(engine=("missing", "pyttsx3 is not installed"))}
+    assert cluster.workers_for([SPEC], facts, "tcp://s:1") == ["tcp://a:1"]
+    facts["tcp://a:1"] = _facts(engine=("missing", "no espeak"))
+    with pytest.raises(EngineUnavailable, match="no worker .* has the pyttsx3 engine"):
+        cluster.workers_for([SPEC], facts, "tcp://s:1")
+
+
+def test_a_worker_with_another_engine_version_stops_the_run(monkeypatch):
+    monkeypatch.setattr(cluster, "engine_cache_id", lambda spec: "espeak-1")
+    with pytest.raises(ClusterError, match=r"tcp://b:2 speaks pyttsx3 as 'espeak-2'.*'espeak-1'"):
+        cluster.workers_for([SPEC], {"tcp://a:1": _facts(), "tcp://b:2": _facts(engine=("ok", "espeak-2"))}, "x")
+
+
+def test_without_the_extra_the_error_names_the_install_command(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    with pytest.raises(ClusterError, match=r"pip install 'audiobrief\[cluster\]'"):
+        cluster.Cluster("tcp://127.0.0.1:8786")
+
+
+def test_the_scheduler_setting_is_checked_and_changes_no_stamp(tmp_path):
+    (tmp_path / "audiobrief.toml").write_text('[cluster]\nscheduler = "tcp://10.0.0.5:8786"\n')
+    config = load_config(tmp_path / "audiobrief.toml")
+    assert config.scheduler == "tcp://10.0.0.5:8786"
+    assert repr(config) == repr(Config(root=config.root))  # where the work runs decides no bytes
+    with pytest.raises(ConfigError, match="not a Dask scheduler address"):
+        Config().with_overrides(scheduler="http://x/y")
+
+
+def _wav(path: Path, seconds: float = 1.5) -> Path:
+    import numpy as np
+    import soundfile
+
+    t = np.arange(int(22050 * seconds)) / 22050
+    soundfile.write(path, 0.3 * np.sin(2 * np.pi * 220 * t) * np.sin(np.pi * t / seconds), 22050, subtype="PCM_16")
+    return path
+
+
+def test_a_block_step_run_from_bytes_gives_what_the_local_step_gives(tmp_path):
+    """The remote wrapper runs the same step in a folder of its own: same MP3 bytes, same facts;
+    stored by ``segments.keep``, a local run then finds it in the cache."""
+    clip = _wav(tmp_path / "clip.wav")
+    block = Block((Part("silence", 2205), Part("clip", 33075, str(clip)), Part("sound", 100, "sting"),
+                   Part("silence", 2205)), 22050, sound_id="sting-1")
+    local = segments.encode(block, 44100, 64, -3.0, -1.5, str(tmp_path / "here"))
+    packed, files = remote.pack_block(block)
+    assert list(files.values()) == [clip.read_bytes()] and str(tmp_path) not in repr(packed)
+    result, mp3 = remote.run_block_step(segments.encode, packed, (44100, 64, -3.0, -1.5, "ignored"), files)
+    assert mp3 == Path(local["path"]).read_bytes()
+    args = (block, 44100, 64, -3.0, -1.5, str(tmp_path / "client"))
+    assert not segments.cached(segments.encode, args)
+    kept = segments.keep(segments.encode, args, result, mp3)
+    assert segments.cached(segments.encode, args) and kept["key"] == local["key"]
+    assert {k: v for k, v in kept.items() if k != "path"} == {k: v for k, v in local.items() if k != "path"}
+    powers, _ = remote.run_block_step(segments.measure, packed, (44100, "ignored"), files)
+    assert powers == segments.measure(block, 44100, str(tmp_path / "here"))
+
+
+def test_clips_spoken_elsewhere_are_checked_before_they_are_kept(tmp_path):
+    from audiobrief.cache import seal_wav
+    from audiobrief.engines import SynthJob
+    from audiobrief.errors import SynthesisError
+
+    made = _wav(tmp_path / "made.wav")
+    seal_wav(made)
+    job = SynthJob("Hello.", str(tmp_path / "cache" / "ab" / "clip.wav"), "the intro")
+    assert remote.keep_clips([job], [made.read_bytes()]) == 1
+    assert Path(job.wav_path).read_bytes() == made.read_bytes()
+    with pytest.raises(SynthesisError, match="the intro: the clip a cluster worker spoke arrived damaged"):
+        remote.keep_clips([job], [made.read_bytes()[:-10]])
