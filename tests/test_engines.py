@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import audiobrief.engines as engines
+from audiobrief.engines import pool
 from audiobrief.engines import EngineSpec, SynthJob, engine_cache_id, get_engine, list_voices, synthesize_all
 from audiobrief.errors import ConfigError, SynthesisError
 
@@ -187,7 +188,7 @@ def test_punctuation_only_text_is_a_pause_not_an_error(tmp_path):
 @pytest.mark.parametrize("channels", [1, 2])
 def test_aiff_from_native_drivers_becomes_mono_16bit_wav(tmp_path, channels):
     aifc = pytest.importorskip("aifc")  # stdlib until Python 3.13; only used to write the fixture
-    from audiobrief.engines.pyttsx3_engine import aiff_to_wav
+    from audiobrief.engines.wavfile import aiff_to_wav
 
     frames = array("h", [0, 1000, -1000, 32767, -32768, 7] * channels)
     big_endian = array("h", frames)
@@ -216,17 +217,17 @@ def crash_once_work(job: SynthJob, *rest) -> str:
     if job.label == "crash" and not marker.exists():
         marker.touch()
         os._exit(1)
-    return engines._work(job, *rest)
+    return pool._work(job, *rest)
 
 
 def crash_always_work(job: SynthJob, *rest) -> str:
     if job.label == "crash":
         os._exit(1)
-    return engines._work(job, *rest)
+    return pool._work(job, *rest)
 
 
 def test_pool_replaces_a_worker_that_dies(tmp_path, monkeypatch):
-    monkeypatch.setattr(engines, "_work", crash_once_work)
+    monkeypatch.setattr(pool, "_work", crash_once_work)
     jobs = [SynthJob(f"Clip number {i}.", str(tmp_path / f"{i}.wav"), "crash" if i == 2 else f"c{i}") for i in range(6)]
     done: list[SynthJob] = []
     synthesize_all(jobs, EngineSpec(), workers=2, on_done=done.append)
@@ -236,7 +237,7 @@ def test_pool_replaces_a_worker_that_dies(tmp_path, monkeypatch):
 
 
 def test_pool_gives_up_clearly_when_workers_keep_dying(tmp_path, monkeypatch):
-    monkeypatch.setattr(engines, "_work", crash_always_work)
+    monkeypatch.setattr(pool, "_work", crash_always_work)
     jobs = [SynthJob("Hello there.", str(tmp_path / f"{i}.wav"), "crash" if i == 0 else f"c{i}") for i in range(3)]
     with pytest.raises(SynthesisError, match="died 4 times.*workers to 1"):
         synthesize_all(jobs, EngineSpec(), workers=2)

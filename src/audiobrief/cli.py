@@ -122,7 +122,7 @@ def make(
     profile: Optional[str] = typer.Option(None, "--profile", "-p",
                                           help="Output profile: podcast, alexa or hq [default: from config, else podcast]."),
     wait: Optional[bool] = typer.Option(None, "--wait/--no-wait", help="If another run is writing --out: queue behind it (default) or stop at once.", show_default=False),
-    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3 or piper [default: from config]."),
+    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3, hibari or piper [default: from config]."),
     voice: Optional[str] = typer.Option(None, "--voice", help="Voice id, or a .onnx file for piper [default: from config]."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Clip cache folder [default: OUT/.cache]."),
 ) -> None:
@@ -512,6 +512,7 @@ def serve(
 @app.command()
 def say(
     text: str = typer.Argument(..., help="What to say.", show_default=False),
+    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3, hibari or piper [default: from config]."),
     voice: Optional[str] = typer.Option(None, "--voice", help="Voice id (see `audiobrief voices`)."),
     rate: Optional[int] = typer.Option(None, "--rate", help="Words per minute, 80-450."),
     out: Path = typer.Option(Path("say.mp3"), "--out", "-o", help="MP3 file to write."),
@@ -520,11 +521,11 @@ def say(
 ) -> None:
     """Speak a line with a voice and rate, to preview them, into an MP3.
 
-    Example: audiobrief say "Good morning, here is the news." --voice en-us --rate 190 --out preview.mp3
+    Example: audiobrief say "Good morning, here is the news." --engine hibari --rate 190 --out preview.mp3
     """
     from audiobrief.preview import say as speak_line
 
-    config = _config(config_file, voice=voice, rate=rate, profile=profile)
+    config = _config(config_file, engine=engine, voice=voice, rate=rate, profile=profile)
     result = speak_line(text, config, out)
     typer.echo(f"wrote {result.path}  {result.seconds:.1f} s  {_loudness(result.loudness_lufs, result.true_peak_dbtp)}  "
                f"voice {result.voice}, {result.rate} wpm")

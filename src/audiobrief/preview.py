@@ -21,14 +21,14 @@ class Said:
 
 
 def say(text: str, config: Config, out: Path) -> Said:
-    from audiobrief.engines import EngineSpec, get_engine
+    from audiobrief.engines import EngineSpec, bound_text, get_engine
     from audiobrief.fsutil import atomic_write_bytes
     from audiobrief.master import master
     from audiobrief.mix import load_clip
     from audiobrief.profiles import get_profile
     from audiobrief.speech.normalize import clean_for_speech
 
-    spoken = clean_for_speech(text)
+    spoken = bound_text(clean_for_speech(text)).text
     if not spoken:
         raise InputError('nothing to say: give some text, e.g. audiobrief say "Hello there"')
     profile = get_profile(config.profile)
