@@ -62,3 +62,24 @@ def test_a_million_letter_word_does_not_crash_make(tmp_path, engine):
     assert made.returncode == 0, made.stderr[-2000:]
     (episode,) = json.loads((tmp_path / "out" / "episodes.json").read_text(encoding="utf-8"))["episodes"]
     assert 5 < episode["duration"] < 60, episode["duration"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_engine_crash_is_one_error_line_and_the_feed_stays(tmp_path, monkeypatch, jobs):
+    """A crash in an engine's C code (SIGSEGV) while speaking: one error naming the
+    article and section, exit 3 (not 139), the previous feed byte for byte."""
+    from conftest import SAMPLE, folder_hash
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    first = run_cli("make", SAMPLE, "--out", out, "--cache-dir", cache)
+    assert first.returncode == 0, first.stderr
+    before = folder_hash(out)
+    article = tmp_path / "second.md"
+    article.write_text("---\nlanguage: en\n---\n# Second Story\n\nThe council met on Tuesday.\n", encoding="utf-8")
+    monkeypatch.setenv("AUDIOBRIEF_FAULT", f"segv:{tmp_path / 'fault'}:{9 if jobs == '2' else 1}")
+    crashed = run_cli("make", article, "--out", out, "--cache-dir", cache, "--jobs", jobs)
+    assert crashed.returncode == 3, (crashed.returncode, crashed.stderr)
+    errors = [line for line in crashed.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and str(article) in errors[0] and "crashed" in errors[0], crashed.stderr
+    assert "Traceback" not in crashed.stderr
+    assert folder_hash(out) == before

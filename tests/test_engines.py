@@ -166,7 +166,7 @@ def test_persistent_empty_output_names_the_label(tmp_path, monkeypatch):
     wav = tmp_path / "s3.wav"
     job = SynthJob("A perfectly ordinary sentence.", str(wav), 'section 3 "Arms Deals and Timing"')
     with pytest.raises(SynthesisError) as info:
-        synthesize_all([job], EngineSpec(), workers=1)
+        engines.run_job(engine, job)  # what each worker and the child speaker run for a clip
     message = str(info.value)
     assert 'section 3 "Arms Deals and Timing"' in message
     assert "0 frames" in message and "workers to 1" in message

@@ -46,19 +46,15 @@ _SPEAKING = threading.Lock()
 
 
 def synthesize_batch(spec, jobs) -> int:
-    """Make and seal clips with this process's warm engine for ``spec``.
+    """Make and seal clips in the engine's child process for ``spec`` (an engine
+    crash there is an error naming the clip, not the end of this process).
 
-    One batch at a time per process: engines keep process-wide state (espeak
-    has one synthesiser per process), and render threads may call this at once."""
+    One batch at a time per process: render threads may call this at once."""
     from audiobrief.cache import seal_wav
-    from audiobrief.engines import get_engine, run_job
+    from audiobrief.engines import speak_here
 
     with _SPEAKING:
-        engine = get_engine(spec)
-        for job in jobs:
-            run_job(engine, job)
-            seal_wav(Path(job.wav_path))
-    return len(jobs)
+        return speak_here(spec, list(jobs), on_made=seal_wav)
 
 
 #: the limiter's loss is measured on blocks adding up to at least this much audio

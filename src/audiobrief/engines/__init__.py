@@ -8,7 +8,8 @@ chosen, so importing this package stays cheap (no pyttsx3, no onnxruntime).
     registry.py        register_engine, get_engine, voices, engine_distributions
     bounds.py          the limit on tokens and clauses every engine call goes through
     clips.py           run_job: one clip made, bounded and checked
-    pool.py            synthesize_all: many clips, here or in spawned workers
+    child.py           speak_here: clips made in a child process, a crash there an error here
+    pool.py            synthesize_all: many clips, in one child or in a pool of spawned workers
     pyttsx3_engine.py  espeak-ng through pyttsx3 (the default)
     hibari_engine.py   hibari, a small neural English voice (audiobrief[natural])
     piper_engine.py    Piper neural voices (audiobrief[piper], GPL-3.0)
@@ -20,6 +21,7 @@ plus one ``register_engine`` line below.
 from __future__ import annotations
 
 from .bounds import Bounded, Dropped, bound_text
+from .child import speak_here
 from .clips import clip_problem, job_timeout, run_job
 from .pool import synthesize_all
 from .protocol import DEFAULT_RATE, MAX_RATE, MIN_RATE, Engine, EngineSpec, SynthJob, checked_rate
@@ -30,7 +32,7 @@ __all__ = [
     "Bounded", "Dropped", "DEFAULT_RATE", "Engine", "EngineSpec", "MAX_RATE", "MIN_RATE", "SynthJob",
     "all_voices", "bound_text", "checked_rate", "clip_problem", "engine_cache_id", "engine_distributions",
     "get_engine", "install_hint", "job_timeout", "known_engines", "list_voices", "register_engine", "run_job",
-    "synthesize_all",
+    "speak_here", "synthesize_all",
 ]
 
 register_engine("pyttsx3", "audiobrief.engines.pyttsx3_engine", "pip install pyttsx3 espeakng-loader",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 import wave
 from pathlib import Path
 from typing import Optional
@@ -78,7 +79,7 @@ def clip_problem(path: Path, text: str, rate: Optional[int]) -> Optional[str]:
 
 def fault(kind: str) -> bool:
     """Fault injection for the tests: ``AUDIOBRIEF_FAULT=kind:/path/counter:N``
-    fires the first N times ``kind`` (hang, die, silent) is reached, across
+    fires the first N times ``kind`` (hang, die, silent, segv) is reached, across
     processes. Unset in normal use."""
     spec = os.environ.get("AUDIOBRIEF_FAULT", "")
     if not spec.startswith(kind + ":"):
@@ -115,6 +116,8 @@ def run_job(engine: Engine, job: SynthJob, rate: Optional[int] = None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_silence(path, PAUSE_SECONDS, getattr(engine, "sample_rate", None))
         return
+    if fault("segv"):
+        os.kill(os.getpid(), signal.SIGSEGV)  # stands in for a crash in an engine's C code
     problems = []
     for attempt in range(1, ATTEMPTS + 1):
         try:

@@ -31,6 +31,7 @@ from typing import Any, Optional
 
 from ..errors import ConfigError, EngineUnavailable, SynthesisError
 from . import piper_voices
+from .child import in_speech_child
 from .pool import in_pool_worker
 from .protocol import DEFAULT_RATE, checked_rate
 from .piper_voices import PiperVoiceFile
@@ -92,7 +93,7 @@ class PiperEngine:
         self.rate = rate
         self.language = spec.language or "en"
         voice, warning = piper_voices.resolve_voice(spec.voice, self.language)
-        if warning and not in_pool_worker():
+        if warning and not (in_pool_worker() or in_speech_child()):  # said once, by the parent
             log.warning("%s", warning)
         if voice.phoneme_type not in SUPPORTED_PHONEMES:
             raise ConfigError(

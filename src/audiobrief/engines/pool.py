@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 from ..errors import SynthesisError
+from .child import speak_here
 from .clips import ATTEMPTS, FIX, fault, job_timeout, run_job
 from .protocol import Engine, EngineSpec, SynthJob
 from .registry import get_engine
@@ -93,8 +94,8 @@ def synthesize_all(
 ) -> None:
     """Make every clip in ``jobs``, in their order.
 
-    ``workers <= 1``: in this process with one engine (the engine's own
-    deadline guards each attempt).  ``workers >= 2``: a ``ProcessPoolExecutor``
+    ``workers <= 1``: one after another in a child process of this one
+    (``child.speak_here``), so an engine crash is an error naming the clip.  ``workers >= 2``: a ``ProcessPoolExecutor``
     of spawned processes, one warm engine each.  ``on_made(path)`` is called
     on each good clip where it was made (in a worker: it must be a top-level
     function); ``on_done(job)`` is then called in this process.  A clip that
@@ -108,13 +109,10 @@ def synthesize_all(
     cancel = cancel if cancel is not None else threading.Event()  # never set
     check_texts(jobs, spec)
     if workers <= 1:
-        engine = get_engine(spec)
         for job in jobs:
             if cancel.is_set():
                 return
-            run_job(engine, job, spec.rate)
-            if on_made is not None:
-                on_made(Path(job.wav_path))
+            speak_here(spec, [job], on_made)
             if on_done is not None:
                 on_done(job)
         return

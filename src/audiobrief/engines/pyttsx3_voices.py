@@ -9,6 +9,7 @@ import logging
 from typing import Any, Optional, Sequence
 
 from ..errors import ConfigError, EngineUnavailable
+from .child import in_speech_child
 from .pyttsx3_driver import LOCK, espeak_module, is_espeak, tts_engine
 
 log = logging.getLogger(__name__)
@@ -146,7 +147,8 @@ def resolve_voice(
         if found:
             return found["id"]
         if default:
-            log.warning("no voice for language %r; using the default voice %r", language, default)
+            if not in_speech_child():  # said once, by the parent
+                log.warning("no voice for language %r; using the default voice %r", language, default)
             return default
         if voices:
             return voices[0]["id"]
