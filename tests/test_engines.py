@@ -311,3 +311,22 @@ def test_a_make_with_a_wrapped_engine_call_exits_quietly(tmp_path):
     assert done.returncode == 0, done.stderr
     assert list((tmp_path / "out").glob("wrapped-call*.mp3"))
     assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_every_registered_engine_offers_the_whole_protocol_and_names_its_packages():
+    from audiobrief.engines import Engine, engine_distributions, known_engines
+    from audiobrief.errors import EngineUnavailable
+
+    assert set(engine_distributions()) == {"pyttsx3", "espeakng_loader", "hibari", "piper"}
+    checked = 0
+    for name in known_engines():
+        try:
+            voices = list_voices(name)
+            engine = get_engine(EngineSpec(name, voice=voices[0]["id"] if name == "piper" else None))
+        except EngineUnavailable:
+            continue
+        assert isinstance(engine, Engine), name  # name, voice, rate, sample_rate, cache_id, check_text, synthesize
+        assert engine.name == name and all({"id", "languages", "sample_rate"} <= set(v) for v in voices)
+        engine.check_text("Plain words are always sayable.")
+        checked += 1
+    assert checked >= 1

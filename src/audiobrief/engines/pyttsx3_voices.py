@@ -87,7 +87,7 @@ def native_voices(tts: Any) -> list[dict]:
             lang.decode("utf-8", "replace") if isinstance(lang, bytes) else str(lang)
             for lang in (getattr(v, "languages", None) or [])
         ]
-        voices.append({"id": str(v.id), "name": str(v.name or v.id), "languages": languages})
+        voices.append({"id": str(v.id), "name": str(v.name or v.id), "languages": languages, "sample_rate": None})
     return voices
 
 
