@@ -99,3 +99,20 @@ def test_pool_workers_load_the_model_once_each(tmp_path, monkeypatch):
     assert len(done) == 6 and all(clip_seconds(Path(j.wav_path)) > 1 for j in jobs)
     pids = loads.read_text(encoding="utf-8").split()[::2]
     assert 1 <= len(pids) <= 2 and len(set(pids)) == len(pids), pids
+
+
+@pytest.mark.parametrize("written", [
+    "On Jan. 5, 2024 the U.S. Army paid $3,499 for 12 km of cable at 7:30 p.m.",
+    "Mr. and Mrs. Jones arrived at 10 a.m. with Prof. Lee, approx. 4 km away.",
+    "Version 3.6.0, e.g. the 2nd release, costs 5% less.",
+])
+def test_our_normalised_text_reaches_hibari_as_one_sentence(written):
+    """hibari splits at a full stop after anything but a title or an initial ("Jan. 5" is two
+    sentences to it); our normaliser leaves no abbreviation full stop, so a clip stays one sentence."""
+    from hibari import Hibari
+
+    from audiobrief.speech.normalize import clean_for_speech
+
+    spoken = clean_for_speech(written)
+    assert len(Hibari.split_sentences(written)) > 1 or "Jan." not in written
+    assert Hibari.split_sentences(spoken) == [spoken]
