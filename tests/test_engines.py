@@ -330,3 +330,10 @@ def test_every_registered_engine_offers_the_whole_protocol_and_names_its_package
         engine.check_text("Plain words are always sayable.")
         checked += 1
     assert checked >= 1
+
+
+def test_voices_shows_the_install_command_of_an_engine_that_is_missing():
+    result = run_python("import sys; sys.modules['hibari'] = None\n"
+                        "sys.argv = ['audiobrief', 'voices', '--engine', 'hibari']\n"
+                        "from audiobrief.cli import main\nmain()")
+    assert result.stdout.startswith("[hibari] not available") and "pip install 'audiobrief[natural]'" in result.stdout
