@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -54,15 +55,23 @@ def transcribe(model, audio: Path) -> str:
 
 
 _NORMALISER = None
+#: letters spelled one by one ("u s", "h t m l"), which a recogniser writes as one word ("us", "html")
+_SPELLED = re.compile(r"\b(?:[a-z] ){1,}[a-z]\b")
+#: a name read with "dot" ("crates dot io"), which a recogniser writes "crates.io" (normalised "crates io")
+_DOTTED = re.compile(r"(?<=\w) dot (?=\w)")
 
 
 def normalise(text: str) -> str:
+    """Whisper's English normaliser, then spelled letters and dotted names joined: the
+    script spells "U S" and "crates dot io" where a recogniser writes "US" and "crates.io"."""
     global _NORMALISER
     if _NORMALISER is None:
         from whisper_normalizer.english import EnglishTextNormalizer
 
         _NORMALISER = EnglishTextNormalizer()
-    return " ".join(_NORMALISER(text).split())
+    text = " ".join(_NORMALISER(text).split())
+    text = _SPELLED.sub(lambda m: m.group(0).replace(" ", ""), text)
+    return _DOTTED.sub(" ", text)
 
 
 @dataclass
@@ -70,6 +79,8 @@ class Score:
     words: int
     errors: int
     misheard: Counter = field(default_factory=Counter)  # "said -> heard" -> count
+    said: str = ""
+    heard: str = ""
 
     @property
     def wer(self) -> float:
@@ -94,7 +105,7 @@ def score(reference: str, hypothesis: str) -> Score:
         elif chunk.type == "delete":
             misheard[f"{said} -> (nothing)"] += 1
     errors = out.substitutions + out.deletions + out.insertions
-    return Score(len(ref_words), errors, misheard)
+    return Score(len(ref_words), errors, misheard, reference, hypothesis)
 
 
 def audiobrief(python: str, *args: str) -> subprocess.CompletedProcess:
@@ -143,11 +154,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--json", dest="json_out", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--compare", nargs=2, metavar=("SAID", "HEARD"),
                         help="only score HEARD against SAID (to see what the normaliser makes equal)")
+    parser.add_argument("--rescore", type=Path, help="score the transcripts in an earlier --json file again")
     parser.add_argument("--audiobrief-python", default=sys.executable, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.compare:
         result = score(*args.compare)
         print(f"WER {100 * result.wer:.1f}%  ({normalise(args.compare[0])!r} vs {normalise(args.compare[1])!r})")
+        return 0
+    if args.rescore:
+        saved = json.loads(args.rescore.read_text(encoding="utf-8"))
+        report([(r["article"], r["engine"], score(r["said"], r["heard"])) for r in saved], args.top)
         return 0
     if not args.articles or (args.mp3 and len(args.articles) != 1):
         parser.error("give the article(s); with --mp3, exactly one")
@@ -165,7 +181,8 @@ def main(argv: list[str]) -> int:
     report(rows, args.top)
     if args.json_out:
         args.json_out.write_text(json.dumps([{"article": a, "engine": e, "words": r.words, "errors": r.errors,
-                                              "wer": r.wer, "misheard": dict(r.misheard.most_common())}
+                                              "wer": r.wer, "misheard": dict(r.misheard.most_common()),
+                                              "said": r.said, "heard": r.heard}
                                              for a, e, r in rows], indent=1), encoding="utf-8")
     return 0
 

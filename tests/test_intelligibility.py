@@ -68,3 +68,12 @@ def test_one_short_episode_is_heard_and_scored_offline(listen_python, tmp_path):
 
     (result,) = json.loads((tmp_path / "wer.json").read_text(encoding="utf-8"))
     assert result["words"] >= 25 and result["wer"] < 0.35, result
+
+
+@pytest.mark.parametrize("said, heard", [
+    ("the U S and H T M L", "the US and HTML"),
+    ("the crates dot io registry", "the crates.io registry"),
+])
+def test_spelled_letters_and_dotted_names_are_formats_not_mishearings(listen_python, said, heard):
+    done = listen(listen_python, "--compare", said, heard)
+    assert done.stdout.startswith("WER 0.0%"), done.stdout
