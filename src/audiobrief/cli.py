@@ -70,7 +70,7 @@ def make(
     profile: Optional[str] = typer.Option(None, "--profile", "-p",
                                           help="Output profile: podcast, alexa or hq [default: from config, else podcast]."),
     wait: Optional[bool] = typer.Option(None, "--wait/--no-wait", help="If another run is writing --out: queue behind it (default) or stop at once.", show_default=False),
-    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3 or piper [default: from config]."),
+    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3, hibari or piper [default: from config]."),
     voice: Optional[str] = typer.Option(None, "--voice", help="Voice id, or a .onnx file for piper [default: from config]."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Clip cache folder [default: the user's cache folder, e.g. ~/.cache/audiobrief]."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler whose workers speak, measure and encode, e.g. tcp://10.0.0.5:8786; needs pip install 'audiobrief\\[cluster]' [default: \\[cluster] scheduler in the config, else this machine]."),
@@ -285,6 +285,7 @@ app.command()(serve)
 @app.command()
 def say(
     text: str = typer.Argument(..., help="What to say.", show_default=False),
+    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3, hibari or piper [default: from config]."),
     voice: Optional[str] = typer.Option(None, "--voice", help="Voice id (see `audiobrief voices`)."),
     rate: Optional[int] = typer.Option(None, "--rate", help="Words per minute, 80-450."),
     out: Path = typer.Option(Path("say.mp3"), "--out", "-o", help="MP3 file to write."),
@@ -293,11 +294,11 @@ def say(
 ) -> None:
     """Speak a line with a voice and rate, to preview them, into an MP3.
 
-    Example: audiobrief say "Good morning, here is the news." --voice en-us --rate 190 --out preview.mp3
+    Example: audiobrief say "Good morning, here is the news." --engine hibari --rate 190 --out preview.mp3
     """
     from audiobrief.preview import say as speak_line
 
-    config = settings(config_file, voice=voice, rate=rate, profile=profile)
+    config = settings(config_file, engine=engine, voice=voice, rate=rate, profile=profile)
     result = speak_line(text, config, out)
     typer.echo(f"wrote {result.path}  {result.seconds:.1f} s  {loudness(result.loudness_lufs, result.true_peak_dbtp)}  "
                f"voice {result.voice}, {result.rate} wpm")
