@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any, Optional
 
 from audiobrief.config import DEFAULT_INTRO, DEFAULT_OUTRO, Config
-from audiobrief.engines import MAX_RATE, MIN_RATE, known_engines, list_voices  # light: no engine module is imported
+from audiobrief.engines import MAX_RATE, MIN_RATE, bound_text, known_engines, list_voices  # light: no engine module is imported
 from audiobrief.errors import InputError
 from audiobrief.models import Article, Piece
 from audiobrief.speech import lexicon
@@ -76,7 +76,9 @@ def _sentences(kind: str, text: str, pause_after: int, sentence_pause: int, spea
     pairs: list[tuple[str, str]] = []
     language = speak.keywords["language"]
     for sentence in split_sentences(for_display(text), language) or [for_display(text)]:
-        spoken = speak(sentence)
+        # bounded here as the engines will bound it, so the length estimate and the clip keys see
+        # what is really spoken; plan_dict lists what the bound dropped
+        spoken = bound_text(speak(sentence)).text
         if not spoken:
             continue
         parts = split_sentences(spoken, language) or [spoken]
@@ -150,10 +152,17 @@ def plan_dict(article: Article, script: tuple[Piece, ...], warnings: list[str] =
             {"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in article.sections
         ],
         "dropped": [{"text": text, "reason": reason or "not article text"}
-                    for text, reason in itertools.zip_longest(article.dropped, article.reasons[:len(article.dropped)])],
+                    for text, reason in itertools.zip_longest(article.dropped, article.reasons[:len(article.dropped)])]
+                   + _unspeakable(script),
         "credits": article.credits,
         "script": [_piece_dict(p) for p in script],
     }
+
+
+def _unspeakable(script: tuple[Piece, ...]) -> list[dict[str, str]]:
+    """Tokens of the article that no engine is given (see ``engines.bound_text``), with the reason."""
+    return [{"text": f"{d.token}..." if d.length > len(d.token) else d.token, "reason": d.reason}
+            for piece in script if piece.display for d in bound_text(piece.display).dropped]
 
 
 def _piece_dict(piece: Piece) -> dict[str, Any]:
