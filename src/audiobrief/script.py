@@ -34,6 +34,11 @@ def _template(config: Config, article: Article, which: str) -> str:
     return phrase(article.language, which) if configured == default else configured
 
 
+def _spoken(config: Config, article: Article, which: str) -> str:
+    """The intro or outro text; a briefing (audiobrief.briefing) writes its own in ``article.meta``."""
+    return article.meta.get(which) or _fill(_template(config, article, which), config, article)
+
+
 def _voice_and_rate(meta: dict, where: str, inherited: tuple) -> tuple[Optional[str], Optional[int]]:
     """``voice``/``rate`` from an article's or section's metadata, checked."""
     voice, rate = inherited
@@ -61,21 +66,21 @@ def _sentences(kind: str, text: str, pause_after: int, sentence_pause: int, **fi
 def build_script(article: Article, config: Config) -> tuple[Piece, ...]:
     words = lexicon.merge(config.pronunciations, article.meta.get("pronunciations"))
     as_sentence_ = partial(as_sentence, language=article.language, lexicon=words)
-    clean_for_speech_ = partial(clean_for_speech, language=article.language, lexicon=words)
     gap = config.sentence_pause_ms
     where = article.source or article.title
     top = _voice_and_rate(article.meta, where, (None, None))
     voice, rate = top
-    pieces: list[Piece] = _sentences("intro", as_sentence_(_fill(_template(config, article, "intro"), config, article)),
+    pieces: list[Piece] = _sentences("intro", as_sentence_(_spoken(config, article, "intro")),
                                      HEADING_PAUSE_MS, gap, voice=voice, rate=rate)
     for index, section in enumerate(article.sections):
         label = f'{where}, section {index + 1} "{section.heading or article.title}"'
         voice, rate = _voice_and_rate(section.meta, label, top)
+        language = section.meta.get("language") or article.language  # a briefing's story keeps its own
         if section.heading:
-            pieces += _sentences("heading", as_sentence_(section.heading), HEADING_PAUSE_MS, gap,
-                                 section=index, voice=voice, rate=rate)
+            pieces += _sentences("heading", as_sentence(section.heading, language=language, lexicon=words),
+                                 HEADING_PAUSE_MS, gap, section=index, voice=voice, rate=rate)
         for number, paragraph in enumerate(section.paragraphs):
-            text = clean_for_speech_(paragraph)
+            text = clean_for_speech(paragraph, language=language, lexicon=words)
             if text:
                 pieces += _sentences("body", text, config.paragraph_pause_ms, gap, section=index,
                                      paragraph=number, voice=voice, rate=rate)
@@ -83,7 +88,7 @@ def build_script(article: Article, config: Config) -> tuple[Piece, ...]:
     if article.credits:
         pieces += _sentences("credits", as_sentence_(article.credits), config.paragraph_pause_ms, gap,
                              voice=voice, rate=rate)
-    pieces += _sentences("outro", as_sentence_(_fill(_template(config, article, "outro"), config, article)), 0, gap,
+    pieces += _sentences("outro", as_sentence_(_spoken(config, article, "outro")), 0, gap,
                          voice=voice, rate=rate)
     return tuple(pieces)
 

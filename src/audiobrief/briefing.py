@@ -1,0 +1,174 @@
+"""Several stories -> ONE briefing Article: intro, a section per story, a close.
+
+A briefing is identified by its title and its day: the Article's title is
+``"Morning briefing, 2026-12-05"``.  What is spoken:
+
+- intro: the title and the day's date written out in the briefing's language
+  (Babel's full date format: "Saturday, December 5, 2026", "Samstag,
+  5. Dezember 2026"), and how many stories follow;
+- one section per story, headed by the story's title (so one chapter each,
+  with the mixer's transition between them).  ``item_length`` says how much
+  of each story: ``"lead"`` its first paragraph(s) up to about
+  :data:`LEAD_SECONDS` of speech (words at the speaking rate) before its first
+  sub-heading, a number N its first N sentences, ``"full"``
+  everything with its sub-headings spoken as lines of their own;
+- the close (the Article's credits): every story's title and where it came
+  from.
+
+A story in another language than the briefing keeps it: its section's meta
+carries ``language`` (the script normalises numbers and dates in it) and
+``voice`` (the engine's voice for that language).  ``meta["stories"]`` lists
+each story's title, source, link, image and language for the show notes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Sequence, Union
+from urllib.parse import urlsplit
+
+from audiobrief.errors import InputError
+from audiobrief.models import Article, Section
+from audiobrief.sources import Story
+from audiobrief.speech.sentences import split_sentences
+
+#: a lead is the first paragraph(s) of a story up to about this much speech
+LEAD_SECONDS = 45
+ItemLength = Union[str, int]
+
+#: the words a briefing adds, per language (English when the briefing's is not here)
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {"intro": "This is {title} for {date}, with {count}.", "one": "one story", "many": "{n} stories",
+           "outro": "That was {title} for {date}. Thanks for listening.", "sources": "Sources", "from": "from"},
+    "de": {"intro": "Hier ist {title} für {date}, mit {count}.", "one": "einer Meldung", "many": "{n} Meldungen",
+           "outro": "Das war {title} für {date}. Danke fürs Zuhören.", "sources": "Quellen", "from": "von"},
+    "es": {"intro": "Esto es {title} del {date}, con {count}.", "one": "una noticia", "many": "{n} noticias",
+           "outro": "Eso fue {title} del {date}. Gracias por escuchar.", "sources": "Fuentes", "from": "de"},
+    "fr": {"intro": "Voici {title} du {date}, avec {count}.", "one": "une information", "many": "{n} informations",
+           "outro": "C'était {title} du {date}. Merci de votre écoute.", "sources": "Sources", "from": "de"},
+}
+_END_PUNCTUATION = re.compile(r"[.!?…:;]['\"”’»)]*$")
+
+
+def parse_item_length(text: Union[str, int]) -> ItemLength:
+    """``full``, ``lead`` or a positive number of sentences."""
+    value = str(text).strip().lower()
+    if value in ("full", "lead"):
+        return value
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    raise InputError(f"--item-length {text!r}: give full, lead or a number of sentences such as 3")
+
+
+def identity(title: str, day: date) -> str:
+    """What names a briefing: ``"Morning briefing, 2026-12-05"``."""
+    return f"{' '.join(title.split())}, {day.isoformat()}"
+
+
+def spoken_date(day: date, language: str) -> str:
+    from babel.core import UnknownLocaleError
+    from babel.dates import format_date
+
+    try:
+        return format_date(day, "full", locale=language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return format_date(day, "full", locale="en")
+
+
+def compose(stories: Sequence[Story], title: str, day: date, *, language: str = "en",
+            item_length: ItemLength = "lead", words_per_minute: int = 175) -> Article:
+    """The briefing of ``stories``, in the order given."""
+    if not stories:
+        raise InputError("no story to put in the briefing; give article files, pages or feeds with items")
+    words = PHRASES.get(language.split("-")[0], PHRASES["en"])
+    name, when = " ".join(title.split()), spoken_date(day, language)
+    count = words["one"] if len(stories) == 1 else words["many"].format(n=len(stories))
+    sections = tuple(_story_section(story, language, item_length, words_per_minute) for story in stories)
+    close = "; ".join(f"{story.article.title}, {words['from']} {_where(story)}" for story in stories)
+    return Article(
+        title=identity(title, day),
+        sections=sections,
+        dropped=tuple(line for story in stories for line in story.article.dropped),
+        credits=f"{words['sources']}: {close}.",
+        language=language,
+        source=f"briefing of {len(stories)} stories",
+        summary="; ".join(story.article.title for story in stories),
+        date=day.isoformat(),
+        meta={"reader": "briefing",
+              "intro": words["intro"].format(title=name, date=when, count=count),
+              "outro": words["outro"].format(title=name, date=when),
+              "stories": [_story_meta(story) for story in stories]},
+    )
+
+
+def _story_section(story: Story, language: str, item_length: ItemLength, words_per_minute: int) -> Section:
+    article = story.article
+    if item_length == "full":
+        paragraphs = _full(article)
+    elif item_length == "lead":
+        paragraphs = _lead(article, LEAD_SECONDS * words_per_minute // 60)
+    else:
+        paragraphs = _first_sentences(article, int(item_length))
+    meta = {"language": article.language}
+    if article.language and article.language.split("-")[0] != language.split("-")[0]:
+        meta["voice"] = article.language  # the engine's voice for the story's language
+    return Section(heading=article.title, paragraphs=tuple(paragraphs), meta=meta)
+
+
+def _full(article: Article) -> list[str]:
+    """Every paragraph; each sub-heading becomes a line of its own, ended like a sentence."""
+    out: list[str] = []
+    for section in article.sections:
+        if section.heading and section.heading != article.title:
+            heading = section.heading.strip()
+            out.append(heading if _END_PUNCTUATION.search(heading) else heading + ".")
+        out += section.paragraphs
+    return out
+
+
+def _lead(article: Article, budget: int) -> list[str]:
+    """The opening paragraphs (before the first sub-heading) that fit in ``budget`` words; at least one sentence."""
+    paragraphs = next((list(s.paragraphs) for s in article.sections if s.paragraphs), [])
+    out: list[str] = []
+    used = 0
+    for paragraph in paragraphs:
+        size = len(paragraph.split())
+        if used + size > budget:
+            break
+        out.append(paragraph)
+        used += size
+    if out or not paragraphs:
+        return out
+    sentences = split_sentences(paragraphs[0]) or [paragraphs[0]]
+    kept = [sentences[0]]
+    for sentence in sentences[1:]:
+        if len(" ".join([*kept, sentence]).split()) > budget:
+            break
+        kept.append(sentence)
+    return [" ".join(kept)]
+
+
+def _first_sentences(article: Article, count: int) -> list[str]:
+    """The first ``count`` sentences, paragraph breaks kept."""
+    out: list[str] = []
+    for paragraph in (p for s in article.sections for p in s.paragraphs):
+        if count <= 0:
+            break
+        sentences = split_sentences(paragraph) or [paragraph]
+        out.append(" ".join(sentences[:count]))
+        count -= len(sentences[:count])
+    return out
+
+
+def _where(story: Story) -> str:
+    """A source as the close speaks it: a URL's host, a file's name."""
+    if story.link:
+        host = urlsplit(story.link).hostname or story.link
+        return host[4:] if host.startswith("www.") else host
+    return story.source.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _story_meta(story: Story) -> dict:
+    return {"title": story.article.title, "source": story.source, "link": story.link, "image": story.image,
+            "language": story.article.language, "published": story.published}
