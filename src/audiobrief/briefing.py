@@ -23,16 +23,27 @@ each story's title, source, link, image and language for the show notes.
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import date
-from typing import Sequence, Union
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence, Union
 from urllib.parse import urlsplit
 
+from audiobrief import build
+from audiobrief.cache import default_root
+from audiobrief.config import Config
 from audiobrief.errors import InputError
+from audiobrief.fetch import Fetcher
+from audiobrief.fsutil import ensure_folder, write_if_changed
 from audiobrief.models import Article, Section
-from audiobrief.sources import Story
+from audiobrief.slug import slugify
+from audiobrief.sources import Story, gather
 from audiobrief.speech.sentences import split_sentences
 
+#: the exit code of a briefing that was published with some sources or stories skipped
+PARTIAL_EXIT = 5
 #: a lead is the first paragraph(s) of a story up to about this much speech
 LEAD_SECONDS = 45
 ItemLength = Union[str, int]
@@ -172,3 +183,87 @@ def _where(story: Story) -> str:
 def _story_meta(story: Story) -> dict:
     return {"title": story.article.title, "source": story.source, "link": story.link, "image": story.image,
             "language": story.article.language, "published": story.published}
+
+
+# ------------------------------------------------------------------ making the episode
+#
+# Until build() takes an already-read source record, the composed briefing is
+# written as a Markdown article under the cache (one file per title and day,
+# so the same day's briefing replaces its episode and the next day's is new)
+# and that file is built like any article.  Markdown carries the title,
+# language, date, a "##" section per story and the close (a "Sources" list,
+# which the reader takes as credits); it cannot carry a story's own voice or
+# the briefing's own intro and outro, so those wait for the switch.
+
+
+@dataclass
+class BriefingResult:
+    build: Any  # build.BuildReport
+    article: Path  # the Markdown file that was built
+    stories: int
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        if self.build.failures:
+            return self.build.exit_code
+        return PARTIAL_EXIT if self.skipped else 0
+
+
+def make_briefing(sources: Sequence[str], config: Config, out_dir: Path, *, title: str,
+                  day: Optional[date] = None, since: Optional[timedelta] = None, max_items: Optional[int] = None,
+                  item_length: ItemLength = "lead", workers: Optional[int] = None, progress=None,
+                  cache_dir: Optional[Path] = None, warn: Callable[[str], None] = lambda message: None,
+                  fetcher: Optional[Fetcher] = None) -> BriefingResult:
+    """Gather the stories, compose the briefing and build it as one episode.
+
+    Each skipped source or story is passed to ``warn``.  With no story left
+    nothing is published and the error says why (the one failure's own
+    message when there was one).
+    """
+    cache_root = Path(cache_dir) if cache_dir else default_root(out_dir)
+    max_bytes = config.max_article_mb * 1_000_000
+    fetcher = fetcher or Fetcher(cache_root, max_bytes)
+    gathered = gather(sources, fetcher, max_bytes=max_bytes, since=since, max_items=max_items)
+    if not gathered.stories:
+        if len(gathered.problems) == 1:
+            raise gathered.problems[0]
+        for problem in gathered.problems:
+            warn(str(problem))
+        raise InputError(f"no story left for the briefing: all {len(gathered.problems)} sources or items failed "
+                         "(see the warnings above); nothing was published")
+    for problem in gathered.problems:
+        warn(str(problem))
+    day = day or date.today()
+    article = compose(gathered.stories, title, day, language=config.language, item_length=item_length,
+                      words_per_minute=config.rate)
+    folder = cache_root / "briefings"
+    ensure_folder(folder)
+    path = folder / f"{slugify(article.title)}.md"
+    write_if_changed(path, to_markdown(article).encode("utf-8"))
+    report = build.build([path], config, out_dir, workers=workers, progress=progress, cache_dir=cache_root)
+    return BriefingResult(report, path, len(gathered.stories), gathered.warnings)
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def _escaped(text: str) -> str:
+    """Text as Markdown that renders as exactly that text (every ASCII punctuation escaped)."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
+
+
+def to_markdown(article: Article) -> str:
+    """A composed briefing as a Markdown article the Markdown reader reads back."""
+    front = {"title": article.title, "language": article.language, "date": article.date,
+             "summary": article.summary}
+    lines = ["---", *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items() if value),
+             "---", ""]
+    for section in article.sections:
+        lines += [f"## {_escaped(section.heading or article.title)}", ""]
+        for paragraph in section.paragraphs:
+            lines += [_escaped(paragraph), ""]
+    if article.credits:
+        heading, _, listed = article.credits.rstrip(".").partition(": ")
+        lines += [f"## {_escaped(heading)}", "", *(f"- {_escaped(item)}" for item in listed.split("; ")), ""]
+    return "\n".join(lines)

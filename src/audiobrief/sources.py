@@ -57,7 +57,12 @@ class Story:
 @dataclass
 class Gathered:
     stories: list[Story] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    #: what could not be fetched or read, one error per skipped source or item
+    problems: list[AudiobriefError] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [str(problem) for problem in self.problems]
 
 
 def parse_since(text: Optional[str]) -> Optional[timedelta]:
@@ -87,7 +92,7 @@ def gather(sources: Sequence[str], fetcher: Fetcher, *, max_bytes: int, since: O
                     else:
                         reader.file(path)
         except AudiobriefError as exc:
-            result.warnings.append(str(exc))
+            result.problems.append(exc)
     return result
 
 
@@ -137,7 +142,7 @@ class _Reader:
             try:
                 self.into.stories.append(self._item(entry, base, language))
             except AudiobriefError as exc:
-                self.into.warnings.append(str(exc))
+                self.into.problems.append(exc)
 
     def _item(self, entry, base: Optional[str], language: Optional[str]) -> Story:
         title = " ".join((entry.get("title") or "").split())
