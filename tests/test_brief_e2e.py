@@ -112,3 +112,15 @@ def test_bad_options_are_one_line(tmp_path):
         result = brief(SITE / "market.html", option, value, "--out", tmp_path / "episodes")
         assert result.returncode == 2 and result.stderr.startswith(f"error: {why}: "), result.stderr
         assert len(result.stderr.splitlines()) == 1
+
+
+def test_too_long_is_refused_before_anything_is_spoken(tmp_path):
+    config = tmp_path / "audiobrief.toml"
+    config.write_text("[episode]\nmax_minutes = 1\n", encoding="utf-8")
+    out = tmp_path / "episodes"
+    result = brief(SITE, "--title", "Long", "--date", "2026-12-05", "--item-length", "full", "--out", out,
+                   "--config", config)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("error: Long, 2026-12-05: the briefing would be about ")
+    assert "longer than the 1 minutes max_minutes in audiobrief.toml allows; use --item-length lead" in result.stderr
+    assert not out.exists() or not list(out.glob("*.mp3"))

@@ -75,3 +75,20 @@ def test_item_length_refuses(text):
 def test_no_story_is_an_error():
     with pytest.raises(InputError, match="no story to put in the briefing"):
         compose([], "Morning briefing", date(2026, 12, 5))
+
+
+def test_a_briefing_too_long_for_its_profile_is_refused_before_speaking():
+    from audiobrief.briefing import check_fits, estimated_seconds
+
+    case = json.loads((GOLDEN / "lead-en.stories.json").read_text(encoding="utf-8"))
+    stories = [_story(s) for s in case["stories"]] * 12
+    alexa = parse_config({"episode": {"profile": "alexa"}})
+    lead = compose(stories[:3], "Morning briefing", date(2026, 12, 5))
+    assert 60 < estimated_seconds(lead, alexa) < 180
+    check_fits(lead, alexa)
+    full = compose(stories, "Morning briefing", date(2026, 12, 5), item_length="full")
+    with pytest.raises(InputError, match=r"^Morning briefing, 2026-12-05: the briefing would be about \d+\.\d minutes, "
+                                         r"longer than the 10 minutes the alexa profile allows; use --item-length lead "
+                                         r"or fewer stories \(--max-items\)$"):
+        check_fits(full, alexa)
+    check_fits(full, parse_config({}))  # the podcast profile has no limit

@@ -38,6 +38,8 @@ from audiobrief.errors import InputError
 from audiobrief.fetch import Fetcher
 from audiobrief.fsutil import ensure_folder, write_if_changed
 from audiobrief.models import Article, Section
+from audiobrief.profiles import get_profile
+from audiobrief.script import build_script
 from audiobrief.slug import slugify
 from audiobrief.sources import Story, gather
 from audiobrief.speech.sentences import split_sentences
@@ -237,12 +239,39 @@ def make_briefing(sources: Sequence[str], config: Config, out_dir: Path, *, titl
     day = day or date.today()
     article = compose(gathered.stories, title, day, language=config.language, item_length=item_length,
                       words_per_minute=config.rate)
+    check_fits(article, config)
     folder = cache_root / "briefings"
     ensure_folder(folder)
     path = folder / f"{slugify(article.title)}.md"
     write_if_changed(path, to_markdown(article).encode("utf-8"))
     report = build.build([path], config, out_dir, workers=workers, progress=progress, cache_dir=cache_root)
     return BriefingResult(report, path, len(gathered.stories), gathered.warnings)
+
+
+def estimated_seconds(article: Article, config: Config) -> float:
+    """How long the briefing will play: its words at the speaking rate, plus the pauses between them.
+
+    Within a few seconds of the real length on the test briefing (2 minutes),
+    which is what refusing a too-long briefing before speaking it needs."""
+    script = build_script(article, config)
+    words = sum(len(piece.text.split()) for piece in script)
+    pauses_ms = sum(piece.pause_after for piece in script)
+    pauses_ms += len(article.sections) * (config.section_pause_ms + config.section_pause_after_ms)
+    return words * 60 / config.rate + pauses_ms / 1000
+
+
+def check_fits(article: Article, config: Config) -> None:
+    """Refuse, before anything is spoken, a briefing longer than its profile or max_minutes allows."""
+    profile = get_profile(config.profile)
+    limits = [(m, why) for m, why in ((config.max_minutes or None, "max_minutes in audiobrief.toml allows"),
+                                      (profile.max_minutes, f"the {profile.name} profile allows")) if m]
+    if not limits:
+        return
+    minutes, why = min(limits)
+    seconds = estimated_seconds(article, config)
+    if seconds > minutes * 60:
+        raise InputError(f"{article.title}: the briefing would be about {seconds / 60:.1f} minutes, longer than "
+                         f"the {minutes:g} minutes {why}; use --item-length lead or fewer stories (--max-items)")
 
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
