@@ -72,6 +72,7 @@ class Site:
                 ("Winter market returns to the harbour square", f"{b}/pages/market.html", now - 4 * hour,
                  MARKET_CONTENT),
             ]),
+            "/renamed-feed.xml": rss(b, [("Sunday hours at the library", f"{b}/pages/library-hours.html", now, "")]),
             "/old-feed.xml": rss(b, [("Last week's news", f"{b}/pages/market.html", now - timedelta(days=10), "")]),
             "/passwd-feed.xml": rss(b, [("Read me", "file:///etc/passwd", now - hour, "")]),
             "/secret/feed.xml": rss(b, [("Members' news", f"{b}/pages/library-hours.html", now - hour, "")]),

@@ -40,6 +40,12 @@ def test_feed_gives_live_stories_in_order_and_warns_about_the_dead_link(site, tm
     assert "forty stalls" in " ".join(market.article.sections[0].paragraphs)
 
 
+def test_the_feed_names_its_stories(site, tmp_path):
+    got = run(tmp_path, f"{site.base}/renamed-feed.xml")
+    assert [s.article.title for s in got.stories] == ["Sunday hours at the library"]
+    assert got.stories[0].article.sections[0].paragraphs[0].startswith("From the second week of January")
+
+
 def test_second_run_asks_conditionally_only(site, tmp_path):
     first = run(tmp_path, f"{site.base}/feed.xml")
     site.log.clear()

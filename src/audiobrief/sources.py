@@ -21,14 +21,14 @@ from __future__ import annotations
 import calendar
 import glob
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Optional, Sequence
 from urllib.parse import urljoin, urlsplit
 
 from audiobrief.errors import AudiobriefError, InputError
-from audiobrief.fetch import ACCEPTED, Fetcher, check_url, is_url, redact
+from audiobrief.fetch import ACCEPTED, Fetcher, is_url, redact
 from audiobrief.models import Article
 from audiobrief.readers import ARTICLE_SUFFIXES, decode, parse, read_article, read_bytes
 
@@ -161,10 +161,10 @@ class _Reader:
         if not urlsplit(link).scheme:
             raise InputError(f"feed item {title!r}: its link {link!r} is relative and the feed is a file; "
                              "give the feed's URL instead")
-        check_url(link)
         fetched = self.fetcher.get(link, kind="page")
         story = page_story(fetched.body, fetched.url)
-        return Story(story.article, source=story.source, link=story.link, image=story.image, published=when)
+        article = replace(story.article, title=title) if title else story.article  # the feed names its stories
+        return Story(article, source=story.source, link=story.link, image=story.image, published=when)
 
 
 def select_entries(entries, since: Optional[timedelta], max_items: Optional[int], now: datetime, name: str) -> list:
