@@ -2,7 +2,8 @@
 
 It serves the pages in fixtures/briefing/site, an RSS feed of them (one link
 dead, one item carrying its full text), and the hostile cases: a redirect
-loop, too many redirects, a redirect to file:, a 20 MB body, a non-HTML page,
+loop, too many redirects, a redirect to file:, a 20 MB body, a gzip bomb, a
+server that answers too slowly, a non-HTML page,
 a feed of old items and a feed linking file:///etc/passwd.  Pages and feeds
 answer If-None-Match / If-Modified-Since with 304.
 """
@@ -10,8 +11,11 @@ answer If-None-Match / If-Modified-Since with 304.
 from __future__ import annotations
 
 import base64
+import functools
+import gzip
 import hashlib
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -54,7 +58,7 @@ class Site:
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def __enter__(self) -> "Site":
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -77,6 +81,12 @@ class Site:
             "/passwd-feed.xml": rss(b, [("Read me", "file:///etc/passwd", now - hour, "")]),
             "/secret/feed.xml": rss(b, [("Members' news", f"{b}/pages/library-hours.html", now - hour, "")]),
         }
+
+
+@functools.cache
+def _bomb() -> bytes:
+    """21 MB of spaces, gzipped to about 20 KB."""
+    return gzip.compress(b" " * BIG, compresslevel=9)
 
 
 def _handler(site: Site):
@@ -106,6 +116,11 @@ def _handler(site: Site):
                 return self._big(declared=False)
             if path == "/big-declared":
                 return self._big(declared=True)
+            if path == "/bomb":
+                return self._send(200, _bomb(), "text/html", {"Content-Encoding": "gzip"})
+            if path == "/slow":
+                time.sleep(2)
+                return self._send(200, b"<p>late</p>", "text/html")
             if path == "/image.png":
                 return self._send(200, b"\x89PNG\r\n\x1a\n" + bytes(64), "image/png")
             self._send(404, b"not here", "text/plain")
@@ -146,6 +161,9 @@ def _handler(site: Site):
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except OSError:  # the client gave up first (a timeout test)
+                pass
 
     return Handler

@@ -46,6 +46,7 @@ def test_second_fetch_is_conditional_and_returns_the_kept_body(site, tmp_path):
     ("/to-file", "redirects to a file URL"),
     ("/big", "more than the 5 MB limit"),
     ("/big-declared", "21.0 MB is larger than the 5 MB limit"),
+    ("/bomb", "more than the 5 MB limit"),  # 20 KB on the wire, 21 MB unpacked
     ("/image.png", "is image/png, not an HTML page"),
     ("/pages/gone.html", "HTTP 404"),
 ])
@@ -110,3 +111,11 @@ def test_no_route_is_named_no_network(tmp_path, monkeypatch):
     monkeypatch.setattr(fetch, "_has_route", lambda: False)
     with pytest.raises(NetworkUnavailable, match=r"^https://news.example.invalid/today: no network \(this machine"):
         fetcher(tmp_path).get("https://news.example.invalid/today")
+
+
+def test_a_silent_server_times_out(site, tmp_path, monkeypatch):
+    import audiobrief.fetch as fetch
+
+    monkeypatch.setattr(fetch, "READ_TIMEOUT", 0.5)
+    with pytest.raises(FetchError, match=r"/slow: the server sent nothing for 0.5 s; try again later$"):
+        fetcher(tmp_path).get(f"{site.base}/slow")
