@@ -107,7 +107,8 @@ def _handler(site: Site):
                 return self._cached(feeds[path].encode("utf-8"), "application/rss+xml")
             if path.startswith("/pages/") and (SITE / path[7:]).is_file():
                 return self._cached((SITE / path[7:]).read_bytes(), "text/html; charset=utf-8")
-            hops = {"/loop-a": "/loop-b", "/loop-b": "/loop-a", "/to-file": "file:///etc/passwd"}
+            hops = {"/loop-a": "/loop-b", "/loop-b": "/loop-a", "/to-file": "file:///etc/passwd",
+                    "/moved/radweg.html": "/pages/radweg.html"}
             if path in hops:
                 return self._redirect(hops[path])
             if path.startswith("/hop/"):

@@ -40,6 +40,15 @@ def test_second_fetch_is_conditional_and_returns_the_kept_body(site, tmp_path):
     assert second.from_cache and second.body == first.body and second.content_type == "text/html"
 
 
+def test_conditional_requests_follow_redirects(site, tmp_path):
+    first = fetcher(tmp_path).get(f"{site.base}/moved/radweg.html")
+    site.log.clear()
+    second = fetcher(tmp_path).get(f"{site.base}/moved/radweg.html")
+    assert second.from_cache and second.body == first.body and second.url == f"{site.base}/pages/radweg.html"
+    assert [(path, "If-None-Match" in headers) for path, headers in site.log] == [
+        ("/moved/radweg.html", False), ("/pages/radweg.html", True)]
+
+
 @pytest.mark.parametrize("path, why", [
     ("/loop-a", "redirect loop"),
     ("/hop/1", "more than 5 redirects"),

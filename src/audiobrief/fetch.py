@@ -16,7 +16,8 @@ Rules every fetch keeps:
   XML for feeds;
 - ``User-Agent: audiobrief/<version>``;
 - conditional requests: the ETag and Last-Modified of every answer are kept in
-  ``<cache_dir>/http/``, and a 304 returns the body kept from last time;
+  ``<cache_dir>/http/`` (per URL and credentials, after redirects), and a 304
+  returns the body kept from last time;
 - URLs are shown only through :func:`redact`, so credentials stay out of logs,
   errors and everything published.
 """
@@ -146,12 +147,13 @@ class Validators:
     def __init__(self, cache_dir: Path) -> None:
         self.folder = Path(cache_dir) / "http"
 
-    def _paths(self, url: str) -> tuple[Path, Path]:
-        key = hashlib.sha256(url.encode("utf-8")).hexdigest()[:40]
+    def _paths(self, url: str, auth: dict) -> tuple[Path, Path]:
+        """Entries are per URL and per credentials: one reader's page is never another's."""
+        key = hashlib.sha256(f"{url}\n{auth.get('Authorization', '')}".encode("utf-8")).hexdigest()[:40]
         return self.folder / f"{key}.json", self.folder / f"{key}.body"
 
-    def load(self, url: str) -> Optional[dict]:
-        meta_path, body_path = self._paths(url)
+    def load(self, url: str, auth: dict) -> Optional[dict]:
+        meta_path, body_path = self._paths(url, auth)
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             body = body_path.read_bytes()
@@ -161,13 +163,13 @@ class Validators:
             return None  # a torn or edited entry: fetch in full
         return {**meta, "body": body}
 
-    def store(self, url: str, headers, fetched: Fetched) -> None:
+    def store(self, url: str, auth: dict, headers, fetched: Fetched) -> None:
         etag, modified = headers.get("ETag"), headers.get("Last-Modified")
         if not etag and not modified:
             return
-        meta_path, body_path = self._paths(url)
+        meta_path, body_path = self._paths(url, auth)
         meta = {"url": redact(url), "etag": etag, "last_modified": modified, "content_type": fetched.content_type,
-                "final_url": fetched.url, "sha256": hashlib.sha256(fetched.body).hexdigest()}
+                "sha256": hashlib.sha256(fetched.body).hexdigest()}
         try:
             write_atomic(body_path, fetched.body)
             write_atomic(meta_path, json.dumps(meta, sort_keys=True).encode("utf-8"))
@@ -193,14 +195,12 @@ class Fetcher:
     def get(self, url: str, kind: str = "page") -> Fetched:
         """The body at ``url``: ``kind`` is ``"page"`` (HTML), ``"feed"`` (RSS/Atom/XML) or ``"any"``."""
         original = check_url(url)
-        cached = self.validators.load(original)
         url, auth = _credentials(original)
         seen = {url}
         for _ in range(MAX_REDIRECTS + 1):
+            cached = self.validators.load(url, auth)
             headers = {"User-Agent": USER_AGENT, "Accept": _ACCEPT_HEADER[kind], "Accept-Encoding": "gzip, deflate",
-                       **auth}
-            if cached and url == _credentials(original)[0]:
-                headers.update(_conditional(cached))
+                       **auth, **_conditional(cached)}
             response = self._request(url, headers, original)
             read_whole = False
             try:
@@ -212,14 +212,14 @@ class Fetcher:
                     seen.add(url)
                     continue
                 if response.status == 304 and cached:
-                    return Fetched(cached["final_url"], cached["body"], cached["content_type"], from_cache=True)
+                    return Fetched(redact(url), cached["body"], cached["content_type"], from_cache=True)
                 fetched = self._body(response, url, original, kind)
                 read_whole = True
             finally:
                 if not read_whole:  # an unread body must not go back to the pool with its connection
                     response.close()
                 response.release_conn()
-            self.validators.store(original, response.headers, fetched)
+            self.validators.store(url, auth, response.headers, fetched)
             return fetched
         raise FetchError(f"{redact(original)}: more than {MAX_REDIRECTS} redirects; open it in a browser, "
                          "save the page and pass the file")
@@ -272,8 +272,11 @@ class Fetcher:
         return Fetched(redact(url), bytes(body), media)
 
 
-def _conditional(cached: dict) -> dict:
-    headers = {}
+def _conditional(cached: Optional[dict]) -> dict:
+    """If-None-Match / If-Modified-Since from the last answer (none when there was none)."""
+    headers: dict = {}
+    if not cached:
+        return headers
     if cached.get("etag"):
         headers["If-None-Match"] = cached["etag"]
     if cached.get("last_modified"):
