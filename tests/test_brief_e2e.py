@@ -124,3 +124,25 @@ def test_too_long_is_refused_before_anything_is_spoken(tmp_path):
     assert result.stderr.startswith("error: Long, 2026-12-05: the briefing would be about ")
     assert "longer than the 1 minutes max_minutes in audiobrief.toml allows; use --item-length lead" in result.stderr
     assert not out.exists() or not list(out.glob("*.mp3"))
+
+
+def test_identity_is_title_and_day(tmp_path):
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    for name in ("radweg.html", "market.html"):
+        (folder / name).write_bytes((SITE / name).read_bytes())
+    out = tmp_path / "episodes"
+
+    def run(day: str) -> tuple[str, dict]:
+        result = brief(folder, "--title", "Daily", "--date", day, "--out", out, "--item-length", "1")
+        assert result.returncode == 0, result.stderr
+        catalog = json.loads((out / "episodes.json").read_text(encoding="utf-8"))
+        return result.stdout.split()[0], {e["title"]: e["guid"] for e in catalog["episodes"]}
+
+    status, first = run("2026-12-05")
+    assert status == "new" and list(first) == ["Daily, 2026-12-05"]
+    (folder / "library-hours.html").write_bytes((SITE / "library-hours.html").read_bytes())
+    status, again = run("2026-12-05")
+    assert status == "updated" and again == first  # new stories replace the day's episode, same guid
+    status, next_day = run("2026-12-06")
+    assert status == "new" and len(next_day) == 2 and next_day["Daily, 2026-12-05"] == first["Daily, 2026-12-05"]
