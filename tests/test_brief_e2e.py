@@ -146,3 +146,13 @@ def test_identity_is_title_and_day(tmp_path):
     assert status == "updated" and again == first  # new stories replace the day's episode, same guid
     status, next_day = run("2026-12-06")
     assert status == "new" and len(next_day) == 2 and next_day["Daily, 2026-12-05"] == first["Daily, 2026-12-05"]
+
+
+def test_no_network_is_its_own_exit_code(tmp_path):
+    # .invalid names never resolve (RFC 2606), as no name does on a machine without a network
+    result = brief("https://news.example.invalid/feed.xml", "https://other.example.invalid/page", "--title", "X",
+                   "--out", tmp_path / "episodes")
+    lines = result.stderr.splitlines()
+    assert result.returncode == 6 and len(lines) == 3, result.stderr
+    assert lines[-1] == ("error: no source could be reached (2 tried): the network or its name service is down; "
+                         "save the pages in a browser and pass the files instead; nothing was published")

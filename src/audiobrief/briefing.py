@@ -35,7 +35,7 @@ from audiobrief import build
 from audiobrief.cache import default_root
 from audiobrief.config import Config
 from audiobrief.errors import InputError
-from audiobrief.fetch import Fetcher
+from audiobrief.fetch import Fetcher, HostNotFound, NetworkUnavailable
 from audiobrief.fsutil import ensure_folder, write_if_changed
 from audiobrief.models import Article, Section
 from audiobrief.profiles import get_profile
@@ -228,12 +228,7 @@ def make_briefing(sources: Sequence[str], config: Config, out_dir: Path, *, titl
     fetcher = fetcher or Fetcher(cache_root, max_bytes)
     gathered = gather(sources, fetcher, max_bytes=max_bytes, since=since, max_items=max_items)
     if not gathered.stories:
-        if len(gathered.problems) == 1:
-            raise gathered.problems[0]
-        for problem in gathered.problems:
-            warn(str(problem))
-        raise InputError(f"no story left for the briefing: all {len(gathered.problems)} sources or items failed "
-                         "(see the warnings above); nothing was published")
+        raise _nothing_left(gathered.problems, warn)
     for problem in gathered.problems:
         warn(str(problem))
     day = day or date.today()
@@ -246,6 +241,20 @@ def make_briefing(sources: Sequence[str], config: Config, out_dir: Path, *, titl
     write_if_changed(path, to_markdown(article).encode("utf-8"))
     report = build.build([path], config, out_dir, workers=workers, progress=progress, cache_dir=cache_root)
     return BriefingResult(report, path, len(gathered.stories), gathered.warnings)
+
+
+def _nothing_left(problems: list, warn: Callable[[str], None]) -> InputError:
+    """The error when no story is left: the one failure's own, or a summary (the failures warned first)."""
+    if len(problems) == 1:
+        return problems[0]
+    for problem in problems:
+        warn(str(problem))
+    if problems and all(isinstance(p, (NetworkUnavailable, HostNotFound)) for p in problems):
+        return NetworkUnavailable(f"no source could be reached ({len(problems)} tried): the network or its name "
+                                  "service is down; save the pages in a browser and pass the files instead; "
+                                  "nothing was published")
+    return InputError(f"no story left for the briefing: all {len(problems)} sources or items failed "
+                      "(see the warnings above); nothing was published")
 
 
 def estimated_seconds(article: Article, config: Config) -> float:

@@ -71,6 +71,10 @@ class NetworkUnavailable(FetchError):
     exit_code = 6
 
 
+class HostNotFound(FetchError):
+    """A host name did not resolve: a typo, or a network without DNS."""
+
+
 def redact(url: str) -> str:
     """``url`` with its user name, password and secret-looking query values replaced by ``***``."""
     try:
@@ -293,8 +297,8 @@ def _transport_error(exc: Exception, original: str) -> FetchError:
     if isinstance(exc, ue.NameResolutionError):
         if not _has_route():
             return NetworkUnavailable(f"{where}: no network (this machine has no route out); {files}")
-        return FetchError(f"{where}: the host name cannot be resolved; check the address, or if the network "
-                          f"is down, {files}")
+        return HostNotFound(f"{where}: the host name cannot be resolved; check the address, or if the network "
+                            f"is down, {files}")
     if isinstance(exc, ue.NewConnectionError):
         return _connection_error(exc, where, files)
     if isinstance(exc, ue.ConnectTimeoutError):
