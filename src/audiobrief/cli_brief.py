@@ -28,13 +28,13 @@ def brief(
     max_items: Optional[int] = typer.Option(None, "--max-items", min=1, help="At most this many items from each feed."),
     item_length: str = typer.Option("lead", "--item-length",
                                     help="How much of each story: lead (about 45 s), full, or N sentences."),
-    day: Optional[str] = typer.Option(None, "--date", help="The briefing's day, YYYY-MM-DD [default: today]."),
-    config_file: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./audiobrief.toml if present]."),
+    day: Optional[str] = typer.Option(None, "--date", help="The briefing's day, YYYY-MM-DD (default: today)."),
+    config_file: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file (default: ./audiobrief.toml if present)."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="Public URL of the output folder, for enclosure links."),
     profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Output profile: podcast, alexa or hq."),
     engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3 or piper."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Parallel jobs [default: number of CPUs]."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder [default: OUT/.cache]."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Parallel jobs (default: the number of CPUs)."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder (default: OUT/.cache)."),
 ) -> None:
     """Make ONE episode from several stories: an intro, a chapter per story, a close naming the sources.
 
