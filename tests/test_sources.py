@@ -94,6 +94,16 @@ def test_page_url_and_files_without_network(site, tmp_path):
     assert sorted(s.article.title for s in folder.stories) == sorted(FEED_TITLES)
 
 
+def test_one_bad_file_in_a_folder_costs_only_itself(tmp_path):
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "a-empty.txt").write_bytes(b"")
+    (folder / "b-market.html").write_bytes((SITE / "market.html").read_bytes())
+    got = run(tmp_path, str(folder))
+    assert [s.article.title for s in got.stories] == [FEED_TITLES[2]]
+    assert got.warnings == [f"{folder / 'a-empty.txt'}: the file is empty (0 bytes); give an article with some text"]
+
+
 def test_feed_file_with_full_content(tmp_path):
     from briefing_site import MARKET_CONTENT, rss
 

@@ -85,14 +85,19 @@ def gather(sources: Sequence[str], fetcher: Fetcher, *, max_bytes: int, since: O
         try:
             if is_url(source):
                 reader.url(source, since, max_items, now)
-            else:
-                for path in _expand(source):
-                    if path.suffix.lower() in FEED_SUFFIXES:
-                        reader.feed(read_bytes(path, max_bytes), str(path), None, since, max_items, now)
-                    else:
-                        reader.file(path)
+                continue
+            paths = _expand(source)
         except AudiobriefError as exc:
             result.problems.append(exc)
+            continue
+        for path in paths:  # one unreadable file in a folder costs only itself
+            try:
+                if path.suffix.lower() in FEED_SUFFIXES:
+                    reader.feed(read_bytes(path, max_bytes), str(path), None, since, max_items, now)
+                else:
+                    reader.file(path)
+            except AudiobriefError as exc:
+                result.problems.append(exc)
     return result
 
 
