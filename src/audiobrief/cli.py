@@ -21,8 +21,8 @@ import typer
 
 from audiobrief import __version__
 from audiobrief.cli_folder import cache_app, check, episodes_app, feed, serve
-from audiobrief.cli_shared import (LineProgress, RichProgress, duration, loudness, settings, stderr_console,
-                                   stderr_is_terminal)
+from audiobrief.cli_brief import brief
+from audiobrief.cli_shared import duration, loudness, settings, with_progress
 from audiobrief.errors import AudiobriefError
 from audiobrief.lock import configure_lock
 
@@ -60,7 +60,7 @@ def _lock_policy(wait: Optional[bool]) -> None:
 @app.command()
 def make(
     articles: Optional[List[str]] = typer.Argument(
-        None, help="Article files, folders of articles, or globs like 'news/*.txt'. None: the bundled sample.",
+        None, help="Article files, folders of articles, globs like 'news/*.txt', or http(s) page URLs. None: the bundled sample.",
         show_default=False),
     out: Path = typer.Option(Path("episodes"), "--out", "-o", help="Folder for episodes, catalog and feed."),
     config_file: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./audiobrief.toml if present]."),
@@ -82,6 +82,8 @@ def make(
     Example: audiobrief make articles/ --out episodes --base-url https://example.org/pod/ --jobs 2
 
     Example: audiobrief make story.txt --engine piper --jobs 2
+
+    Example: audiobrief make https://example.org/news/river-park.html
     """
     from audiobrief.build import build
     from audiobrief.sources import sample_article
@@ -93,16 +95,8 @@ def make(
                      voice=str(Path(voice).resolve()) if voice and voice.endswith(".onnx") else voice)
     paths = list(articles) if articles else [sample_article()]
     try:
-        if stderr_is_terminal():  # rich, heavy to import, only where a bar is drawn
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
-                                       TimeElapsedColumn)
-
-            columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                       TimeElapsedColumn())
-            with Progress(*columns, console=stderr_console(), transient=False) as bar:
-                report = build(paths, config, out, workers=jobs, progress=RichProgress(bar), cache_dir=cache_dir)
-        else:
-            report = build(paths, config, out, workers=jobs, progress=LineProgress(), cache_dir=cache_dir)
+        report = with_progress(lambda progress: build(paths, config, out, workers=jobs, progress=progress,
+                                                      cache_dir=cache_dir))
     except KeyboardInterrupt:  # Typer would turn it into a silent exit 130
         typer.echo("interrupted; the feed and the episodes published before it are intact; "
                    "run the same command again to make the rest", err=True)
@@ -262,6 +256,7 @@ def lexicon_check(
 
 
 app.add_typer(episodes_app, name="episodes")
+app.command()(brief)
 app.command()(feed)
 app.command()(check)
 app.command()(serve)

@@ -88,6 +88,20 @@ class LineProgress:
             typer.echo(f"[{self._done}/{total}] {status or 'done'}: {self._labels.get(key, key)}", err=True)
 
 
+def with_progress(work):
+    """``work(progress)``: under rich bars on a terminal, else with a line per finished article.
+
+    rich, heavy to import, is loaded only where a bar is drawn."""
+    if not stderr_is_terminal():
+        return work(LineProgress())
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=stderr_console(), transient=False) as bar:
+        return work(RichProgress(bar))
+
+
 def duration(seconds: float) -> str:
     seconds = round(seconds)
     return f"{seconds // 60}:{seconds % 60:02d}"

@@ -3,8 +3,10 @@
 A :class:`Source` is all the build needs to know about one article before
 reading it: the name the catalog keeps it under, its bytes (for the stamp
 that recognises an unchanged article without reading it), and how to read
-it. Files give sources here; anything else that can give an id, bytes and a
-``read()`` (a fetched page, say) can be handed to ``build`` the same way.
+it. Files and ``http(s)://`` pages give sources here (a page is fetched by
+:mod:`audiobrief.fetch` and read like a saved one); anything else that can give
+an id, bytes and a ``read()`` (a composed briefing, say) can be handed to
+``build`` the same way.
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Optional, Sequence, Union
 
+from audiobrief import memos
 from audiobrief.config import Config
+from audiobrief.errors import AudiobriefError
+from audiobrief.fetch import Fetcher, is_url, redact
 from audiobrief.models import Article
 from audiobrief.readers import ARTICLE_SUFFIXES, read_article
 from audiobrief.report import Failure
+from audiobrief.stories import page_story
 
 
 @dataclass(frozen=True)
@@ -43,8 +49,11 @@ def sample_article() -> Path:
     return Path(__file__).parent / "samples" / "sample-article.txt"
 
 
-def gather(inputs: Sequence[Union[str, Path, Source]], config: Config) -> tuple[list[Source], list[Failure]]:
-    """Files, folders (their article files, sorted), globs and ready sources -> sources, once each."""
+def gather(inputs: Sequence[Union[str, Path, Source]], config: Config,
+           cache_root: Optional[Path] = None) -> tuple[list[Source], list[Failure]]:
+    """Files, folders (their article files, sorted), globs, page URLs and ready sources -> sources,
+    once each. A page is fetched now (its validators kept under ``cache_root``), so its bytes
+    stamp it like a file's."""
     limit = config.max_article_mb * 1_000_000
     sources: dict[str, Source] = {}
     failures: list[Failure] = []
@@ -52,9 +61,11 @@ def gather(inputs: Sequence[Union[str, Path, Source]], config: Config) -> tuple[
         if isinstance(item, Source):
             sources.setdefault(item.id, item)
             continue
-        if str(item).startswith(("http://", "https://")):
-            failures.append(Failure(str(item), f"{item}: URLs are not supported yet; save the page as an .html "
-                                                "file and give that file", 2))
+        if isinstance(item, str) and is_url(item):
+            source, failure = page_source(item, limit, cache_root)
+            if source:
+                sources.setdefault(source.id, source)
+            failures += [failure] if failure else []
             continue
         paths, failure = expand(item)
         failures += [failure] if failure else []
@@ -62,6 +73,17 @@ def gather(inputs: Sequence[Union[str, Path, Source]], config: Config) -> tuple[
             source = file_source(path, config.root, limit)
             sources.setdefault(source.id, source)
     return list(sources.values()), failures
+
+
+def page_source(url: str, limit: int, cache_root: Optional[Path]) -> tuple[Optional[Source], Optional[Failure]]:
+    """A web page -> its source, named by its redacted URL; or why it could not be fetched."""
+    name = redact(url)
+    try:
+        fetched = Fetcher(memos.cache_root(cache_root), limit).get(url, kind="page")
+    except AudiobriefError as exc:
+        return None, Failure(name, str(exc), exc.exit_code)
+    return Source(id=name, data=fetched.body, read=lambda: page_story(fetched.body, fetched.url).article,
+                  where=name), None
 
 
 def expand(arg: Union[str, Path]) -> tuple[list[Path], Optional[Failure]]:
