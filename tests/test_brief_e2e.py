@@ -57,6 +57,9 @@ def test_feed_briefing_then_unchanged_with_conditional_requests(tmp_path):
         pod = podcastparser.parse("https://example.org/pod/feed.xml", handle)
     assert pod["episodes"][0]["enclosures"][0]["file_size"] == (out / f"{slug}.mp3").stat().st_size
     assert b"gone.html" not in feed and b"gone.html" not in (out / "episodes.json").read_bytes()
+    notes = parsed.entries[0].content[0].value  # each story's chapter links to its page
+    for story, page in zip(STORIES, ("radweg", "library-hours", "market")):
+        assert f'<a href="{site.base}/pages/{page}.html">{story}</a>' in notes
     check = run_cli("check", out)
     assert check.returncode == 0, check.stdout + check.stderr
 
@@ -75,6 +78,20 @@ def test_make_a_url_is_one_episode_named_by_its_address_then_unchanged(tmp_path)
     assert "If-None-Match" in site.log[0][1]  # a 304: the page's bytes came from the cache
     catalog = json.loads((out / "episodes.json").read_text(encoding="utf-8"))
     assert [e["source"] for e in catalog["episodes"]] == [url]
+    assert run_cli("check", out).returncode == 0
+
+
+def test_an_alexa_briefing_is_in_the_flash_briefing(tmp_path):
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "market.html").write_bytes((SITE / "market.html").read_bytes())
+    out = tmp_path / "episodes"
+    result = brief(folder, "--title", "Morning briefing", "--date", "2026-12-05", "--out", out, "--profile", "alexa",
+                   "--base-url", "https://example.org/pod/")
+    assert result.returncode == 0, result.stderr
+    items = json.loads((out / "flash-briefing.json").read_text(encoding="utf-8"))
+    assert [item["titleText"] for item in items] == ["Morning briefing, 2026-12-05"]
+    assert items[0]["streamUrl"].startswith("https://example.org/pod/morning-briefing-2026-12-05")
     assert run_cli("check", out).returncode == 0
 
 

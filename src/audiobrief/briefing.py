@@ -122,6 +122,8 @@ def _story_section(story: Story, language: str, item_length: ItemLength, words_p
     else:
         paragraphs = _first_sentences(article, int(item_length))
     meta = {"language": article.language}
+    if story.link and urlsplit(story.link).scheme in ("http", "https"):
+        meta["link"] = story.link  # the show notes link the story's chapter to it
     if article.language and article.language.split("-")[0] != language.split("-")[0]:
         meta["voice"] = article.language  # the engine's voice for the story's language
     return Section(heading=article.title, paragraphs=tuple(paragraphs), meta=meta)
