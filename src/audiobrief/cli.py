@@ -1,4 +1,5 @@
-"""The command line: with cli_folder.py and cli_shared.py, the only modules that import Typer and rich.
+"""The command line: with cli_brief.py, cli_folder.py and cli_shared.py, the only modules
+that import Typer and rich.
 
 Each command loads the config, calls one library function and renders its
 report. Library errors (AudiobriefError) become one line on stderr.

@@ -1,6 +1,6 @@
 """What the CLI's commands share: settings loading, number formats, and drawing progress.
 
-Part of the command line (with cli.py and cli_folder.py): only these modules
+Part of the command line (with cli.py, cli_brief.py and cli_folder.py): only these modules
 import Typer and rich.
 """
 
