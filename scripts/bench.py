@@ -89,6 +89,13 @@ def make(args, **kwargs) -> float:
     return run([AUDIOBRIEF, "make", *args], **kwargs)
 
 
+def make_brief(args) -> float:
+    """``audiobrief brief ARGS``, with its own clip cache beside ``--out`` as :func:`make` does."""
+    args = [str(a) for a in args]
+    args += ["--cache-dir", args[args.index("--out") + 1] + "-cache"]
+    return run([AUDIOBRIEF, "brief", *args])
+
+
 def median(values):
     return statistics.median(values)
 
@@ -393,6 +400,24 @@ class Bench:
         self.add(f"pages vs feed, {count:,} episodes, unchanged", median(again["pages"]), median(again["feed"]),
                  50.0, note="both skip by their stamps")
 
+    def brief(self, count: int = 10) -> None:
+        """One briefing of ``count`` stories against the same stories as ``count`` episodes. Each
+        story is one paragraph of about 110 words, inside a lead, so both speak the same words."""
+        folder = self.fresh("brief-stories")
+        stories = []
+        for i in range(count):
+            path = folder / f"s{i:02d}.txt"
+            path.write_text(make_article(300 + i, sections=1, words=110))
+            stories.append(path)
+        jobs = str(os.cpu_count() or 2)
+        ours, base = [], []
+        for _ in range(self.repeat):
+            base.append(make([*stories, "--out", self.fresh("brief-episodes"), "--jobs", jobs]))
+            ours.append(make_brief([folder, "--title", "Bench briefing", "--item-length", "lead",
+                               "--out", self.fresh("brief-out"), "--jobs", jobs]))
+        self.add(f"brief of {count} stories (lead) vs {count} episodes", median(ours), median(base), 1.0,
+                 note="the same words spoken: one episode's render and publish against ten")
+
     def cluster(self, count: int = 20) -> None:
         """A batch on a two-worker Dask cluster on this machine against --jobs 2 here: what
         scheduling and sending every input and output as bytes cost (both start cold)."""
@@ -415,7 +440,7 @@ class Bench:
 
 
 CASES = ("cold", "batch", "rerun_and_edit", "feed_10k", "memory_2h", "imports", "piper", "hibari", "read", "serve",
-         "pages", "cluster")
+         "pages", "cluster", "brief")
 
 
 def main() -> int:

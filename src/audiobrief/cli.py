@@ -1,4 +1,5 @@
-"""The command line: with cli_folder.py and cli_shared.py, the only modules that import Typer and rich.
+"""The command line: with cli_brief.py, cli_folder.py and cli_shared.py, the only modules
+that import Typer and rich.
 
 Each command loads the config, calls one library function and renders its
 report. Library errors (AudiobriefError) become one line on stderr.
@@ -21,8 +22,8 @@ import typer
 
 from audiobrief import __version__
 from audiobrief.cli_folder import cache_app, check, episodes_app, feed, serve
-from audiobrief.cli_shared import (LineProgress, RichProgress, duration, loudness, settings, stderr_console,
-                                   stderr_is_terminal)
+from audiobrief.cli_brief import brief
+from audiobrief.cli_shared import duration, loudness, settings, with_progress
 from audiobrief.errors import AudiobriefError
 from audiobrief.lock import configure_lock
 
@@ -60,7 +61,7 @@ def _lock_policy(wait: Optional[bool]) -> None:
 @app.command()
 def make(
     articles: Optional[List[str]] = typer.Argument(
-        None, help="Article files, folders of articles, or globs like 'news/*.txt'. None: the bundled sample.",
+        None, help="Article files, folders of articles, globs like 'news/*.txt', or http(s) page URLs. None: the bundled sample.",
         show_default=False),
     out: Path = typer.Option(Path("episodes"), "--out", "-o", help="Folder for episodes, catalog and feed."),
     config_file: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./audiobrief.toml if present]."),
@@ -85,6 +86,8 @@ def make(
     Example: audiobrief make story.txt --engine piper --jobs 2
 
     Example: audiobrief make articles/ --scheduler tcp://10.0.0.5:8786
+
+    Example: audiobrief make https://example.org/news/river-park.html
     """
     from audiobrief.build import build
     from audiobrief.sources import sample_article
@@ -101,18 +104,8 @@ def make(
 
         cluster = Cluster(config.scheduler)
     try:
-        if stderr_is_terminal():  # rich, heavy to import, only where a bar is drawn
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
-                                       TimeElapsedColumn)
-
-            columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                       TimeElapsedColumn())
-            with Progress(*columns, console=stderr_console(), transient=False) as bar:
-                report = build(paths, config, out, workers=jobs, progress=RichProgress(bar), cache_dir=cache_dir,
-                               cluster=cluster)
-        else:
-            report = build(paths, config, out, workers=jobs, progress=LineProgress(), cache_dir=cache_dir,
-                           cluster=cluster)
+        report = with_progress(lambda progress: build(paths, config, out, workers=jobs, progress=progress,
+                                                      cache_dir=cache_dir, cluster=cluster))
     except KeyboardInterrupt:  # Typer would turn it into a silent exit 130
         typer.echo("interrupted; the feed and the episodes published before it are intact; "
                    "run the same command again to make the rest", err=True)
@@ -277,6 +270,7 @@ def lexicon_check(
 
 
 app.add_typer(episodes_app, name="episodes")
+app.command()(brief)
 app.command()(feed)
 app.command()(check)
 app.command()(serve)

@@ -37,6 +37,11 @@ def _template(config: Config, article: Article, which: str) -> str:
     return phrase(article.language, which) if configured == default else configured
 
 
+def _spoken(config: Config, article: Article, which: str) -> str:
+    """The intro or outro text; a briefing (audiobrief.briefing) writes its own in ``article.meta``."""
+    return article.meta.get(which) or _fill(_template(config, article, which), config, article)
+
+
 def _voice_and_rate(meta: dict, where: str, inherited: tuple) -> tuple[Optional[str], Optional[int]]:
     """``voice``/``rate`` from an article's or section's metadata, checked."""
     voice, rate = inherited
@@ -101,27 +106,29 @@ def build_script(article: Article, config: Config) -> tuple[Piece, ...]:
     check_engine(article)
     words = lexicon.merge(config.pronunciations, article.meta.get("pronunciations"))
     say_line = partial(as_sentence, language=article.language, lexicon=words)
-    say = partial(clean_for_speech, language=article.language, lexicon=words)
     gap = config.sentence_pause_ms
     where = article.source or article.title
     top = _voice_and_rate(article.meta, where, (None, None))
     voice, rate = top
-    pieces: list[Piece] = _sentences("intro", _fill(_template(config, article, "intro"), config, article),
+    pieces: list[Piece] = _sentences("intro", _spoken(config, article, "intro"),
                                      HEADING_PAUSE_MS, gap, say_line, voice=voice, rate=rate)
     for index, section in enumerate(article.sections):
         label = f'{where}, section {index + 1} "{section.heading or article.title}"'
         voice, rate = _voice_and_rate(section.meta, label, top)
+        language = section.meta.get("language") or article.language  # a briefing's story keeps its own
+        heading_line = partial(as_sentence, language=language, lexicon=words)
+        body = partial(clean_for_speech, language=language, lexicon=words)
         if section.heading:
-            pieces += _sentences("heading", section.heading, HEADING_PAUSE_MS, gap, say_line,
+            pieces += _sentences("heading", section.heading, HEADING_PAUSE_MS, gap, heading_line,
                                  section=index, voice=voice, rate=rate)
         for number, paragraph in enumerate(section.paragraphs):
-            pieces += _sentences("body", paragraph, config.paragraph_pause_ms, gap, say, section=index,
+            pieces += _sentences("body", paragraph, config.paragraph_pause_ms, gap, body, section=index,
                                  paragraph=number, voice=voice, rate=rate)
     voice, rate = top
     if article.credits:
         pieces += _sentences("credits", article.credits, config.paragraph_pause_ms, gap, say_line,
                              voice=voice, rate=rate)
-    pieces += _sentences("outro", _fill(_template(config, article, "outro"), config, article), 0, gap, say_line,
+    pieces += _sentences("outro", _spoken(config, article, "outro"), 0, gap, say_line,
                          voice=voice, rate=rate)
     return tuple(pieces)
 
