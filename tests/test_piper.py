@@ -272,7 +272,7 @@ def test_engine_setting_in_config_is_checked(tmp_path):
     from audiobrief.config import parse_config
 
     assert parse_config({"speech": {"engine": "piper"}}).engine == "piper"
-    with pytest.raises(ConfigError, match="choose one of pyttsx3, piper"):
+    with pytest.raises(ConfigError, match="choose one of pyttsx3, hibari, piper"):
         parse_config({"speech": {"engine": "kokoro"}})
 
 
@@ -357,4 +357,4 @@ def test_front_matter_can_choose_the_engine_for_one_article(tmp_path):
     assert clips and all(wav_info(c)[2] == 16000 for c in clips)  # the tiny voice's rate, not espeak's
     article.write_text(article.read_text(encoding="utf-8").replace("engine: piper", "engine: kokoro"), encoding="utf-8")
     bad = run_cli("make", article, "--out", tmp_path / "out")
-    assert bad.returncode == 2 and "front matter 'engine' must be one of piper, pyttsx3" in bad.stderr
+    assert bad.returncode == 2 and "front matter 'engine' must be one of hibari, piper, pyttsx3" in bad.stderr

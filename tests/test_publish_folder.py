@@ -69,13 +69,16 @@ def test_an_older_folder_is_moved_out_of_with_one_line(tmp_path):
     assert "note: moved" not in third.stderr and third.stdout.lstrip().startswith("unchanged")
 
 
-def test_a_url_is_refused_in_one_line_and_nothing_is_published(tmp_path):
+def test_an_unreachable_url_is_one_line_without_its_credentials_and_nothing_is_published(tmp_path):
     out = tmp_path / "episodes"
-    result = run_cli("make", "https://example.org/story.html", "--out", out)
+    # .invalid names never resolve (RFC 2606)
+    result = run_cli("make", "https://reader:s3cret@story.example.invalid/story.html", "--out", out)
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if line.strip()]
-    assert errors == ["error: https://example.org/story.html: URLs are not supported yet; "
-                      "save the page as an .html file and give that file"]
+    assert errors == ["error: https://***@story.example.invalid/story.html: the host name cannot be resolved; "
+                      "check the address, or if the network is down, save the pages in a browser and pass the "
+                      "files instead"]
+    assert "s3cret" not in result.stdout
     assert result.stdout.strip().splitlines()[-1].startswith("nothing published (0 episode(s) made")
     assert "feed:" not in result.stdout and not out.exists()
 

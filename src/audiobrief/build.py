@@ -3,7 +3,7 @@
 Only the CLI imports this module. ``build`` reads top to bottom; each stage
 is a function named for what it does, in the module that owns it:
 
-    sources.gather          files, folders and globs -> Sources (id, bytes, read())
+    sources.gather          files, folders, globs and page URLs -> Sources (id, bytes, read())
     memos                   every stamp and memo, and where each one lives
     planning                article -> script, clips, build key, what is left to speak
     production.produce      speak (speaking), render (render.episode_steps) and publish
@@ -51,7 +51,7 @@ def build(inputs: Sequence[Union[str, Path, Source]], config: Config, out_dir: P
     the catalog); per-article problems land in ``report.failures``.
     """
     run = Run(config, Path(out_dir), cache_dir)
-    sources, run.report.failures = gather(inputs, config)          # 1. gather the articles
+    sources, run.report.failures = gather(inputs, config, run.cache_root)  # 1. gather the articles
     todo = [s for s in sources if not run.known_unchanged(s)]      # 2. unchanged: known from the bytes alone
     if todo:
         # the making stages are loaded only now: a re-run with nothing to make never needs them

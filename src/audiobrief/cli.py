@@ -1,4 +1,5 @@
-"""The command line: with cli_folder.py and cli_shared.py, the only modules that import Typer and rich.
+"""The command line: with cli_brief.py, cli_folder.py and cli_shared.py, the only modules
+that import Typer and rich.
 
 Each command loads the config, calls one library function and renders its
 report. Library errors (AudiobriefError) become one line on stderr.
@@ -21,8 +22,8 @@ import typer
 
 from audiobrief import __version__
 from audiobrief.cli_folder import cache_app, check, episodes_app, feed, serve
-from audiobrief.cli_shared import (LineProgress, RichProgress, duration, loudness, settings, stderr_console,
-                                   stderr_is_terminal)
+from audiobrief.cli_brief import brief
+from audiobrief.cli_shared import duration, loudness, settings, with_progress
 from audiobrief.errors import AudiobriefError
 from audiobrief.lock import configure_lock
 
@@ -60,7 +61,7 @@ def _lock_policy(wait: Optional[bool]) -> None:
 @app.command()
 def make(
     articles: Optional[List[str]] = typer.Argument(
-        None, help="Article files, folders of articles, or globs like 'news/*.txt'. None: the bundled sample.",
+        None, help="Article files, folders of articles, globs like 'news/*.txt', or http(s) page URLs. None: the bundled sample.",
         show_default=False),
     out: Path = typer.Option(Path("episodes"), "--out", "-o", help="Folder for episodes, catalog and feed."),
     config_file: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./audiobrief.toml if present]."),
@@ -70,7 +71,7 @@ def make(
     profile: Optional[str] = typer.Option(None, "--profile", "-p",
                                           help="Output profile: podcast, alexa or hq [default: from config, else podcast]."),
     wait: Optional[bool] = typer.Option(None, "--wait/--no-wait", help="If another run is writing --out: queue behind it (default) or stop at once.", show_default=False),
-    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3 or piper [default: from config]."),
+    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3, hibari or piper [default: from config]."),
     voice: Optional[str] = typer.Option(None, "--voice", help="Voice id, or a .onnx file for piper [default: from config]."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Clip cache folder [default: the user's cache folder, e.g. ~/.cache/audiobrief]."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler whose workers speak, measure and encode, e.g. tcp://10.0.0.5:8786; needs pip install 'audiobrief\\[cluster]' [default: \\[cluster] scheduler in the config, else this machine]."),
@@ -85,6 +86,8 @@ def make(
     Example: audiobrief make story.txt --engine piper --jobs 2
 
     Example: audiobrief make articles/ --scheduler tcp://10.0.0.5:8786
+
+    Example: audiobrief make https://example.org/news/river-park.html
     """
     from audiobrief.build import build
     from audiobrief.sources import sample_article
@@ -101,18 +104,8 @@ def make(
 
         cluster = Cluster(config.scheduler)
     try:
-        if stderr_is_terminal():  # rich, heavy to import, only where a bar is drawn
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
-                                       TimeElapsedColumn)
-
-            columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                       TimeElapsedColumn())
-            with Progress(*columns, console=stderr_console(), transient=False) as bar:
-                report = build(paths, config, out, workers=jobs, progress=RichProgress(bar), cache_dir=cache_dir,
-                               cluster=cluster)
-        else:
-            report = build(paths, config, out, workers=jobs, progress=LineProgress(), cache_dir=cache_dir,
-                           cluster=cluster)
+        report = with_progress(lambda progress: build(paths, config, out, workers=jobs, progress=progress,
+                                                      cache_dir=cache_dir, cluster=cluster))
     except KeyboardInterrupt:  # Typer would turn it into a silent exit 130
         typer.echo("interrupted; the feed and the episodes published before it are intact; "
                    "run the same command again to make the rest", err=True)
@@ -277,6 +270,7 @@ def lexicon_check(
 
 
 app.add_typer(episodes_app, name="episodes")
+app.command()(brief)
 app.command()(feed)
 app.command()(check)
 app.command()(serve)
@@ -285,6 +279,7 @@ app.command()(serve)
 @app.command()
 def say(
     text: str = typer.Argument(..., help="What to say.", show_default=False),
+    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3, hibari or piper [default: from config]."),
     voice: Optional[str] = typer.Option(None, "--voice", help="Voice id (see `audiobrief voices`)."),
     rate: Optional[int] = typer.Option(None, "--rate", help="Words per minute, 80-450."),
     out: Path = typer.Option(Path("say.mp3"), "--out", "-o", help="MP3 file to write."),
@@ -293,11 +288,11 @@ def say(
 ) -> None:
     """Speak a line with a voice and rate, to preview them, into an MP3.
 
-    Example: audiobrief say "Good morning, here is the news." --voice en-us --rate 190 --out preview.mp3
+    Example: audiobrief say "Good morning, here is the news." --engine hibari --rate 190 --out preview.mp3
     """
     from audiobrief.preview import say as speak_line
 
-    config = settings(config_file, voice=voice, rate=rate, profile=profile)
+    config = settings(config_file, engine=engine, voice=voice, rate=rate, profile=profile)
     result = speak_line(text, config, out)
     typer.echo(f"wrote {result.path}  {result.seconds:.1f} s  {loudness(result.loudness_lufs, result.true_peak_dbtp)}  "
                f"voice {result.voice}, {result.rate} wpm")

@@ -1,6 +1,6 @@
 """What the CLI's commands share: settings loading, number formats, and drawing progress.
 
-Part of the command line (with cli.py and cli_folder.py): only these modules
+Part of the command line (with cli.py, cli_brief.py and cli_folder.py): only these modules
 import Typer and rich.
 """
 
@@ -86,6 +86,20 @@ class LineProgress:
                 return  # its `error:` line says it, once
             total = len(self._labels) - ("all" in self._labels)
             typer.echo(f"[{self._done}/{total}] {status or 'done'}: {self._labels.get(key, key)}", err=True)
+
+
+def with_progress(work):
+    """``work(progress)``: under rich bars on a terminal, else with a line per finished article.
+
+    rich, heavy to import, is loaded only where a bar is drawn."""
+    if not stderr_is_terminal():
+        return work(LineProgress())
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=stderr_console(), transient=False) as bar:
+        return work(RichProgress(bar))
 
 
 def duration(seconds: float) -> str:

@@ -102,8 +102,9 @@ class Cluster:
             raise ClusterError(f"--scheduler needs Dask's distributed package: {INSTALL}") from None
         self.address = address
         # our own one-line errors say what went wrong; Dask's log lines would come on top of them
-        for name in ["distributed", *logging.root.manager.loggerDict]:
-            if name.startswith("distributed"):
+        # (tornado, under Dask, logs a lost connection's traceback at ERROR)
+        for name in ["distributed", "tornado", *logging.root.manager.loggerDict]:
+            if name.startswith(("distributed", "tornado")):
                 logging.getLogger(name).setLevel(logging.CRITICAL)
         try:
             self.client = Client(address, timeout=timeout, set_as_default=False)

@@ -78,8 +78,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("podcast", "keep_last", int, 0,
            "Keep only the newest N episodes in the feed; older ones move to archive/ (never deleted). 0 = keep all."),
     Option("speech", "engine", str, "pyttsx3",
-           "Speech engine: 'pyttsx3' (default) or 'piper' (neural; pip install 'audiobrief[piper]').",
-           ("pyttsx3", "piper")),
+           "Speech engine: 'pyttsx3' (default; espeak-ng), 'hibari' (natural English voice; "
+           "pip install 'audiobrief[natural]') or 'piper' (pip install 'audiobrief[piper]'). See docs/engines.md.",
+           ("pyttsx3", "hibari", "piper")),
     Option("speech", "voice", str, "",
            "Voice id (see `audiobrief voices`), or for piper a path to a .onnx voice. Empty = a voice for the language."),
     Option("speech", "rate", int, 175, "Speaking rate in words per minute (80-450); for piper 175 is the voice's own pace."),

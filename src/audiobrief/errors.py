@@ -68,4 +68,4 @@ def write_error(path: Path, exc: OSError) -> PublishError:
 class ClusterError(AudiobriefError):
     """The Dask cluster given with --scheduler cannot be used, or was lost."""
 
-    exit_code = 5
+    exit_code = 7  # 5 and 6 are a briefing's partial success and no network

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiobrief.config import Config
-from audiobrief.engines import EngineSpec, get_engine
+from audiobrief.engines import EngineSpec, bound_text, get_engine
 from audiobrief.errors import InputError
 from audiobrief.fsutil import atomic_write_bytes
 from audiobrief.master import master_clip
@@ -26,7 +26,7 @@ class Said:
 
 
 def say(text: str, config: Config, out: Path) -> Said:
-    spoken = clean_for_speech(text)
+    spoken = bound_text(clean_for_speech(text)).text
     if not spoken:
         raise InputError('nothing to say: give some text, e.g. audiobrief say "Hello there"')
     profile = get_profile(config.profile)

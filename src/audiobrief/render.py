@@ -16,7 +16,7 @@ from typing import Callable, Optional, Sequence
 from audiobrief import timeline
 from audiobrief.cache import seal_wav
 from audiobrief.encode import ENCODER_DELAY_SAMPLES, samples_per_frame
-from audiobrief.engines import get_engine, run_job
+from audiobrief.engines import speak_here
 from audiobrief.master import master_steps
 from audiobrief.models import Chapter, Cue
 from audiobrief.music import add_music_bed
@@ -39,16 +39,13 @@ _SPEAKING = threading.Lock()
 
 
 def synthesize_batch(spec, jobs) -> int:
-    """Make and seal clips with this process's warm engine for ``spec``.
+    """Make and seal clips in the engine's child process for ``spec`` (an engine
+    crash there is an error naming the clip, not the end of this process).
 
     One batch at a time per process: engines keep process-wide state (espeak
     has one synthesiser per process), and render threads may call this at once."""
     with _SPEAKING:
-        engine = get_engine(spec)
-        for job in jobs:
-            run_job(engine, job)
-            seal_wav(Path(job.wav_path))
-    return len(jobs)
+        return speak_here(spec, list(jobs), on_made=seal_wav)
 
 
 def episode_steps(script, clip_paths: Sequence[Path], article, synth_batches, config, profile, cache_root: Path,

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any, Optional
 
 from audiobrief.config import DEFAULT_INTRO, DEFAULT_OUTRO, Config
-from audiobrief.engines import MAX_RATE, MIN_RATE, known_engines, list_voices  # light: no engine module is imported
+from audiobrief.engines import MAX_RATE, MIN_RATE, bound_text, known_engines, list_voices  # light: no engine module is imported
 from audiobrief.errors import InputError
 from audiobrief.models import Article, Piece
 from audiobrief.speech import lexicon
@@ -35,6 +35,11 @@ def _template(config: Config, article: Article, which: str) -> str:
     configured = getattr(config, which)
     default = DEFAULT_INTRO if which == "intro" else DEFAULT_OUTRO
     return phrase(article.language, which) if configured == default else configured
+
+
+def _spoken(config: Config, article: Article, which: str) -> str:
+    """The intro or outro text; a briefing (audiobrief.briefing) writes its own in ``article.meta``."""
+    return article.meta.get(which) or _fill(_template(config, article, which), config, article)
 
 
 def _voice_and_rate(meta: dict, where: str, inherited: tuple) -> tuple[Optional[str], Optional[int]]:
@@ -76,7 +81,9 @@ def _sentences(kind: str, text: str, pause_after: int, sentence_pause: int, spea
     pairs: list[tuple[str, str]] = []
     language = speak.keywords["language"]
     for sentence in split_sentences(for_display(text), language) or [for_display(text)]:
-        spoken = speak(sentence)
+        # bounded here as the engines will bound it, so the length estimate and the clip keys see
+        # what is really spoken; plan_dict lists what the bound dropped
+        spoken = bound_text(speak(sentence)).text
         if not spoken:
             continue
         parts = split_sentences(spoken, language) or [spoken]
@@ -99,27 +106,29 @@ def build_script(article: Article, config: Config) -> tuple[Piece, ...]:
     check_engine(article)
     words = lexicon.merge(config.pronunciations, article.meta.get("pronunciations"))
     say_line = partial(as_sentence, language=article.language, lexicon=words)
-    say = partial(clean_for_speech, language=article.language, lexicon=words)
     gap = config.sentence_pause_ms
     where = article.source or article.title
     top = _voice_and_rate(article.meta, where, (None, None))
     voice, rate = top
-    pieces: list[Piece] = _sentences("intro", _fill(_template(config, article, "intro"), config, article),
+    pieces: list[Piece] = _sentences("intro", _spoken(config, article, "intro"),
                                      HEADING_PAUSE_MS, gap, say_line, voice=voice, rate=rate)
     for index, section in enumerate(article.sections):
         label = f'{where}, section {index + 1} "{section.heading or article.title}"'
         voice, rate = _voice_and_rate(section.meta, label, top)
+        language = section.meta.get("language") or article.language  # a briefing's story keeps its own
+        heading_line = partial(as_sentence, language=language, lexicon=words)
+        body = partial(clean_for_speech, language=language, lexicon=words)
         if section.heading:
-            pieces += _sentences("heading", section.heading, HEADING_PAUSE_MS, gap, say_line,
+            pieces += _sentences("heading", section.heading, HEADING_PAUSE_MS, gap, heading_line,
                                  section=index, voice=voice, rate=rate)
         for number, paragraph in enumerate(section.paragraphs):
-            pieces += _sentences("body", paragraph, config.paragraph_pause_ms, gap, say, section=index,
+            pieces += _sentences("body", paragraph, config.paragraph_pause_ms, gap, body, section=index,
                                  paragraph=number, voice=voice, rate=rate)
     voice, rate = top
     if article.credits:
         pieces += _sentences("credits", article.credits, config.paragraph_pause_ms, gap, say_line,
                              voice=voice, rate=rate)
-    pieces += _sentences("outro", _fill(_template(config, article, "outro"), config, article), 0, gap, say_line,
+    pieces += _sentences("outro", _spoken(config, article, "outro"), 0, gap, say_line,
                          voice=voice, rate=rate)
     return tuple(pieces)
 
@@ -150,10 +159,17 @@ def plan_dict(article: Article, script: tuple[Piece, ...], warnings: list[str] =
             {"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in article.sections
         ],
         "dropped": [{"text": text, "reason": reason or "not article text"}
-                    for text, reason in itertools.zip_longest(article.dropped, article.reasons[:len(article.dropped)])],
+                    for text, reason in itertools.zip_longest(article.dropped, article.reasons[:len(article.dropped)])]
+                   + _unspeakable(script),
         "credits": article.credits,
         "script": [_piece_dict(p) for p in script],
     }
+
+
+def _unspeakable(script: tuple[Piece, ...]) -> list[dict[str, str]]:
+    """Tokens of the article that no engine is given (see ``engines.bound_text``), with the reason."""
+    return [{"text": f"{d.token}..." if d.length > len(d.token) else d.token, "reason": d.reason}
+            for piece in script if piece.display for d in bound_text(piece.display).dropped]
 
 
 def _piece_dict(piece: Piece) -> dict[str, Any]:

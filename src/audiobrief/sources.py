@@ -3,8 +3,10 @@
 A :class:`Source` is all the build needs to know about one article before
 reading it: the name the catalog keeps it under, its bytes (for the stamp
 that recognises an unchanged article without reading it), and how to read
-it. Files give sources here; anything else that can give an id, bytes and a
-``read()`` (a fetched page, say) can be handed to ``build`` the same way.
+it. Files and ``http(s)://`` pages give sources here (a page is fetched by
+:mod:`audiobrief.fetch` and read like a saved one); anything else that can give
+an id, bytes and a ``read()`` (a composed briefing, say) can be handed to
+``build`` the same way.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Optional, Sequence, Union
 
+from audiobrief import memos
 from audiobrief.config import Config
 from audiobrief.errors import AudiobriefError, InputError
+from audiobrief.fetch import Fetcher, is_url, redact
 from audiobrief.models import Article
 from audiobrief.readers import ARTICLE_SUFFIXES, read_article
 from audiobrief.report import Failure
+from audiobrief.stories import page_story
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,11 @@ def sample_article() -> Path:
     return Path(__file__).parent / "samples" / "sample-article.txt"
 
 
-def gather(inputs: Sequence[Union[str, Path, Source]], config: Config) -> tuple[list[Source], list[Failure]]:
-    """Files, folders (their article files, sorted), globs and ready sources -> sources, once each.
+def gather(inputs: Sequence[Union[str, Path, Source]], config: Config,
+           cache_root: Optional[Path] = None) -> tuple[list[Source], list[Failure]]:
+    """Files, folders (their article files, sorted), globs, page URLs and ready sources -> sources,
+    once each. A page is fetched now (its validators kept under ``cache_root``), so its bytes
+    stamp it like a file's.
 
     A problem with one argument (or one file a folder holds) is a failure with
     the same message ``plan`` and ``lexicon check`` give for it."""
@@ -54,6 +62,14 @@ def gather(inputs: Sequence[Union[str, Path, Source]], config: Config) -> tuple[
     for item in inputs:
         if isinstance(item, Source):
             sources.setdefault(item.id, item)
+            continue
+        if isinstance(item, str) and is_url(item):
+            try:
+                source = page_source(item, config, cache_root)
+            except AudiobriefError as exc:
+                failures.append(Failure(redact(item), str(exc), exc.exit_code))
+                continue
+            sources.setdefault(source.id, source)
             continue
         try:
             paths = expand(item)
@@ -95,11 +111,9 @@ def expand(arg: Union[str, Path]) -> list[Path]:
 
 
 def checked_path(arg: Union[str, Path]) -> Path:
-    """What every command does first with an article argument: a URL, an empty argument or a
-    name that is not UTF-8 (it could not be kept in the catalog) is refused with the fix."""
+    """What every command does first with an article path: an empty argument or a name that
+    is not UTF-8 (it could not be kept in the catalog) is refused with the fix."""
     text = str(arg)
-    if text.startswith(("http://", "https://")):
-        raise InputError(f"{text}: URLs are not supported yet; save the page as an .html file and give that file")
     if not text.strip():
         raise InputError("an empty article path was given; give an article file, a folder or a glob")
     try:
@@ -110,8 +124,19 @@ def checked_path(arg: Union[str, Path]) -> Path:
 
 
 def read_one(arg: Union[str, Path], config: Config) -> Article:
-    """One article file read through the same checks ``make`` applies (``plan``, ``lexicon check``)."""
+    """One article (a file or a page URL) read through the same checks ``make`` applies
+    (``plan``, ``lexicon check``)."""
+    if isinstance(arg, str) and is_url(arg):
+        return page_source(arg, config).read()
     return file_source(checked_path(arg), config).read()
+
+
+def page_source(url: str, config: Config, cache_root: Optional[Path] = None) -> Source:
+    """A web page -> its source, named by its redacted URL (raises a FetchError saying why not)."""
+    fetched = Fetcher(memos.cache_root(cache_root), config.max_article_mb * 1_000_000).get(url, kind="page")
+    name = redact(url)
+    return Source(id=name, data=fetched.body, read=lambda: page_story(fetched.body, fetched.url).article,
+                  where=name)
 
 
 def file_source(path: Path, config: Config) -> Source:

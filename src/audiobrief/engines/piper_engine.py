@@ -29,9 +29,11 @@ import wave
 from pathlib import Path
 from typing import Any, Optional
 
-from . import DEFAULT_RATE, MAX_RATE, MIN_RATE, checked_rate  # noqa: F401
 from ..errors import ConfigError, EngineUnavailable, SynthesisError
 from . import piper_voices
+from .child import in_speech_child
+from .pool import in_pool_worker
+from .protocol import DEFAULT_RATE, checked_rate
 from .piper_voices import PiperVoiceFile
 
 try:  # the optional extra; another PyPI package is also called "piper"
@@ -50,11 +52,6 @@ VOLUME = 0.89
 SUPPORTED_PHONEMES = ("espeak", "text")
 
 _HASHES: dict[tuple[str, int, int], str] = {}
-
-def _in_pool_worker() -> bool:
-    """True in a spawned ``--jobs`` worker (``audiobrief.engines._init_worker`` marks it)."""
-    return os.environ.get("AUDIOBRIEF_POOL_WORKER") == "1"
-
 
 def _file_hash(*paths: Path) -> str:
     """SHA-256 over the files' bytes, remembered per (path, size, mtime) in this process."""
@@ -96,7 +93,7 @@ class PiperEngine:
         self.rate = rate
         self.language = spec.language or "en"
         voice, warning = piper_voices.resolve_voice(spec.voice, self.language)
-        if warning and not _in_pool_worker():
+        if warning and not (in_pool_worker() or in_speech_child()):  # said once, by the parent
             log.warning("%s", warning)
         if voice.phoneme_type not in SUPPORTED_PHONEMES:
             raise ConfigError(
@@ -145,7 +142,7 @@ class PiperEngine:
             # Idle onnxruntime threads spin by default: on a busy or shared machine that
             # burnt ~40% more CPU per second of audio (measured), for no speed.
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-            if _in_pool_worker():
+            if in_pool_worker():
                 options.intra_op_num_threads = 1
                 options.inter_op_num_threads = 1
             try:

@@ -60,6 +60,7 @@ def publish_episode(article: Article, rendered, config: Config, out_dir: Path, *
         changed = [mp3_changed]
         changed += [write_if_changed(out_dir / sidecar, text.encode("utf-8")) for sidecar, text in sidecars.items()]
         unchanged = old is not None and not any(changed)
+        links = story_links(article)
         entry = Entry(
             slug=slug, guid=old.guid if old else catalog.new_guid(),
             number=old.number if old else catalog.next_number(),
@@ -67,7 +68,7 @@ def publish_episode(article: Article, rendered, config: Config, out_dir: Path, *
             duration=round(rendered.seconds, 3), pub_date=pub_date,
             updated=old.updated if unchanged else now, summary=summary, language=article.language,
             credits=article.credits,
-            chapters=tuple({"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms} for c in chapters),
+            chapters=tuple(_chapter(c, links) for c in chapters),
             profile=profile,
             loudness_lufs=rendered.loudness_lufs,
             true_peak_dbtp=rendered.true_peak_dbtp,
@@ -84,6 +85,19 @@ def publish_episode(article: Article, rendered, config: Config, out_dir: Path, *
     status = "unchanged" if unchanged else ("updated" if old else "new")
     return EpisodeResult(slug, article.title, out_dir / name, rendered.seconds, len(chapters), status, profile,
                          entry.loudness_lufs, entry.true_peak_dbtp, source)
+
+
+def story_links(article: Article) -> dict[str, str]:
+    """Chapter title -> the web address it came from: a briefing's stories (``Section.meta["link"]``)."""
+    return {s.heading: s.meta["link"] for s in article.sections if s.heading and s.meta.get("link")}
+
+
+def _chapter(chapter, links: dict[str, str]) -> dict:
+    """A chapter as the catalog keeps it, with its story's ``url`` when it has one."""
+    data = {"title": chapter.title, "start_ms": chapter.start_ms, "end_ms": chapter.end_ms}
+    if chapter.title in links:
+        data["url"] = links[chapter.title]
+    return data
 
 
 def summarise(article: Article) -> str:

@@ -20,6 +20,8 @@ import re
 from pathlib import Path
 from typing import Iterator, Optional
 
+from audiobrief.engines.bounds import MAX_WORD_CHARS
+
 _CODE_RE = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$")
 #: below this many letters a guess is no better than the default
 MIN_LETTERS = 40
@@ -95,7 +97,8 @@ def memo_in(folder: Path) -> Iterator[Memo]:
 
 def detect_language(text: str, default: str = DEFAULT) -> str:
     """Best guess at the language of ``text`` (ISO 639-1), ``default`` when unsure."""
-    sample = text[:SAMPLE_CHARS]
+    # a "word" longer than any real one says nothing of the language (and is never spoken)
+    sample = " ".join(w for w in text[:SAMPLE_CHARS * 4].split() if len(w) <= MAX_WORD_CHARS)[:SAMPLE_CHARS]
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
         return default
     if not _MEMO:
