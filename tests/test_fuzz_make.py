@@ -126,7 +126,6 @@ def test_make_survives_any_article(place, article):
     _assert_made_or_refused(place, path)
 
 
-@pytest.mark.xfail(strict=False, reason="engine bound lands with the engines branch")
 def test_a_million_letter_word(tmp_path):
     """One "word" of a million letters (1 MB, under max_article_mb): espeak crashed on it (SIGSEGV)."""
     rng = random.Random(21)
