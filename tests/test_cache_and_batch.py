@@ -251,9 +251,9 @@ def test_glob_input_and_cache_commands(tmp_path):
 def _spoken_in_two_parts(monkeypatch, between):
     """Make ``synthesize_all`` speak the first article's clips, call ``between()``,
     then the rest: the real engine, in this process."""
-    import audiobrief.engines as engines
+    from audiobrief.engines import pool
 
-    real = engines.synthesize_all
+    real = pool.synthesize_all
 
     def speak(jobs, spec, workers=1, on_done=None, on_made=None, cancel=None):
         first = [j for j in jobs if j.label.startswith(jobs[0].label.split(":")[0] + ":")]
@@ -261,7 +261,7 @@ def _spoken_in_two_parts(monkeypatch, between):
         between()
         real([j for j in jobs if j not in first], spec, workers=1, on_done=on_done, on_made=on_made)
 
-    monkeypatch.setattr(engines, "synthesize_all", speak)
+    monkeypatch.setattr(pool, "synthesize_all", speak)
 
 
 def test_an_article_renders_while_the_next_ones_are_spoken(tmp_path, monkeypatch):

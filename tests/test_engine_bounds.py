@@ -7,7 +7,8 @@ import json
 import pytest
 from conftest import run_cli
 
-from audiobrief.engines import EngineSpec, SynthJob, bound_text, run_job
+from audiobrief.engines import EngineSpec, SynthJob, bound_text
+from audiobrief.engines.clips import run_job
 from audiobrief.engines.bounds import MAX_CLAUSE_WORDS, MAX_WORD_CHARS
 
 

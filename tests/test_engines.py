@@ -14,7 +14,9 @@ import pytest
 
 import audiobrief.engines as engines
 from audiobrief.engines import pool
-from audiobrief.engines import EngineSpec, SynthJob, engine_cache_id, get_engine, list_voices, synthesize_all
+from audiobrief.engines import EngineSpec, SynthJob, engine_cache_id, get_engine, list_voices
+from audiobrief.engines.clips import run_job
+from audiobrief.engines.pool import synthesize_all
 from audiobrief.errors import ConfigError, SynthesisError
 
 SENTENCES = [
@@ -166,7 +168,7 @@ def test_persistent_empty_output_names_the_label(tmp_path, monkeypatch):
     wav = tmp_path / "s3.wav"
     job = SynthJob("A perfectly ordinary sentence.", str(wav), 'section 3 "Arms Deals and Timing"')
     with pytest.raises(SynthesisError) as info:
-        engines.run_job(engine, job)  # what each worker and the child speaker run for a clip
+        run_job(engine, job)  # what each worker and the child speaker run for a clip
     message = str(info.value)
     assert 'section 3 "Arms Deals and Timing"' in message
     assert "0 frames" in message and "workers to 1" in message
@@ -298,10 +300,10 @@ def test_a_make_with_a_wrapped_engine_call_exits_quietly(tmp_path):
     src = tmp_path / "wrapped.txt"
     src.write_text("Wrapped Call\n\nOne short paragraph is enough to start the engine.\n")
     code = ("import functools, sys\n"
-            "import audiobrief.engines as engines\n"
+            "import audiobrief.engines.clips as clips\n"
             "from audiobrief.cli import main\n"
-            "original = engines.run_job\n"
-            "engines.run_job = functools.wraps(original)(lambda *a, **k: original(*a, **k))\n"
+            "original = clips.run_job\n"
+            "clips.run_job = functools.wraps(original)(lambda *a, **k: original(*a, **k))\n"
             f"sys.argv = ['audiobrief', 'make', {str(src)!r}, '--out', {str(tmp_path / 'out')!r}, '--jobs', '1']\n"
             "try:\n"
             "    main()\n"

@@ -9,7 +9,8 @@ import pytest
 
 pytest.importorskip("hibari", reason="the natural extra is not installed: pip install 'audiobrief[natural]'")
 
-from audiobrief.engines import EngineSpec, SynthJob, get_engine, list_voices, synthesize_all  # noqa: E402
+from audiobrief.engines import EngineSpec, SynthJob, get_engine, list_voices  # noqa: E402
+from audiobrief.engines.pool import synthesize_all  # noqa: E402
 from audiobrief.engines.misaki import to_misaki, translate_blocks  # noqa: E402
 from audiobrief.errors import ConfigError  # noqa: E402
 

@@ -21,7 +21,8 @@ import pytest
 
 pytest.importorskip("piper", reason="the piper extra is not installed: pip install 'audiobrief[piper]'")
 
-from audiobrief.engines import EngineSpec, SynthJob, synthesize_all  # noqa: E402
+from audiobrief.engines import EngineSpec, SynthJob  # noqa: E402
+from audiobrief.engines.pool import synthesize_all  # noqa: E402
 from audiobrief.engines import piper_voices  # noqa: E402
 from audiobrief.engines.espeak_ipa import mnemonics_to_ipa  # noqa: E402
 from audiobrief.engines.piper_engine import PiperEngine  # noqa: E402

@@ -1,4 +1,4 @@
-"""Start-up stays light: `--help` and an unchanged re-run load none of the heavy libraries.
+"""Start-up stays light: `--help`, `plan` and an unchanged re-run load none of the heavy libraries.
 
 The package imports its own modules at the top of each file; only the heavy
 third-party libraries are imported where they are used. This test is what
@@ -18,6 +18,11 @@ import pytest
 from conftest import SAMPLE
 
 HEAVY = ("numpy", "lxml", "trafilatura", "jinja2", "onnxruntime", "scipy")
+#: what only making clips needs: worker processes and the engines themselves
+SPEAKING = ("multiprocessing", "concurrent.futures.process", "audiobrief.engines.pool", "audiobrief.engines.child",
+            "pyttsx3")
+#: what only a build needs: the catalog, the feed and the folder's lock
+PUBLISHING = ("audiobrief.build", "audiobrief.catalog", "audiobrief.publish.feed")
 
 #: runs the CLI, then prints the heavy modules it loaded
 PROBE = (
@@ -28,6 +33,8 @@ PROBE = (
     "except SystemExit:\n"
     "    pass\n"
     f"print('heavy:', sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    f"print('speaking:', sorted(m for m in {SPEAKING!r} if m in sys.modules))\n"
+    f"print('publishing:', sorted(m for m in {PUBLISHING!r} if m in sys.modules))\n"
 )
 
 
@@ -41,6 +48,15 @@ def test_help_loads_no_heavy_library(args):
     result = _probe(*args)
     assert result.returncode == 0, result.stderr
     assert "heavy: []" in result.stdout, result.stdout
+    assert "speaking: []" in result.stdout and "publishing: []" in result.stdout, result.stdout
+
+
+def test_plan_loads_no_heavy_library_and_builds_nothing():
+    """`plan` reads and scripts one article: no catalog, feed or lock, and no worker processes."""
+    result = _probe("plan", SAMPLE)
+    assert result.returncode == 0, result.stderr
+    assert "heavy: []" in result.stdout and "publishing: []" in result.stdout, result.stdout
+    assert "multiprocessing" not in result.stdout.split("speaking:")[1], result.stdout
 
 
 def test_an_unchanged_re_run_loads_no_heavy_library(tmp_path: Path):

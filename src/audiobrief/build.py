@@ -34,7 +34,7 @@ from audiobrief.publish import FEED_NAME, is_local_only
 from audiobrief.publish.feed import write_feed
 from audiobrief.readers.language import memo_in
 from audiobrief.report import BuildReport, Progress, unchanged_result
-from audiobrief.sources import Source, catalog_id, gather, read_one
+from audiobrief.sources import Source, catalog_id, gather
 
 if TYPE_CHECKING:  # the making stages' modules are loaded only when something is made
     from audiobrief.cluster import Cluster
@@ -156,10 +156,3 @@ class Run:
 
 def _catalog_if_any(out_dir: Path) -> Optional[Catalog]:
     return load_catalog(out_dir, write_migration=False) if (out_dir / CATALOG_NAME).is_file() else None
-
-
-def plan(path: Path, config: Config):
-    """The plan of one article file (``audiobrief plan``): its article and script."""
-    from audiobrief.planning import plan_article  # as in build(): loaded when needed
-
-    return plan_article(read_one(path, config), config)

@@ -152,12 +152,12 @@ def plan(
 
     Example: audiobrief plan story.txt --json
     """
-    from audiobrief.build import plan as make_plan
+    from audiobrief.planning import plan_file
     from audiobrief.length import describe
     from audiobrief.script import language_warnings, plan_dict
 
     config = settings(config_file)
-    planned = make_plan(article, config)
+    planned = plan_file(article, config)
     data = plan_dict(planned.article, planned.script, language_warnings(planned.article, config))
     for warning in data["warnings"]:
         typer.echo(f"warning: {warning}", err=True)

@@ -15,7 +15,7 @@ from typing import Any, Optional
 from audiobrief.errors import ConfigError
 from urllib.parse import urlsplit
 
-from audiobrief.engines import MAX_RATE, MIN_RATE
+from audiobrief.engines.protocol import MAX_RATE, MIN_RATE
 from audiobrief.speech.lexicon import validate_table
 import string
 import difflib

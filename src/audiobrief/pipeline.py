@@ -15,7 +15,7 @@ cores busy with no process start-up and no second copy of every import
 (measured: 2 threads encode 2.3x as fast as one, and the limiter 1.9x).
 Synthesis in-process is serialised by ``render.synthesize_batch`` (an engine
 is process-wide state); big batches speak in spawned worker processes
-(``engines.synthesize_all``) beside the render threads, and each article's
+(``engines.pool.synthesize_all``) beside the render threads, and each article's
 episode joins ``run`` through its ``arrivals`` queue once its clips are made.  ``InlineExecutor`` serves ``--jobs 1``; a
 distributed engine's executor can be passed to ``run`` the same way.
 """

@@ -22,6 +22,7 @@ from audiobrief.models import Article, Piece
 from audiobrief.profiles import get_profile
 from audiobrief.report import BuildReport, Failure
 from audiobrief.script import build_script, language_warnings
+from audiobrief.sources import read_one
 
 @dataclass(frozen=True)
 class Planned:
@@ -31,6 +32,12 @@ class Planned:
 
 def plan_article(article: Article, config: Config) -> Planned:
     return Planned(article, build_script(article, config))
+
+
+def plan_file(path: Path, config: Config) -> Planned:
+    """The plan of one article file (``audiobrief plan``): its article and script, with no
+    catalog, feed or lock involved."""
+    return plan_article(read_one(path, config), config)
 
 
 def plan_all(sources, config: Config, report: BuildReport) -> list:

@@ -16,7 +16,7 @@ from typing import Callable, Optional, Sequence
 from audiobrief import timeline
 from audiobrief.cache import seal_wav
 from audiobrief.encode import ENCODER_DELAY_SAMPLES, samples_per_frame
-from audiobrief.engines import speak_here
+from audiobrief.engines.child import speak_here
 from audiobrief.master import master_steps
 from audiobrief.models import Chapter, Cue
 from audiobrief.music import add_music_bed

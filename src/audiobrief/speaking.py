@@ -3,7 +3,7 @@
 One short article is spoken in this process, as it renders (``render``
 speaks its sections through ``render.synthesize_batch``). Several articles,
 a long one, or an explicit ``--jobs N`` get speech worker processes
-(``engines.synthesize_all``: they also kill a hung synthesis and replace a
+(``engines.pool.synthesize_all``: they also kill a hung synthesis and replace a
 dead worker); they speak in a thread of their own, and each article joins
 the rendering as soon as its last clip is made.
 """
@@ -18,6 +18,7 @@ from typing import Any, Callable, Optional
 from audiobrief.cache import seal_wav
 from audiobrief.config import Config
 from audiobrief import engines
+from audiobrief.engines import pool
 from audiobrief.pipeline import make_executor
 from audiobrief.planning import Planned, find_missing, prepare_work
 from audiobrief.profiles import get_profile
@@ -98,7 +99,7 @@ def speak_in_pool(plan: SpeechPlan, jobs: int, progress: Progress, ready: Callab
             ready(index)
 
     for spec, batch in plan.by_spec.items():  # each worker seals the clips it made
-        engines.synthesize_all(batch, spec, workers=min(jobs, len(batch)), on_done=done, on_made=seal_wav, cancel=cancel)
+        pool.synthesize_all(batch, spec, workers=min(jobs, len(batch)), on_done=done, on_made=seal_wav, cancel=cancel)
     progress.end("speech", "done")
 
 

@@ -16,23 +16,25 @@ chosen, so importing this package stays cheap (no pyttsx3, no onnxruntime).
 
 A new engine is one module providing ``create(spec)`` and ``list_voices()``,
 plus one ``register_engine`` line below.
+
+This package re-exports only the light names (protocol, registry, bounds):
+the settings, the memos and the CLI import it at start-up.  Making clips pulls
+in processes and pools, so it is imported from its own module where it is
+done: ``engines.pool.synthesize_all``, ``engines.clips.run_job``,
+``engines.child.speak_here``.
 """
 
 from __future__ import annotations
 
 from .bounds import Bounded, Dropped, bound_text
-from .child import speak_here
-from .clips import clip_problem, job_timeout, run_job
-from .pool import synthesize_all
 from .protocol import DEFAULT_RATE, MAX_RATE, MIN_RATE, Engine, EngineSpec, SynthJob, checked_rate
 from .registry import (all_voices, engine_cache_id, engine_distributions, get_engine, install_hint,
                        known_engines, list_voices, register_engine)
 
 __all__ = [
     "Bounded", "Dropped", "DEFAULT_RATE", "Engine", "EngineSpec", "MAX_RATE", "MIN_RATE", "SynthJob",
-    "all_voices", "bound_text", "checked_rate", "clip_problem", "engine_cache_id", "engine_distributions",
-    "get_engine", "install_hint", "job_timeout", "known_engines", "list_voices", "register_engine", "run_job",
-    "speak_here", "synthesize_all",
+    "all_voices", "bound_text", "checked_rate", "engine_cache_id", "engine_distributions", "get_engine",
+    "install_hint", "known_engines", "list_voices", "register_engine",
 ]
 
 register_engine("pyttsx3", "audiobrief.engines.pyttsx3_engine", "pip install pyttsx3 espeakng-loader",
