@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from pathlib import Path
 
 import feedparser
@@ -221,6 +223,40 @@ def test_config_change_moves_last_build_date_once(tmp_path):
     feed = (out / "feed.xml").read_bytes()
     publish_folder(renamed, load_catalog(out), out, "cover.png")
     assert (out / "feed.xml").read_bytes() == feed and date_of() == moved
+
+
+def _last_build(out):
+    return etree.fromstring((out / "feed.xml").read_bytes()).findtext("channel/lastBuildDate")
+
+
+def test_a_settings_change_within_the_same_second_still_moves_last_build_date(tmp_path):
+    """lastBuildDate moves on every change of content: when the clock is not past the last one
+    (a rewrite in the same second, here a 'changed' time ahead of the clock), by one second."""
+    out, config, catalog = _folder("six-notes", tmp_path)
+    ahead = (datetime.now(timezone.utc) + timedelta(hours=1)).replace(microsecond=0)
+    catalog.changed = ahead.isoformat()
+    publish_folder(config, catalog, out, "cover.png")
+    assert _last_build(out) == format_datetime(ahead, usegmt=True).replace("GMT", "+0000")
+    for n, title in enumerate(["Evening Notes", "Night Notes"], start=1):
+        publish_folder(config.with_overrides(title=title), load_catalog(out), out, "cover.png")
+        moved = ahead + timedelta(seconds=n)
+        assert load_catalog(out).changed == moved.isoformat()
+        assert _last_build(out) == format_datetime(moved, usegmt=True).replace("GMT", "+0000")
+
+
+def test_a_new_or_edited_episode_never_sets_changed(tmp_path):
+    """An episode's own time moves lastBuildDate; 'changed' is for changes no episode made, so
+    publishing one -- in the same second as the last or not -- leaves it as it was."""
+    out, config, catalog = _folder("six-notes", tmp_path)
+    catalog.changed = None
+    publish_folder(config, catalog, out, "cover.png")
+    before = _last_build(out)
+    catalog = load_catalog(out)
+    newest = max(catalog.episodes, key=lambda e: e.updated)
+    catalog.replace_entry(catalog.find_slug("morning-note-3"), title="Note three, retitled", updated=newest.updated)
+    publish_folder(config, catalog, out, "cover.png")
+    assert load_catalog(out).changed is None
+    assert _last_build(out) == before and b"Note three, retitled" in (out / "feed.xml").read_bytes()
 
 
 def test_xml_safe_drops_exactly_what_xml_1_0_cannot_carry():

@@ -22,7 +22,8 @@ import pytest
 
 from audiobrief.config import Config
 from conftest import run_cli
-from audiobrief.publish.pages import INDEX_NAME, page_name, read_cues, render_pages, write_pages
+from audiobrief.publish.page_render import INDEX_NAME, page_name, read_cues, render_pages
+from audiobrief.publish.pages import write_pages
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.json"))

@@ -17,13 +17,15 @@ from pathlib import Path
 import pytest
 
 from audiobrief import memos
-from audiobrief.catalog import CATALOG_NAME, Catalog, Lines, _by_line, _row, load_catalog, remove_unpublished_versions
+from audiobrief.catalog import CATALOG_NAME, Catalog, Lines, _by_line, _row, load_catalog
+from audiobrief.catalog_files import remove_unpublished_versions
 from audiobrief.config import Config
 from audiobrief.memos import CATALOG_DIGESTS, FEED_ITEMS, folder_memos
 from audiobrief.publish import feed as feed_module
-from audiobrief.publish import pages as pages_module
+from audiobrief.publish import page_render
 from audiobrief.publish.feed import FEED_NAME, channel_guid, render_feed
-from audiobrief.publish.pages import INDEX_NAME, page_name, render_pages, write_pages
+from audiobrief.publish.page_render import INDEX_NAME, page_name, render_pages
+from audiobrief.publish.pages import write_pages
 from conftest import run_cli
 
 COUNT = 300
@@ -61,7 +63,7 @@ class Spy:
         self.index_rows = 0
         self.feeds = 0
         self.feed_items = 0
-        renderer = pages_module._Renderer
+        renderer = page_render.Renderer
         episode, fingerprint, index = renderer.episode, renderer.fingerprint, renderer.index
 
         def count_episode(this, entry, fp):
@@ -359,9 +361,9 @@ def test_a_feed_items_record_that_does_not_fit_the_file_is_not_trusted(big, monk
     catalog = _publish(big, config)
     items_file = folder_memos(big) / FEED_ITEMS
     record = json.loads(items_file.read_text())
-    for row in record["items"][3:9]:
+    for row in record["pieces"][3:9]:
         row[2] += 7  # six items now point into the middle of other items
-    rows = record["items"]
+    rows = record["pieces"]
     rows[20][2:], rows[21][2:] = rows[21][2:], rows[20][2:]  # and two at each other's item
     items_file.write_text(json.dumps(record))
     catalog.replace_entry(catalog.find_slug("episode-1"), title="One, retitled", updated="2026-03-03T00:00:00+00:00")

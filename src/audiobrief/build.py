@@ -23,12 +23,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence, Union
 
 from audiobrief import memos
-from audiobrief.catalog import (CATALOG_NAME, Catalog, files_intact, load_catalog, remove_unpublished_versions,
-                                unpublished_versions)
+from audiobrief.catalog import CATALOG_NAME, Catalog, load_catalog
+from audiobrief.catalog_files import files_intact, remove_unpublished_versions, unpublished_versions
 from audiobrief.config import Config
 from audiobrief.cover import publish_cover
 from audiobrief.fsutil import ensure_folder, remove_leftover_temps, stale_temps
 from audiobrief.lock import publish_lock
+from audiobrief.old_folders import has_old_layout, migration_note, move_out_of_folder
 from audiobrief.profiles import get_profile
 from audiobrief.publish import FEED_NAME, is_local_only
 from audiobrief.publish.feed import write_feed
@@ -115,13 +116,13 @@ class Run:
         with publish_lock(self.out_dir):
             remove_leftover_temps(self.out_dir)
             remove_unpublished_versions(self.out_dir)
-            moved = memos.move_out_of_folder(self.out_dir, self.cache_dir)
+            moved = move_out_of_folder(self.out_dir, self.cache_dir)
             self.catalog = load_catalog(self.out_dir)
             renamed = self.catalog.rename_sources(lambda source: catalog_id(Path(source), self.config.root))
             if renamed:
                 self.catalog.save()
             if moved or renamed:
-                self.report.notes.append(memos.migration_note(moved, renamed, self.config.root))
+                self.report.notes.append(migration_note(moved, renamed, self.config.root))
         self.folder_taken = True
 
     def refresh_feed(self) -> None:
@@ -151,7 +152,7 @@ class Run:
         out = self.out_dir
         return (next(stale_temps(out), None) is not None
                 or (self.catalog is not None and bool(unpublished_versions(out, self.catalog)))
-                or any((out / name).exists() for name in (memos.OLD_CACHE, memos.OLD_ARCHIVE, *memos.OLD_LOCK_FILES)))
+                or has_old_layout(out))
 
 
 def _catalog_if_any(out_dir: Path) -> Optional[Catalog]:

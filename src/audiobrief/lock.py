@@ -126,6 +126,63 @@ def lock_place(folder: Path) -> Path:
     return place
 
 
+class _Attempts:
+    """Tries to take one folder's lock: an OS lock, which becomes a soft lock where the file
+    system has none."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.place = lock_place(folder)
+        self.lock = _make_lock(self.place)
+
+    def __call__(self, seconds: float) -> bool:
+        """Whether the lock was taken within ``seconds``."""
+        from filelock import Timeout
+
+        try:
+            _acquire(self.lock, self.folder, seconds)
+            return True
+        except NotImplementedError:
+            self.lock = _soft_lock(self.place)
+            return self(seconds)
+        except Timeout:
+            return False
+
+    def stale_soft_lock(self) -> bool:
+        return _is_soft(self.lock) and _soft_lock_is_stale(self.place)
+
+
+def _take(attempt: _Attempts, timeout: float) -> bool:
+    """Take the lock, breaking a soft lock whose holder is gone; returns whether this run
+    waited for another (``timeout``: seconds, 0 to fail at once, negative to wait for ever)."""
+    folder, place = attempt.folder, attempt.place
+    if attempt(0):
+        return False
+    if attempt.stale_soft_lock():
+        pid, _ = read_owner(place)
+        remove_quietly(place / SOFT_LOCK_NAME)
+        if _ON_WAIT:
+            _ON_WAIT(f"broke a stale lock on {folder} left by process {pid}, which is gone")
+        if attempt(0):
+            return False
+    pid, host = read_owner(place)
+    holder = f"process {pid}" + (f" on {host}" if host and host != _hostname() else "") if pid else "another run"
+    if timeout == 0:
+        raise PublishError(f"{folder} is being written by another audiobrief run ({holder}); "
+                           "wait for it, or run again without --no-wait to queue") from None
+    if _ON_WAIT:
+        _ON_WAIT(f"waiting for {holder} to finish writing {folder} ...")
+    deadline = None if timeout < 0 else time.monotonic() + timeout
+    while not attempt(0.5):
+        if attempt.stale_soft_lock():
+            remove_quietly(place / SOFT_LOCK_NAME)
+            continue
+        if deadline is not None and time.monotonic() > deadline:
+            raise PublishError(f"{folder} is still being written by another audiobrief run ({holder}) after "
+                               f"{timeout:.0f} s; try again later") from None
+    return True
+
+
 @contextmanager
 def publish_lock(folder: Path, timeout: Optional[float] = None) -> Iterator[None]:
     """Hold the folder's lock: one run writes at a time, others queue.
@@ -133,53 +190,11 @@ def publish_lock(folder: Path, timeout: Optional[float] = None) -> Iterator[None
     ``timeout``: seconds to wait (None: the configured policy; ``--no-wait``
     means 0).
     """
-    from filelock import Timeout
-
     if timeout is None:
         timeout = -1 if _WAIT else 0
-    place = lock_place(folder)
-    lock = _make_lock(place)
-    waited = False
-
-    def attempt(seconds: float) -> bool:
-        nonlocal lock
-        try:
-            _acquire(lock, folder, seconds)
-            return True
-        except NotImplementedError:
-            lock = _soft_lock(place)
-            return attempt(seconds)
-        except Timeout:
-            return False
-
-    if not attempt(0):
-        if _is_soft(lock) and _soft_lock_is_stale(place):
-            pid, _ = read_owner(place)
-            remove_quietly(place / SOFT_LOCK_NAME)
-            if _ON_WAIT:
-                _ON_WAIT(f"broke a stale lock on {folder} left by process {pid}, which is gone")
-            acquired = attempt(0)
-        else:
-            acquired = False
-        if not acquired:
-            pid, host = read_owner(place)
-            holder = f"process {pid}" + (f" on {host}" if host and host != _hostname() else "") if pid else "another run"
-            if timeout == 0:
-                raise PublishError(
-                    f"{folder} is being written by another audiobrief run ({holder}); "
-                    "wait for it, or run again without --no-wait to queue") from None
-            if _ON_WAIT:
-                _ON_WAIT(f"waiting for {holder} to finish writing {folder} ...")
-            waited = True
-            deadline = None if timeout < 0 else time.monotonic() + timeout
-            while not attempt(0.5):
-                if _is_soft(lock) and _soft_lock_is_stale(place):
-                    remove_quietly(place / SOFT_LOCK_NAME)
-                    continue
-                if deadline is not None and time.monotonic() > deadline:
-                    raise PublishError(
-                        f"{folder} is still being written by another audiobrief run ({holder}) after "
-                        f"{timeout:.0f} s; try again later") from None
+    attempt = _Attempts(folder)
+    waited = _take(attempt, timeout)
+    place = attempt.place
     try:
         if not waited and owner_is_stale(place) and _ON_WAIT:
             _ON_WAIT(f"the previous run on {folder} (process {read_owner(place)[0]}) was interrupted; "
@@ -193,6 +208,4 @@ def publish_lock(folder: Path, timeout: Optional[float] = None) -> Iterator[None
         yield
     finally:
         remove_quietly(place / OWNER_NAME)
-        lock.release()
-
-
+        attempt.lock.release()

@@ -24,12 +24,15 @@ by every output folder::
 
 Per output folder (always in the user's cache folder, ``folders/<name>-<12 hex>/``,
 the hex being a hash of the folder's full path; ``--cache-dir`` does not move it)::
-    feed.stamp                    feed stamp: the catalog's bytes and the settings the
-                                  feed was last written from (a re-run with nothing
+    feed.json                     feed stamp: feed.xml's stat, a hash of what it was
+                                  rendered from (publish.feed), and of the catalog's bytes
+                                  and settings a build published (a re-run with nothing
                                   new compares it and is done)
-    feed-written.json             what feed.xml was rendered from and the file it became
-    feed-items.json               where each item sits in feed.xml, to reuse unchanged items
-    pages.json, index-rows.json   the same for the web pages and index.html's rows
+    feed-items.json               pieces memo: where each <item> sits in feed.xml, to
+                                  reuse unchanged items (publish.pieces)
+    index-rows.json               pieces memo: the same for index.html's episode rows
+    pages.json                    page stamps: what each episode page was made from, and
+                                  the file it became
     cover.json                    what the generated cover.png was drawn from
     catalog-digests.json          each catalog line's digest, for the file they came from
     templates/                    Jinja's compiled page templates
@@ -37,10 +40,12 @@ the hex being a hash of the folder's full path; ``--cache-dir`` does not move it
 State that is not a cache (never pruned; the user's data folder,
 ``~/.local/share/audiobrief`` on Linux, ``folders/<name>-<12 hex>/``)::
     archive/                      removed episodes' files (``episodes restore`` brings them back)
-    .audiobrief.lock, .owner      the folder's lock, and who holds it
+    .audiobrief.lock              the folder's lock (``.audiobrief.softlock`` where the file
+                                  system has no OS locks) and ``.audiobrief.lock.owner``,
+                                  who holds it (lock.py)
 
 An older folder kept ``.cache/``, ``archive/`` and the lock inside itself:
-:func:`move_out_of_folder` moves them here on the next run.
+``old_folders.move_out_of_folder`` moves them here on the next run.
 """
 
 from __future__ import annotations
@@ -48,7 +53,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -71,8 +75,7 @@ ENGINE_IDS = "engines.json"
 GAINS = "gains.json"
 BUILD_KEYS = "keys"
 LANGUAGE = "language"
-FEED_STAMP = "feed.stamp"
-FEED_WRITTEN = "feed-written.json"
+FEED_STAMP = "feed.json"
 FEED_ITEMS = "feed-items.json"
 PAGES = "pages.json"
 INDEX_ROWS = "index-rows.json"
@@ -80,9 +83,6 @@ COVER = "cover.json"
 CATALOG_DIGESTS = "catalog-digests.json"
 TEMPLATES = "templates"
 ARCHIVE = "archive"
-#: what older versions kept inside the publish folder
-OLD_CACHE, OLD_ARCHIVE = ".cache", "archive"
-OLD_LOCK_FILES = (".audiobrief.lock", ".audiobrief.softlock", ".audiobrief.lock.owner")
 
 
 # ------------------------------------------------------------------ where things live
@@ -305,81 +305,40 @@ def levels(remembered) -> Optional[dict]:
 # ------------------------------------------------------------------ the feed stamp
 
 def feed_stamp(config, catalog_file: Path) -> str:
-    """What the feed is made from: the catalog's bytes and the settings."""
+    """What the feed is made from, as a build sees it: the catalog's bytes and the settings."""
     data = catalog_file.read_bytes() if catalog_file.is_file() else b""
     return hashlib.sha256(repr((__version__, config)).encode("utf-8") + data).hexdigest()
 
 
+def _feed_memo(feed: Path) -> dict:
+    memo = read_stamp(folder_memos(feed.parent) / FEED_STAMP)
+    return memo if isinstance(memo, dict) else {}
+
+
+def _is_this_file(memo: dict, feed: Path) -> bool:
+    return memo.get("file") is not None and memo["file"] == file_stamp(feed)
+
+
 def feed_is_current(feed: Path, stamp: str) -> bool:
-    """The feed was written from what ``stamp`` describes."""
-    try:
-        return feed.is_file() and (folder_memos(feed.parent) / FEED_STAMP).read_text() == stamp
-    except OSError:
-        return False
+    """The feed was written from the catalog and settings ``stamp`` describes, and is that file."""
+    memo = _feed_memo(feed)
+    return memo.get("catalog") == stamp and _is_this_file(memo, feed)
 
 
 def record_feed(feed: Path, stamp: str) -> None:
-    write_atomic(folder_memos(feed.parent) / FEED_STAMP, stamp.encode("utf-8"))
+    """After a build published: the catalog and settings (``feed_stamp``) the feed now shows."""
+    memo = _feed_memo(feed)
+    if _is_this_file(memo, feed):
+        write_stamp(folder_memos(feed.parent) / FEED_STAMP, {**memo, "catalog": stamp})
 
 
-# ------------------------------------------------------------------ older folders
-
-def move_out_of_folder(out_dir: Path, cache_dir: Optional[Path] = None) -> Optional[str]:
-    """Move what older versions kept in the publish folder to where it lives now.
-
-    ``.cache/``'s clips and memos go to the cache, ``archive/`` and the lock
-    files to the folder's state. Returns the one line that says what moved
-    (None when there was nothing). Call while holding the folder's lock.
-    """
-    moved = []
-    old_cache = out_dir / OLD_CACHE
-    if old_cache.is_dir():
-        _merge(old_cache, cache_root(cache_dir), keep=lambda name: name not in _PER_FOLDER)
-        for name in _PER_FOLDER:
-            if (old_cache / name).exists():
-                _merge_one(old_cache / name, folder_memos(out_dir) / name)
-        shutil.rmtree(old_cache, ignore_errors=True)
-        moved.append(f"{OLD_CACHE}/ to {cache_root(cache_dir)}")
-    old_archive = out_dir / OLD_ARCHIVE
-    if old_archive.is_dir():
-        _merge(old_archive, archive_dir(out_dir))
-        shutil.rmtree(old_archive, ignore_errors=True)
-        moved.append(f"{OLD_ARCHIVE}/ to {archive_dir(out_dir)}")
-    for name in OLD_LOCK_FILES:
-        try:
-            (out_dir / name).unlink()
-        except OSError:
-            pass
-    return " and ".join(moved) or None
+def feed_rendered(feed: Path, inputs: str) -> bool:
+    """feed.xml is the file rendered from ``inputs`` (publish.feed's hash of what it reads)."""
+    memo = _feed_memo(feed)
+    return memo.get("inputs") == inputs and _is_this_file(memo, feed)
 
 
-def migration_note(moved: Optional[str], renamed: int, root: str) -> str:
-    """The one line that tells the user what a migration did."""
-    parts = [f"moved {moved}"] if moved else []
-    if renamed:
-        parts.append(f"episodes.json now names its {renamed} article(s) relative to {root}")
-    return "; ".join(parts) + ": the folder now holds only what listeners may fetch"
-
-
-#: the files of old ``.cache/`` folders that belong to that one folder
-_PER_FOLDER = (FEED_STAMP, FEED_WRITTEN, FEED_ITEMS, PAGES, INDEX_ROWS, COVER, CATALOG_DIGESTS, TEMPLATES)
-
-
-def _merge(src: Path, dst: Path, keep=lambda name: True) -> None:
-    for child in src.iterdir():
-        if keep(child.name):
-            _merge_one(child, dst / child.name)
-
-
-def _merge_one(src: Path, dst: Path) -> None:
-    """Move ``src`` to ``dst``, folders merged; what is already at ``dst`` wins."""
-    if src.is_dir() and dst.is_dir():
-        _merge(src, dst)
-        return
-    if dst.exists():
-        return
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        shutil.move(str(src), str(dst))
-    except OSError:
-        pass
+def record_feed_rendered(feed: Path, inputs: str) -> None:
+    """After feed.xml was written (or found the same) from ``inputs``: a new stamp, which a
+    build completes with ``record_feed``."""
+    write_stamp(folder_memos(feed.parent) / FEED_STAMP, {"inputs": inputs, "file": file_stamp(feed)})

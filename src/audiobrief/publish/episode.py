@@ -47,19 +47,8 @@ def publish_episode(article: Article, rendered, config: Config, out_dir: Path, *
                 cover=cover_path, language=id3_language(article.language), transcript=plain_text(cues))
         except OSError as exc:  # a full or read-only disk: one line, the published files untouched
             raise write_error(out_dir / f"{slug}.mp3", exc) from None
-        # sidecars are named after the MP3's version (<slug>[.<8 hex>]): new audio comes
-        # with new chapters and transcripts at new addresses (apps cache them by URL), and
-        # a run killed before the catalog commit leaves the published MP3 with its own
-        stem = name[: -len(".mp3")]
-        chapters_file, vtt_file, srt_file = f"{stem}.chapters.json", f"{stem}.vtt", f"{stem}.srt"
-        sidecars = {
-            chapters_file: render_chapters_json(chapters, article.title),
-            vtt_file: render_vtt(cues),
-            srt_file: render_srt(cues),
-        }
-        changed = [mp3_changed]
-        changed += [write_if_changed(out_dir / sidecar, text.encode("utf-8")) for sidecar, text in sidecars.items()]
-        unchanged = old is not None and not any(changed)
+        (chapters_file, vtt_file, srt_file), sidecars_changed = _write_sidecars(out_dir, name, rendered, article.title)
+        unchanged = old is not None and not mp3_changed and not sidecars_changed
         links = story_links(article)
         entry = Entry(
             slug=slug, guid=old.guid if old else catalog.new_guid(),
@@ -79,12 +68,30 @@ def publish_episode(article: Article, rendered, config: Config, out_dir: Path, *
         catalog.upsert(entry)
         publish_folder(config, catalog, out_dir, cover_path.name)  # saves the catalog first, then feed, pages, flash briefing
         if old is not None and old.files() != entry.files():
-            in_use = {n for e in catalog.episodes for n in e.files()}
-            for replaced in old.files():
-                retire(out_dir, replaced, "", in_use)
+            _retire_replaced(out_dir, catalog, old)
     status = "unchanged" if unchanged else ("updated" if old else "new")
     return EpisodeResult(slug, article.title, out_dir / name, rendered.seconds, len(chapters), status, profile,
                          entry.loudness_lufs, entry.true_peak_dbtp, source)
+
+
+def _write_sidecars(out_dir: Path, mp3_name: str, rendered, title: str) -> tuple[tuple[str, str, str], bool]:
+    """The chapters JSON, WebVTT and SubRip files beside the MP3: their names, and whether any changed.
+
+    They are named after the MP3's version (<slug>[.<8 hex>]): new audio comes
+    with new chapters and transcripts at new addresses (apps cache them by URL),
+    and a run killed before the catalog commit leaves the published MP3 with its own."""
+    stem = mp3_name[: -len(".mp3")]
+    names = (f"{stem}.chapters.json", f"{stem}.vtt", f"{stem}.srt")
+    texts = (render_chapters_json(rendered.chapters, title), render_vtt(rendered.cues), render_srt(rendered.cues))
+    changed = [write_if_changed(out_dir / name, text.encode("utf-8")) for name, text in zip(names, texts)]
+    return names, any(changed)
+
+
+def _retire_replaced(out_dir: Path, catalog, old: Entry) -> None:
+    """After the catalog names the new files: the old version's files that no entry names any more go."""
+    in_use = {n for e in catalog.episodes for n in e.files()}
+    for replaced in old.files():
+        retire(out_dir, replaced, "", in_use)
 
 
 def story_links(article: Article) -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 The same catalog and config always give the same bytes: episodes are sorted,
 and lastBuildDate is the latest of the episodes' ``updated`` times and the
-catalog's ``changed`` time (set by remove/restore/retention), never "now".
+catalog's ``changed`` time (set by remove/restore/retention, and when the
+content changes with no newer episode: see ``write_feed``), never "now".
 """
 
 from __future__ import annotations
@@ -10,18 +11,18 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from itertools import accumulate
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Optional, Sequence
 from urllib.parse import quote
 
 from audiobrief import __version__
-from audiobrief.catalog import Entry, now_iso
+from audiobrief.catalog import Entry
 from audiobrief.config import Config
 from audiobrief.fsutil import atomic_write_bytes
-from audiobrief.memos import FEED_ITEMS, FEED_WRITTEN, file_stamp, folder_memos, read_stamp, write_stamp
-from audiobrief.publish import FEED_NAME
+from audiobrief.memos import FEED_ITEMS, feed_rendered, folder_memos, record_feed_rendered
+from audiobrief.publish import FEED_NAME, pieces
+from audiobrief.publish.pieces import Piece
 from audiobrief.publish.shownotes import html_notes
 
 LOCAL_BASE_URL = "http://localhost:8000/"
@@ -90,7 +91,6 @@ def render_feed(config: Config, episodes: Sequence[Entry], cover_name: str, *, g
 
     from audiobrief.publish import podcast_ns  # a feedgen extension: heavy, like feedgen itself
 
-
     config = safe_config(config)
     fg = FeedGenerator()
     fg.load_extension("podcast")
@@ -141,50 +141,68 @@ def render_feed(config: Config, episodes: Sequence[Entry], cover_name: str, *, g
     return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
 
 
-_LAST_BUILD = re.compile(rb"<lastBuildDate>[^<]*</lastBuildDate>")
+_LAST_BUILD = re.compile(rb"<lastBuildDate>([^<]*)</lastBuildDate>")
+#: one <item> of feed.xml, as feedgen pretty-prints it: the piece publish.pieces reuses
+ITEM = Piece(re.compile(rb"^ *<item>.*?</item>\n", re.S | re.M), lambda guid: f">{guid}</guid>".encode("utf-8"))
 
 
 def write_feed(config: Config, catalog, out_dir, cover_name: str):
     """Regenerate feed.xml from the catalog; untouched when the bytes are the same.
 
-    When the content changed but no episode did (a new title in the config,
-    say), the catalog's ``changed`` time is set to now so lastBuildDate moves too.
-    When nothing the feed is made from changed since it was last written (a
-    stamp in the cache folder says, with the file's size, time and inode), it
-    is neither rendered nor read.
+    When nothing the feed is made from changed since it was last written (the
+    feed stamp says, with the file's size, times and inode), it is neither
+    rendered nor read. When the content changed but no episode did (a new
+    title in the config, say), the catalog's ``changed`` time moves so that
+    lastBuildDate does: see :func:`_moved_changed`.
     """
     out_dir = Path(out_dir)
     target = out_dir / FEED_NAME
-    stamp_file = folder_memos(out_dir) / FEED_WRITTEN
     episodes = catalog.newest_first()
     keys = _keys(catalog, episodes)  # once: the stamp, the reused items and their record need them
     guid = channel_guid(config, catalog)
     inputs = _inputs(config, episodes, cover_name, guid, catalog.changed, keys)
-    if read_stamp(stamp_file) == [inputs, file_stamp(target)]:
+    if feed_rendered(target, inputs):
         return target
-
-    items_file = folder_memos(out_dir) / FEED_ITEMS
-    data, record, old = _render_reusing(config, episodes, cover_name, items_file, target, guid=guid,
-                                        changed=catalog.changed, keys=keys)
-    if old is None and target.is_file():  # the recorded items did not hold: compare with the file itself
+    data, layout, reused = _render_reusing(config, episodes, cover_name, target, guid=guid,
+                                           changed=catalog.changed, keys=keys)
+    old = reused.old
+    if old is None and target.is_file():  # no item was reused: compare with the file itself
         old = target.read_bytes()
     if old != data:
-        now = now_iso()
-        if (old is not None and _LAST_BUILD.search(old)
-                and _LAST_BUILD.search(old).group() == _LAST_BUILD.search(data).group()
-                and _when(now) > last_build(episodes, catalog.changed)):
-            # same lastBuildDate, new content: move it -- unless it already is this second
-            catalog.changed = now
+        changed = _moved_changed(old, data, [(e.guid, key) for e, key in zip(episodes, keys)], reused.recorded,
+                                 last_build(episodes, catalog.changed))
+        if changed is not None:
+            catalog.changed = changed
             catalog.save()
             inputs = _inputs(config, episodes, cover_name, guid, catalog.changed, keys)
-            data, record, _ = _render_reusing(config, episodes, cover_name, items_file, target, guid=guid,
+            data, layout, _ = _render_reusing(config, episodes, cover_name, target, guid=guid,
                                               changed=catalog.changed, keys=keys)
         atomic_write_bytes(target, data)
-    written = file_stamp(target)
-    if record is not None:  # where each item now sits in feed.xml, for the next run
-        write_stamp(items_file, {**record, "file": written})
-    write_stamp(stamp_file, [inputs, written])
+    pieces.record(folder_memos(out_dir) / FEED_ITEMS, target, _settings(config, cover_name, guid), layout)
+    record_feed_rendered(target, inputs)
     return target
+
+
+def _moved_changed(old: Optional[bytes], new: bytes, ids: list, recorded: Optional[list], built: datetime
+                   ) -> Optional[str]:
+    """The catalog's new ``changed`` time when the feed's content changes but no episode did, or
+    None. ``ids``: each episode's (guid, digest) now; ``recorded``: as the feed items' record has
+    them for the old feed.xml (None without one: then "no episode changed" is read off the old
+    file, as the same lastBuildDate). The new time is now, or one second after the current
+    lastBuildDate (``built``) when now is not later: such a change always moves lastBuildDate,
+    however soon after the last write it comes, and a new or updated episode -- which moves it
+    by its own time -- never sets it."""
+    if old is None:
+        return None
+    if recorded is not None:
+        if [tuple(pair) for pair in recorded] != ids:
+            return None
+    else:
+        was, will = _LAST_BUILD.search(old), _LAST_BUILD.search(new)
+        if was is None or will is None or was.group(1) != will.group(1):
+            return None
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    return max(now, built + timedelta(seconds=1)).isoformat()
 
 
 def _keys(catalog, episodes: Sequence[Entry]) -> list[str]:
@@ -197,6 +215,11 @@ def _digest(entry) -> str:
     return hashlib.sha256(repr(entry).encode("utf-8")).hexdigest()
 
 
+def _settings(config: Config, cover_name: str, guid: str) -> str:
+    """A hash of what every item is made from besides its own entry."""
+    return hashlib.sha256(repr((__version__, config, cover_name, guid)).encode("utf-8")).hexdigest()
+
+
 def _inputs(config: Config, episodes: Sequence[Entry], cover_name: str, guid: str, changed: Optional[str],
             keys: Sequence[str]) -> str:
     """A hash of everything render_feed reads (``keys``: each episode's digest): the same hash, the same bytes."""
@@ -205,70 +228,33 @@ def _inputs(config: Config, episodes: Sequence[Entry], cover_name: str, guid: st
     return h.hexdigest()
 
 
-
-_ITEM = re.compile(rb"^ *<item>.*?</item>\n", re.S | re.M)
-_ITEM_START = re.compile(rb" *<item>")
-
-
 def _latest(episodes: Sequence[Entry], times: Sequence[str]) -> Entry:
     """The episode with the latest of ``times`` (its ISO 8601 stamps), the first of equals."""
     return max(zip(episodes, times), key=lambda pair: _when(pair[1]))[0]
 
 
-def _render_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, items_file: Path, feed_file: Path,
-                    *, guid: str,
-                    changed: Optional[str] = None, keys: Sequence[str] = ()) -> tuple[bytes, Optional[dict], Optional[bytes]]:
-    """``render_feed``'s exact bytes, rendering only the items that changed, and where each item sits.
+def _render_reusing(config: Config, episodes: Sequence[Entry], cover_name: str, feed_file: Path, *, guid: str,
+                    changed: Optional[str] = None, keys: Sequence[str] = ()
+                    ) -> tuple[bytes, Optional[list], pieces.Reused]:
+    """``render_feed``'s exact bytes, rendering only the items that changed (see publish.pieces).
 
-    Each item's XML depends only on its entry and the settings, and pretty
-    printing indents it the same wherever it sits; so the items of the
-    feed.xml written last time are kept -- found by the offsets recorded with
-    it (``items_file``, by guid with a digest of the entry: ``keys``, one per
-    episode), while the file is the one recorded -- and only new or changed
-    entries go through feedgen, together with the entries the channel's dates
-    come from (the latest ``updated`` and the latest ``pub_date``).
-    10,000 episodes: one item rendered instead of 10,000, and the others copied
-    from the old file's bytes in one join. The second value is the record to
-    store with the bytes once they are written (None: nothing to store); the
-    third, the feed.xml read on the way (None when it was not read).
+    Besides new and changed entries, the entries the channel's dates come from
+    (the latest ``updated`` and the latest ``pub_date``) always go through
+    feedgen. 10,000 episodes: one item rendered instead of 10,000, the others
+    copied from the old file's bytes in one join. Returns the bytes, where
+    each item sits in them (None: nothing to record) and what was found of
+    the last run (its feed.xml when it was read, and its record).
     """
-    def full(entries) -> bytes:
+    def render(entries) -> bytes:
         return render_feed(config, entries, cover_name, guid=guid, changed=changed)
 
     if not episodes or len({e.guid for e in episodes}) != len(episodes):
-        return full(episodes), None, None  # (a guid twice: its items could not be told apart)
-    settings = hashlib.sha256(repr((__version__, config, cover_name, guid)).encode("utf-8")).hexdigest()
-    old = None
-    spans: dict[str, tuple] = {}  # guid -> (digest, start, end) of its item in ``old``
-    cached = read_stamp(items_file)
-    if isinstance(cached, dict) and cached.get("settings") == settings and cached.get("file") == file_stamp(feed_file):
-        try:
-            old = feed_file.read_bytes()
-            spans = {g: (d, start, end) for g, d, start, end in cached["items"]
-                     if _ITEM_START.match(old, start) and old.endswith(b"</item>\n", start, end)
-                     and old.find(f">{g}</guid>".encode("utf-8"), start, end) > 0}  # its own item
-        except (OSError, ValueError, TypeError, KeyError):
-            spans = {}
-    digests = dict(zip((e.guid for e in episodes), keys))
-    # the channel's lastBuildDate and pubDate come from the latest updated and pub_date among the
-    # entries rendered: those two always are
+        return render(episodes), None, pieces.Reused()  # (a guid twice: its items could not be told apart)
+    reused = pieces.reuse(folder_memos(feed_file.parent) / FEED_ITEMS, feed_file,
+                          _settings(config, cover_name, guid), ITEM)
     newest = _latest(episodes, [e.updated for e in episodes])
     latest = _latest(episodes, [e.pub_date for e in episodes])
-    fresh = [e for e in episodes
-             if e is newest or e is latest or spans.get(e.guid, (None,))[0] != digests[e.guid]]
-    data = full(fresh)
-    found = list(_ITEM.finditer(data))
-    if len(found) != len(fresh):
-        data = full(episodes)  # not the shape expected: never guess, render everything
-        found = list(_ITEM.finditer(data))
-        if len(found) != len(episodes):
-            return data, None, old
-        fresh = list(episodes)
-    made = {entry.guid: match.group(0) for entry, match in zip(fresh, found)}
-    kept = memoryview(old) if old is not None else None
-    head, tail = data[: found[0].start()], data[found[-1].end():]
-    guids = [e.guid for e in episodes]
-    items = [made[g] if g in made else kept[spans[g][1]:spans[g][2]] for g in guids]
-    ends = list(accumulate(map(len, items), initial=len(head)))
-    layout = [[g, key, start, end] for g, key, start, end in zip(guids, keys, ends, ends[1:])]
-    return b"".join([head, *items, tail]), {"settings": settings, "items": layout}, old
+    ids = [(e.guid, key) for e, key in zip(episodes, keys)]
+    data, layout = pieces.render_reusing(render, episodes, ids, ITEM, reused,
+                                         always=lambda e: e is newest or e is latest)
+    return data, layout, reused

@@ -15,7 +15,8 @@ from audiobrief.config import Config
 from audiobrief.cover import publish_cover
 from audiobrief.errors import PublishError
 from audiobrief.lock import publish_lock
-from audiobrief.memos import archive_dir, move_out_of_folder
+from audiobrief.memos import archive_dir
+from audiobrief.old_folders import move_out_of_folder
 from audiobrief.publish import is_local_only
 from audiobrief.publish.archive import apply_retention, archive_entry, finish_moves, restore_entry
 from audiobrief.publish.feed import channel_guid, write_feed
