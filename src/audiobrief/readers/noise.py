@@ -26,7 +26,7 @@ from audiobrief.readers.credits import (
 )
 from audiobrief.readers.lines import (
     QUOTES, LineContext, collapse, ends_sentence, is_bullet, is_headingish, is_long, is_prose,
-    is_title_case, match_key, strip_bullet, strip_reference_marks, word_count, words,
+    is_title_case, match_key, says, strip_bullet, strip_reference_marks, word_count, words,
 )
 
 __all__ = [
@@ -171,8 +171,7 @@ _ARCHIVE_RE = re.compile(
 
 def is_archive_notice(line: str) -> bool:
     """"You have reached a collection of archived material", "no longer being updated"."""
-    key = match_key(line)
-    return word_count(key) <= 80 and bool(_ARCHIVE_RE.search(key))
+    return says(_ARCHIVE_RE, match_key(line), 80)
 
 
 _COOKIE_RE = re.compile(
@@ -186,8 +185,7 @@ _COOKIE_RE = re.compile(
 
 def is_cookie_notice(line: str) -> bool:
     """Cookie and consent banners."""
-    key = match_key(line)
-    return word_count(key) <= 80 and bool(_COOKIE_RE.search(key))
+    return says(_COOKIE_RE, match_key(line), 80)
 
 
 _NEWSLETTER_RE = re.compile(
@@ -205,8 +203,7 @@ _NEWSLETTER_RE = re.compile(
 
 def is_newsletter_prompt(line: str) -> bool:
     """"Subscribe to our newsletter", "Sign up for updates", paywall prompts."""
-    key = match_key(line)
-    return word_count(key) <= 35 and bool(_NEWSLETTER_RE.search(key))
+    return says(_NEWSLETTER_RE, match_key(line), 35)
 
 
 _CRUMB_SEP_RE = re.compile(r"\s+[›»>/|→>:]\s+|\s*[›»→]\s*")
@@ -283,8 +280,7 @@ _COPYRIGHT_RE = re.compile(r"^(©|\(c\)|copyright\b)|\ball rights reserved\b|^po
 
 
 def is_copyright(line: str) -> bool:
-    key = collapse(line).translate(QUOTES).casefold()
-    return word_count(key) <= 30 and bool(_COPYRIGHT_RE.search(key)) and not is_licence_line(line)
+    return says(_COPYRIGHT_RE, collapse(line).translate(QUOTES).casefold(), 30) and not is_licence_line(line)
 
 
 def opens_link_block(line: str) -> bool:
