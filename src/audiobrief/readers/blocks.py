@@ -52,6 +52,8 @@ BLOCK_TAGS = frozenset(
 _CODE_FIRST_LINE = 60
 #: an end-matter heading whose few lines are read as the credits
 _CREDIT_HEADINGS = frozenset({"sources", "source", "credits", "quellen", "quelle", "fuentes", "sources :"})
+#: link-box headings ("Related stories", "À lire aussi"): they end the article when no section follows them
+_END_BOX_HEADINGS = shapes.word_set("end_boxes")
 
 
 @dataclass
@@ -261,6 +263,9 @@ def assemble(
         if b.quote and b.kind != "dropped":
             last_of_quote[b.quote] = i
     ended = False
+    under_title = title_at >= 0  # between the title and the first paragraph of prose
+    last_heading = max((i for i, b in enumerate(blocks) if b.kind == "heading" and b.level <= max_level
+                        and noise.match_key(b.text) not in _END_BOX_HEADINGS), default=-1)
     end_heads: list[str] = []
     end_lines = 0
     credit_lines: list[str] = []
@@ -283,8 +288,10 @@ def assemble(
                 dropped.append(b.text)
                 why.append((b.text, "title"))
                 continue
-            if key in noise.END_MATTER_HEADINGS and (len(sections) > 1 or sections[0][1]) or key in ("references", "see also",
-                                                                                  "external links", "footnotes"):
+            started = len(sections) > 1 or bool(sections[0][1])
+            if key in noise.END_MATTER_HEADINGS and started or key in ("references", "see also", "external links",
+                                                                       "footnotes") \
+                    or key in _END_BOX_HEADINGS and started and i > last_heading:  # a link box no section follows
                 ended = True
                 end_heads.append(b.text)
                 continue
@@ -296,6 +303,10 @@ def assemble(
         reason = noise.noise_reason(b.text) if not b.quote else None
         if reason is None and i < title_at and not noise.is_prose(b.text):
             reason = "above the title (kicker or section name)"
+        if i > title_at and under_title and b.kind == "para" and not b.quote:
+            under_title = not noise.is_prose(b.text)
+            if under_title and reason is None:  # "By Jane Roe — 3 May 2026", "Share on Facebook · Share on X"
+                reason = "under the title (byline, dateline or share links)"
         if reason:
             dropped.append(b.text)
             why.append((b.text, reason))

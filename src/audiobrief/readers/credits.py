@@ -65,8 +65,8 @@ def is_photo_credit(line: str) -> bool:
         return False
     if _PAREN_CREDIT_RE.search(key) and words <= 80:
         return True
-    if _TRAILING_CREDIT_RE.search(text) and words <= 80:
-        return True  # "... in 2019. Photograph: Jane Roe/The Guardian"
+    if (_TRAILING_CREDIT_RE.search(text) or shapes.ends_with_picture_credit(text)) and words <= 80:
+        return True  # "... in 2019. Photograph: Jane Roe/The Guardian", "... del barrio. Foto: El Eco"
     if words > 20:
         return False
     if _CREDIT_PREFIX_RE.match(key):

@@ -183,9 +183,22 @@ _COOKIE_RE = re.compile(
 )
 
 
+#: a consent banner pasted with its buttons: "... you agree to our use of cookies. Accept Manage settings",
+#: "... acepta su uso. Aceptar Configurar": a sentence, then a few capitalised words that end nothing
+_BUTTON_TAIL_RE = re.compile(r"[.!?…]\s+(?P<tail>[^\W\d_][\w'’-]*(?:\s+[\w'’-]+){0,3})\s*$")
+_COOKIE_WORD_RE = re.compile(r"\bcookies?\b", re.I)
+
+
 def is_cookie_notice(line: str) -> bool:
-    """Cookie and consent banners."""
-    return says(_COOKIE_RE, match_key(line), 80)
+    """Cookie and consent banners: the English wording, or in any language the word "cookie"
+    in a line that ends with the banner's buttons (the word alone is shared by every language
+    the reader speaks; the buttons tell the banner from an article about cookies)."""
+    if says(_COOKIE_RE, match_key(line), 80):
+        return True
+    if word_count(line) > 80 or not _COOKIE_WORD_RE.search(line):
+        return False
+    tail = _BUTTON_TAIL_RE.search(collapse(line))
+    return tail is not None and tail.group("tail")[:1].isupper()
 
 
 _NEWSLETTER_RE = re.compile(
@@ -220,9 +233,17 @@ def is_breadcrumb(line: str) -> bool:
     if len(set(s.strip() for s in seps)) != 1:
         return False
     sep = seps[0].strip()
+    if sep == "/" and len(parts) == 2 and _section_names(parts):
+        return True  # "Actualidad / Medio ambiente", "News / Local": a section and its subsection
     if sep in ":/|" and match_key(parts[0]) not in {"home", "homepage", "you are here", "start", "main"}:
         return False  # "Title: subtitle", "A/B", "Title | Site" are not crumbs on their own
     return len(parts) >= 3 or match_key(parts[0]) in {"home", "homepage", "you are here", "start"}
+
+
+def _section_names(parts: list[str]) -> bool:
+    """Short capitalised names with no digit (a section of a site), not a phrase or a ratio."""
+    return all(word_count(p) <= 3 and p.strip()[:1].isupper() and not any(ch.isdigit() for ch in p)
+               for p in parts)
 
 
 _RELATED_RE = re.compile(
