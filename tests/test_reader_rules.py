@@ -9,38 +9,35 @@ from audiobrief.readers import noise, shapes
 from audiobrief.readers.markdown import parse_markdown
 
 
-@pytest.mark.parametrize("line, banner", [
-    ("Utilizamos cookies propias para mejorar el servicio. Si continúa navegando, acepta su uso. Aceptar Configurar",
-     True),
-    ("Wir nutzen Cookies für Statistik und Werbung. Alle akzeptieren Einstellungen", True),
-    ("We use cookies to remember your choices. Accept Manage settings", True),
+RULES = {"consent banner": noise.is_cookie_notice, "breadcrumb": noise.is_breadcrumb,
+         "caption with its credit": shapes.ends_with_picture_credit}
+CASES = [
+    # a consent banner is known by its buttons, in any language
+    ("consent banner", "Utilizamos cookies propias para mejorar el servicio. Si continúa navegando, acepta su uso. "
+                       "Aceptar Configurar", True),
+    ("consent banner", "Wir nutzen Cookies für Statistik und Werbung. Alle akzeptieren Einstellungen", True),
+    ("consent banner", "We use cookies to remember your choices. Accept Manage settings", True),
     # an article's own sentences about cookies end like sentences, with no buttons after them
-    ("Las galletas de la abuela, que ella llamaba cookies, se vendían en la feria cada domingo.", False),
-    ("Der Browser löscht Cookies nach jeder Sitzung, sagt die Datenschützerin. Sie hält das für richtig.", False),
-])
-def test_a_consent_banner_is_known_by_its_buttons_in_any_language(line, banner):
-    assert noise.is_cookie_notice(line) is banner
+    ("consent banner", "Las galletas de la abuela, que ella llamaba cookies, se vendían en la feria cada domingo.", False),
+    ("consent banner", "Der Browser löscht Cookies nach jeder Sitzung, sagt die Datenschützerin. Sie hält das für richtig.",
+     False),
+    # a section and its subsection
+    ("breadcrumb", "Actualidad / Medio ambiente", True),
+    ("breadcrumb", "Lokales / Verkehr", True),
+    ("breadcrumb", "Vorher / nachher", False),  # a phrase, not two section names
+    ("breadcrumb", "Saison 2025 / 2026", False),
+    ("breadcrumb", "Titel | Kreisbote", False),
+    # a caption that ends with its credit, in the page's language
+    ("caption with its credit", "Uno de los depósitos junto al centro cultural. Foto: El Eco de la Vega", True),
+    ("caption with its credit", "Der Bus an der Haltestelle im Dorf. Bild: Kreisbote Oberland", True),
+    ("caption with its credit", "Le four du fournil, rallumé en janvier. Photo : Élodie Marchand", True),
+    ("caption with its credit", "La foto de la clase se hizo en mayo. Después todos volvieron a casa.", False),
+]
 
 
-@pytest.mark.parametrize("line, crumb", [
-    ("Actualidad / Medio ambiente", True),
-    ("Lokales / Verkehr", True),
-    ("Vorher / nachher", False),  # a phrase, not two section names
-    ("Saison 2025 / 2026", False),
-    ("Titel | Kreisbote", False),
-])
-def test_a_section_and_its_subsection_is_a_breadcrumb(line, crumb):
-    assert noise.is_breadcrumb(line) is crumb
-
-
-@pytest.mark.parametrize("line, credit", [
-    ("Uno de los depósitos junto al centro cultural. Foto: El Eco de la Vega", True),
-    ("Der Bus an der Haltestelle im Dorf. Bild: Kreisbote Oberland", True),
-    ("Le four du fournil, rallumé en janvier. Photo : Élodie Marchand", True),
-    ("La foto de la clase se hizo en mayo. Después todos volvieron a casa.", False),
-])
-def test_a_caption_ending_with_its_credit_in_any_language(line, credit):
-    assert shapes.ends_with_picture_credit(line) is credit
+@pytest.mark.parametrize("rule, line, expected", CASES, ids=[f"{r}:{line[:30]}" for r, line, _ in CASES])
+def test_line_rules(rule, line, expected):
+    assert RULES[rule](line) is expected
 
 
 def test_markdown_drops_share_and_byline_lines_under_the_title_and_a_closing_link_box():
