@@ -87,6 +87,30 @@ def is_weak_chrome(line: str) -> bool:
 
 
 
+#: whole-line shapes of site chrome, each with the most words a line of it has
+_UNBOUNDED = 10 ** 6
+_CHROME_SHAPES = tuple((re.compile(pattern), most) for pattern, most in (
+    (r"^\d+$", _UNBOUNDED),  # comment counters, page numbers
+    (r"^(?:\d+\s+(comments?|replies|responses|shares?)|(comments?|replies|responses)\s*\(?\d+\)?)$", _UNBOUNDED),
+    (r"^\d+\s*(-\s*)?(min|mins|minute|minutes)(\s+read|\s+listen)?$", _UNBOUNDED),
+    (r"^(reading|read|listening) time:?\s*.*\d+\s*(min|mins|minutes?)$", _UNBOUNDED),
+    (r"^(skip|jump) to (the )?(main )?(content|navigation|search|footer|menu)", 8),
+    (r"^more (from|by|in|on) [\w .'&-]{1,40}$", 6),
+    (r"\bnot responsible for the content of external\b", _UNBOUNDED),
+    (r"^(share|post|send) (on|to|via|by) \w[\w ]{0,20}$", _UNBOUNDED),
+    (r"^(follow|like|find) us on \w[\w ,]{0,40}$", _UNBOUNDED),
+    (r"^(click|tap) here.{0,60}$", 10),
+    (r"^(download|get) (the|our) (\w+ )?app.{0,40}$", 10),
+    (r"^(advertisement|sponsored|ad)\s*[-–—:|]\s*.{0,60}$", 10),
+    (r"^(scroll|continue) (down )?(to|for) (continue|read|more).{0,30}$", _UNBOUNDED),
+    (r"^(from wikipedia, the free encyclopedia|jump to(: | )navigation|this article is about\b|"
+     r"for other uses, see\b|\"?[\w ]{1,40}\"? redirects here\b)", 40),
+    (r"^(main articles?|further information|see also|further|for more information|main page)\s*:\s*\S", 20),
+    (r"^(story|article) continues", _UNBOUNDED),
+    (r"^(this article is more than|this (article|story|post) is (more than|over) .{1,20} old)$", _UNBOUNDED),
+))
+
+
 @lru_cache(maxsize=4096)
 def is_site_chrome(line: str) -> bool:
     """A menu word, share button, ad marker, pager... (exact, whole-line match)."""
@@ -95,41 +119,7 @@ def is_site_chrome(line: str) -> bool:
         return bool(line.strip())  # only punctuation or symbols
     if key in shapes.word_set("chrome"):
         return True
-    if re.fullmatch(r"\d+", key):  # comment counters, page numbers
-        return True
-    if re.fullmatch(r"\d+\s+(comments?|replies|responses|shares?)|(comments?|replies|responses)\s*\(?\d+\)?", key):
-        return True
-    if re.fullmatch(r"\d+\s*(-\s*)?(min|mins|minute|minutes)(\s+read|\s+listen)?", key):
-        return True
-    if re.fullmatch(r"(reading|read|listening) time:?\s*.*\d+\s*(min|mins|minutes?)", key):
-        return True
-    if re.match(r"(skip|jump) to (the )?(main )?(content|navigation|search|footer|menu)", key) and word_count(key) <= 8:
-        return True
-    if re.fullmatch(r"more (from|by|in|on) [\w .'&-]{1,40}", key) and word_count(key) <= 6:
-        return True
-    if re.search(r"\bnot responsible for the content of external\b", key):
-        return True
-    if re.fullmatch(r"(share|post|send) (on|to|via|by) \w[\w ]{0,20}", key):
-        return True
-    if re.fullmatch(r"(follow|like|find) us on \w[\w ,]{0,40}", key):
-        return True
-    if re.fullmatch(r"(click|tap) here.{0,60}", key) and word_count(key) <= 10:
-        return True
-    if re.fullmatch(r"(download|get) (the|our) (\w+ )?app.{0,40}", key) and word_count(key) <= 10:
-        return True
-    if re.fullmatch(r"(advertisement|sponsored|ad)\s*[-–—:|]\s*.{0,60}", key) and word_count(key) <= 10:
-        return True
-    if re.fullmatch(r"(scroll|continue) (down )?(to|for) (continue|read|more).{0,30}", key):
-        return True
-    if re.match(r"(from wikipedia, the free encyclopedia|jump to(: | )navigation|this article is about\b|"
-                r"for other uses, see\b|\"?[\w ]{1,40}\"? redirects here\b)", key) and word_count(key) <= 40:
-        return True
-    if re.match(r"(main articles?|further information|see also|further|for more information|main page)"
-                r"\s*:\s*\S", key) and word_count(key) <= 20:
-        return True
-    if key.startswith("story continues") or key.startswith("article continues"):
-        return True
-    if key == "this article is more than" or re.fullmatch(r"this (article|story|post) is (more than|over) .{1,20} old", key):
+    if any(says(shape, key, most) for shape, most in _CHROME_SHAPES):
         return True
     return (
         is_gov_banner(line)
