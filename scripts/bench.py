@@ -185,7 +185,7 @@ class Bench:
             entry = dict(template)
             entry.update(slug=f"episode-{n}", guid=f"00000000-0000-4000-8000-{n:012d}", number=n,
                          source=f"/bench/article-{n}.txt", title=f"Episode {n}",
-                         pub_date=f"2020-01-01T00:00:00+00:00", updated="2020-01-01T00:00:00+00:00")
+                         pub_date="2020-01-01T00:00:00+00:00", updated="2020-01-01T00:00:00+00:00")
             episodes.append(entry)
         data["episodes"] = episodes
         catalog_path.write_text(json.dumps(data))

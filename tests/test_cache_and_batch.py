@@ -238,11 +238,11 @@ def test_glob_input_and_cache_commands(tmp_path):
     result = run_cli("make", str(tmp_path / "x*.txt"), "--out", out, "--jobs", "1")
     assert result.returncode == 0, result.stderr
     info = run_cli("cache", "info", "--out", out)
-    assert info.returncode == 0 and re.search(r"\d+ clips and \d+ encoded segments", info.stdout)
+    assert info.returncode == 0 and re.search(r"\d+ clips, \d+ encoded segments and \d+ fetched pages", info.stdout)
     assert ": 0 B in" not in info.stdout
     pruned = run_cli("cache", "prune", "--out", out, "--max-size", "0")
     assert pruned.returncode == 0 and "removed" in pruned.stdout
-    assert "0 clips and 0 encoded segments" in run_cli("cache", "info", "--out", out).stdout
+    assert "0 clips, 0 encoded segments and 0 fetched pages" in run_cli("cache", "info", "--out", out).stdout
     bad = run_cli("cache", "prune", "--out", out, "--max-size", "lots")
     assert bad.returncode == 2 and bad.stderr.startswith("error: ")
 

@@ -6,7 +6,6 @@ raises an AudiobriefError with a one-line message; nothing else escapes.
 
 from __future__ import annotations
 
-import codecs
 import json
 from pathlib import Path
 

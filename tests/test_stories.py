@@ -127,3 +127,16 @@ def test_parse_since(text, hours):
 def test_parse_since_refuses(text):
     with pytest.raises(InputError, match="give a positive age like 90m, 24h, 3d or 2w"):
         parse_since(text)
+
+
+def test_a_folder_gives_its_feeds_and_articles_through_sources_expand(tmp_path):
+    """One expansion of inputs (sources.expand) serves make and brief; brief's also takes feeds."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "notes.json").write_text("{}", encoding="utf-8")
+    got = run(tmp_path, str(folder))
+    assert got.stories == []
+    assert got.warnings == [f"{folder}: is a folder with no article or feed files (.txt, .md, .html, .xml) in it; "
+                            "give such files or a folder holding some"]
+    got = run(tmp_path, str(tmp_path / "nothing-*.rss"))
+    assert got.warnings == [f"{tmp_path / 'nothing-*.rss'}: matches no file; check the pattern"]

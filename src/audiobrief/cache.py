@@ -170,49 +170,77 @@ class CacheInfo:
     clips: int
     segments: int
     bytes: int
+    #: fetched pages and feeds kept for conditional requests (``http/``, see fetch.Validators)
+    pages: int = 0
 
 
-def _entries(root: Path) -> Iterator[os.DirEntry]:
-    for sub in ("clips", "segments"):
-        base = Path(root) / sub
+#: the cache's parts: clips and segments sit in folders named by their key's first two hex digits,
+#: the fetched pages (``<key>.json`` beside ``<key>.body``) in the part itself
+_PARTS = (("clips", True), ("segments", True), ("http", False))
+
+
+@dataclass
+class _Entry:
+    """One cache entry: the files that share a key (a segment's MP3 and JSON, a page's body and
+    meta), which go together; a temp file left by a killed run is an entry of its own."""
+
+    part: str
+    paths: list
+    size: int = 0
+    used: float = 0.0
+
+    @property
+    def leftover(self) -> bool:
+        return self.paths[0].name.endswith(".part")
+
+
+def _files(root: Path) -> Iterator[tuple[str, os.DirEntry]]:
+    for part, sharded in _PARTS:
+        base = Path(root) / part
         if not base.is_dir():
             continue
-        for shard in os.scandir(base):
-            if shard.is_dir():
-                yield from (e for e in os.scandir(shard.path) if e.is_file())
+        folders = [shard.path for shard in os.scandir(base) if shard.is_dir()] if sharded else [base]
+        for folder in folders:
+            yield from ((part, e) for e in os.scandir(folder) if e.is_file())
+
+
+def _entries(root: Path) -> list[_Entry]:
+    entries: dict[str, _Entry] = {}
+    for part, found in _files(root):
+        path = Path(found.path)
+        key = found.path if found.name.endswith(".part") else str(path.parent / found.name.split(".", 1)[0])
+        entry = entries.setdefault(key, _Entry(part, []))
+        st = found.stat()
+        entry.paths.append(path)
+        entry.size += st.st_size
+        entry.used = max(entry.used, st.st_atime, st.st_mtime)
+    return list(entries.values())
 
 
 def cache_info(root: Path) -> CacheInfo:
-    clips = segments = size = 0
-    for entry in _entries(root):
-        size += entry.stat().st_size
-        if entry.name.endswith(".wav"):
-            clips += 1
-        elif entry.name.endswith(".mp3"):
-            segments += 1
-    return CacheInfo(Path(root), clips, segments, size)
+    entries = [e for e in _entries(root) if not e.leftover]
+    count = {part: sum(1 for e in entries if e.part == part) for part, _ in _PARTS}
+    return CacheInfo(Path(root), count["clips"], count["segments"], sum(e.size for e in entries), count["http"])
 
 
 def prune(root: Path, max_bytes: int = 0, older_than_days: Optional[float] = None) -> tuple[int, int]:
-    """Delete least recently used entries until the cache holds at most
-    ``max_bytes`` (and everything not used for ``older_than_days``).
+    """Delete least recently used entries (clips, segments and fetched pages alike) until the
+    cache holds at most ``max_bytes`` (and everything not used for ``older_than_days``).
     Returns (files removed, bytes freed).  Left-over temp files always go."""
-    entries = []
-    for entry in _entries(root):
-        st = entry.stat()
-        entries.append((max(st.st_atime, st.st_mtime), st.st_size, Path(entry.path)))
-    entries.sort()
-    total = sum(size for _, size, _ in entries)
+    entries = sorted(_entries(root), key=lambda e: e.used)
+    total = sum(e.size for e in entries)
     cutoff = time.time() - older_than_days * 86400 if older_than_days is not None else None
     removed = freed = 0
-    for when, size, path in entries:
-        stale = path.name.endswith(".part") or (cutoff is not None and when < cutoff)
+    for entry in entries:
+        stale = entry.leftover or (cutoff is not None and entry.used < cutoff)
         if not stale and total - freed <= max_bytes:
             continue
-        try:
-            path.unlink()
-        except OSError:
-            continue
-        removed += 1
-        freed += size
+        for path in entry.paths:
+            try:
+                size = path.stat().st_size
+                path.unlink()
+            except OSError:
+                continue
+            removed += 1
+            freed += size
     return removed, freed

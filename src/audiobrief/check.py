@@ -6,8 +6,6 @@ the command exit non-zero; warnings are advice (e.g. Apple's recommended tags).
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -15,7 +13,7 @@ from typing import Optional
 from urllib.parse import unquote, urlsplit
 
 from audiobrief.catalog import load_catalog
-from audiobrief.check_sidecars import FLASH, check_chapters, check_flash, check_transcript
+from audiobrief.check_sidecars import check_chapters, check_flash, check_transcript
 from audiobrief.errors import AudiobriefError
 from audiobrief.memos import archive_dir
 from audiobrief.profiles import PROFILES
@@ -206,7 +204,7 @@ def _mp3_seconds(path: Path) -> Optional[float]:
 
 
 def _items(root, folder: Path, report: CheckReport, catalog) -> dict[str, float]:
-    """Checks every item; returns guid -> measured audio seconds."""
+    """Checks every item: its own tags, then its audio; returns guid -> measured audio seconds."""
     channel = root.find("channel")
     if channel is None:
         return {}
@@ -214,58 +212,79 @@ def _items(root, folder: Path, report: CheckReport, catalog) -> dict[str, float]
     seen: dict[str, str] = {}
     measured: dict[str, float] = {}
     for n, item in enumerate(channel.findall("item"), 1):
-        title = _text(item, "title")
-        where = f"{FEED} item {n} ({title or 'untitled'})"
-        if not title:
-            report.error(where, "has no <title>", REMAKE)
-        guid = _text(item, "guid")
-        if not guid:
-            report.error(where, "has no <guid>", REMAKE)
-        elif guid in seen:
-            report.error(where, f"guid {guid} is also used by {seen[guid]}; apps would drop one of them",
-                         "give one of them a new guid in episodes.json (python -c 'import uuid; print(uuid.uuid4())'), "
-                         "then run `audiobrief feed`")
-        else:
-            seen[guid] = where
-        pub = _text(item, "pubDate")
-        try:
-            parsedate_to_datetime(pub or "")
-        except (TypeError, ValueError):
-            report.error(where, f"pubDate {pub!r} is not an RFC 2822 date", "run `audiobrief feed`")
-        enclosure = item.find("enclosure")
-        if enclosure is None:
-            report.error(where, "has no <enclosure>", REMAKE)
-            continue
-        if enclosure.get("type") != "audio/mpeg":
-            report.error(where, f"enclosure type is {enclosure.get('type')!r}, not audio/mpeg", "run `audiobrief feed`")
-        path = files.path(enclosure.get("url", ""))
-        if not path.is_file():
-            report.error(where, f"enclosure file {path.name} is missing from {folder}",
-                         f"restore {path.name} (see `audiobrief episodes list`) or remove the episode with `audiobrief episodes remove SLUG`")
-            continue
-        actual = path.stat().st_size
-        if enclosure.get("length") != str(actual):
-            report.error(where, f"enclosure length is {enclosure.get('length')} but {path.name} has {actual} bytes",
-                         "run `audiobrief feed` to write the real length (or make the article again)")
-        seconds = _mp3_seconds(path)
-        if seconds is None:
-            report.error(where, f"{path.name} is not a readable MP3", REMAKE)
+        where = f"{FEED} item {n} ({_text(item, 'title') or 'untitled'})"
+        guid = _item_tags(item, where, seen, report)
+        audio = _enclosure(item, where, files, report)
+        if audio is None:
             continue
         if guid:
-            measured[guid] = seconds
-        declared = _text(item, f"{ITUNES}duration")
-        try:
-            declared_s = float(declared or "")
-        except ValueError:
-            report.error(where, f"itunes:duration {declared!r} is not a number of seconds", "run `audiobrief feed`")
+            measured[guid] = audio[1]
+        if not _duration_matches(item, where, *audio, report):
             continue
-        if abs(declared_s - seconds) > 1.0:
-            report.error(where, f"itunes:duration says {declared_s:.0f} s but {path.name} plays {seconds:.1f} s",
-                         "make the article again so the catalog records the real duration")
         image = item.find(f"{ITUNES}image")
         if image is not None and image.get("href"):
             _cover(files.path(image.get("href")), report, "the episode's cover")
     return measured
+
+
+def _item_tags(item, where: str, seen: dict[str, str], report: CheckReport) -> Optional[str]:
+    """The item's title, guid (unique across the feed: ``seen``) and pubDate; returns the guid."""
+    if not _text(item, "title"):
+        report.error(where, "has no <title>", REMAKE)
+    guid = _text(item, "guid")
+    if not guid:
+        report.error(where, "has no <guid>", REMAKE)
+    elif guid in seen:
+        report.error(where, f"guid {guid} is also used by {seen[guid]}; apps would drop one of them",
+                     "give one of them a new guid in episodes.json (python -c 'import uuid; print(uuid.uuid4())'), "
+                     "then run `audiobrief feed`")
+    else:
+        seen[guid] = where
+    pub = _text(item, "pubDate")
+    try:
+        parsedate_to_datetime(pub or "")
+    except (TypeError, ValueError):
+        report.error(where, f"pubDate {pub!r} is not an RFC 2822 date", "run `audiobrief feed`")
+    return guid
+
+
+def _enclosure(item, where: str, files: _Files, report: CheckReport) -> Optional[tuple[Path, float]]:
+    """The enclosure's type, file and length; returns the MP3 and its measured seconds (None
+    when there is no readable file to measure)."""
+    enclosure = item.find("enclosure")
+    if enclosure is None:
+        report.error(where, "has no <enclosure>", REMAKE)
+        return None
+    if enclosure.get("type") != "audio/mpeg":
+        report.error(where, f"enclosure type is {enclosure.get('type')!r}, not audio/mpeg", "run `audiobrief feed`")
+    path = files.path(enclosure.get("url", ""))
+    if not path.is_file():
+        report.error(where, f"enclosure file {path.name} is missing from {files.folder}",
+                     f"restore {path.name} (see `audiobrief episodes list`) or remove the episode with `audiobrief episodes remove SLUG`")
+        return None
+    actual = path.stat().st_size
+    if enclosure.get("length") != str(actual):
+        report.error(where, f"enclosure length is {enclosure.get('length')} but {path.name} has {actual} bytes",
+                     "run `audiobrief feed` to write the real length (or make the article again)")
+    seconds = _mp3_seconds(path)
+    if seconds is None:
+        report.error(where, f"{path.name} is not a readable MP3", REMAKE)
+        return None
+    return path, seconds
+
+
+def _duration_matches(item, where: str, path: Path, seconds: float, report: CheckReport) -> bool:
+    """itunes:duration against the measured audio; False when it is not a number at all."""
+    declared = _text(item, f"{ITUNES}duration")
+    try:
+        declared_s = float(declared or "")
+    except ValueError:
+        report.error(where, f"itunes:duration {declared!r} is not a number of seconds", "run `audiobrief feed`")
+        return False
+    if abs(declared_s - seconds) > 1.0:
+        report.error(where, f"itunes:duration says {declared_s:.0f} s but {path.name} plays {seconds:.1f} s",
+                     "make the article again so the catalog records the real duration")
+    return True
 
 
 def _catalog_matches(root, catalog, report: CheckReport) -> None:

@@ -9,24 +9,33 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Optional
+from functools import partial
+from typing import Any, Callable, Optional
 from urllib.parse import unquote, urlsplit
 
 FLASH = "flash-briefing.json"
 _UPDATE_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\dZ$")
 
 
+def _load_sidecar(path: Path, what: str, parse: Callable[[str], Any], bad: str, fix: str, report) -> Any:
+    """A sidecar read and parsed, recorded as checked; None (with the error said) when it is
+    missing or ``parse`` fails (``bad`` says what that means)."""
+    report.checked.append(path.name)
+    if not path.is_file():
+        report.error(path.name, f"{what} file is missing", fix)
+        return None
+    try:
+        return parse(path.read_text(encoding="utf-8"))
+    except Exception as exc:  # noqa: BLE001 - each parser has its own error classes; all mean "does not parse"
+        report.error(path.name, f"{bad} ({type(exc).__name__}: {exc})", fix)
+        return None
+
+
 def check_chapters(path: Path, report, seconds: Optional[float] = None) -> None:
     where = path.name
-    report.checked.append(where)
     fix = "make the article again to rewrite the chapters file"
-    if not path.is_file():
-        report.error(where, "chapters file is missing", fix)
-        return
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        report.error(where, f"not valid JSON ({exc})", fix)
+    data = _load_sidecar(path, "chapters", json.loads, "not valid JSON", fix, report)
+    if data is None:
         return
     if not isinstance(data, dict) or not isinstance(data.get("version"), str) or not isinstance(data.get("chapters"), list):
         report.error(where, 'needs {"version": "1.2.0", "chapters": [...]}', fix)
@@ -47,31 +56,26 @@ def check_chapters(path: Path, report, seconds: Optional[float] = None) -> None:
         last = start
 
 
+def _cues(text: str, mime: str) -> list:
+    if mime == "text/vtt":
+        import webvtt  # parsers of the transcript formats, used only here
+
+        return webvtt.from_string(text).captions
+    import srt
+
+    return list(srt.parse(text))
+
+
 def check_transcript(path: Path, mime: str, report) -> None:
-    where = path.name
-    report.checked.append(where)
+    if mime not in ("text/vtt", "application/x-subrip"):
+        report.checked.append(path.name)
+        report.error(path.name, f"transcript type {mime!r} is not text/vtt or application/x-subrip",
+                     "run `audiobrief feed`")
+        return
     fix = "make the article again to rewrite the transcript"
-    if not path.is_file():
-        report.error(where, "transcript file is missing", fix)
-        return
-    try:
-        text = path.read_text(encoding="utf-8")
-        if mime == "text/vtt":
-            import webvtt  # parsers of the transcript formats, used only here
-
-            cues = webvtt.from_string(text).captions
-        elif mime == "application/x-subrip":
-            import srt
-
-            cues = list(srt.parse(text))
-        else:
-            report.error(where, f"transcript type {mime!r} is not text/vtt or application/x-subrip", "run `audiobrief feed`")
-            return
-    except Exception as exc:  # noqa: BLE001 - each parser has its own error classes; all mean "does not parse"
-        report.error(where, f"does not parse as {mime} ({type(exc).__name__}: {exc})", fix)
-        return
-    if not cues:
-        report.error(where, "has no cues", fix)
+    cues = _load_sidecar(path, "transcript", partial(_cues, mime=mime), f"does not parse as {mime}", fix, report)
+    if cues is not None and not cues:
+        report.error(path.name, "has no cues", fix)
 
 
 def check_flash(folder: Path, report) -> None:

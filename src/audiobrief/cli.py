@@ -26,6 +26,7 @@ from audiobrief.cli_brief import brief
 from audiobrief.cli_shared import duration, loudness, settings, with_progress
 from audiobrief.errors import AudiobriefError
 from audiobrief.lock import configure_lock
+from audiobrief.logs import route_warnings
 
 app = typer.Typer(
     name="audiobrief",
@@ -49,6 +50,7 @@ def _root(
     wait: bool = typer.Option(True, "--wait/--no-wait", help="When another run is writing the same folder: queue behind it, or stop at once."),
 ) -> None:
     """Turn articles into podcast episodes, offline."""
+    route_warnings()
     _lock_policy(wait)
 
 

@@ -44,7 +44,8 @@ def cache_info(
     from audiobrief.cache import cache_info as measure_cache
 
     found = measure_cache(_cache_root(out, cache_dir))
-    typer.echo(f"{found.root}: {_size(found.bytes)} in {found.clips} clips and {found.segments} encoded segments")
+    typer.echo(f"{found.root}: {_size(found.bytes)} in {found.clips} clips, {found.segments} encoded segments "
+               f"and {found.pages} fetched pages")
 
 
 @cache_app.command("prune")
@@ -55,7 +56,7 @@ def cache_prune(
                                                          "e.g. 500MB, 2GB; 0 empties it."),
     older_than: Optional[float] = typer.Option(None, "--older-than", help="Only remove entries unused for this many days."),
 ) -> None:
-    """Trim the cache: least recently used entries first.
+    """Trim the cache (clips, encoded segments, fetched pages): least recently used entries first.
 
     Example: audiobrief cache prune --max-size 500MB
     """

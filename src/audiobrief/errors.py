@@ -7,6 +7,7 @@ The CLI prints ``str(error)`` as one line on stderr and exits with ``exit_code``
 from __future__ import annotations
 
 import errno
+from pathlib import Path
 
 
 class AudiobriefError(Exception):

@@ -32,6 +32,8 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from dataclasses import dataclass
 from typing import Any, Callable, Generator, Optional, Sequence
 
+from audiobrief.logs import route_warnings
+
 
 @dataclass(frozen=True)
 class Call:
@@ -81,6 +83,7 @@ def worker_started() -> None:
     processes it spawns, and only the main thread may ignore a signal."""
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    route_warnings()
     exit_with_parent()
 
 

@@ -25,9 +25,8 @@ from audiobrief.config import Config
 from audiobrief.errors import AudiobriefError, InputError
 from audiobrief.fetch import Fetcher, is_url, redact
 from audiobrief.models import Article
-from audiobrief.readers import ARTICLE_SUFFIXES, read_article
+from audiobrief.readers import ARTICLE_SUFFIXES, decode, parse, read_article
 from audiobrief.report import Failure
-from audiobrief.stories import page_story
 
 
 @dataclass(frozen=True)
@@ -86,21 +85,23 @@ def gather(inputs: Sequence[Union[str, Path, Source]], config: Config,
     return list(sources.values()), failures
 
 
-def expand(arg: Union[str, Path]) -> list[Path]:
-    """One argument -> the article paths it names (a folder's article files, a glob's matches);
-    raises an InputError when it names none. What is not a folder is kept, even a symlink loop
-    or a FIFO: reading it says what is wrong with it, instead of it being skipped unsaid."""
+def expand(arg: Union[str, Path], suffixes=ARTICLE_SUFFIXES,
+           kinds: str = "article files (.txt, .md, .html)") -> list[Path]:
+    """One argument -> the paths it names (a folder's files with one of ``suffixes``, a glob's
+    matches); raises an InputError when it names none. ``kinds`` names those files in that
+    error. What is not a folder is kept, even a symlink loop or a FIFO: reading it says what
+    is wrong with it, instead of it being skipped unsaid."""
     path = checked_path(arg)
     if path.is_dir():
         try:
             inside = sorted(p for p in path.iterdir()
-                            if not p.is_dir() and not p.name.startswith(".") and p.suffix.lower() in ARTICLE_SUFFIXES)
+                            if not p.is_dir() and not p.name.startswith(".") and p.suffix.lower() in suffixes)
         except OSError as exc:
             raise InputError(f"{_shown(path)}: the folder cannot be listed ({exc.strerror or exc}); "
                              "check its permissions") from None
         if not inside:
-            raise InputError(f"{_shown(path)}: is a folder with no article files (.txt, .md, .html) in it; "
-                             "give article files or a folder holding some")
+            raise InputError(f"{_shown(path)}: is a folder with no {kinds} in it; "
+                             "give such files or a folder holding some")
         return inside
     if not path.exists() and glob.has_magic(str(arg)):
         matches = sorted(Path(m) for m in glob.glob(str(arg)) if not Path(m).is_dir())
@@ -135,8 +136,12 @@ def page_source(url: str, config: Config, cache_root: Optional[Path] = None) -> 
     """A web page -> its source, named by its redacted URL (raises a FetchError saying why not)."""
     fetched = Fetcher(memos.cache_root(cache_root), config.max_article_mb * 1_000_000).get(url, kind="page")
     name = redact(url)
-    return Source(id=name, data=fetched.body, read=lambda: page_story(fetched.body, fetched.url).article,
-                  where=name)
+    return Source(id=name, data=fetched.body, read=partial(read_page, fetched.body, fetched.url), where=name)
+
+
+def read_page(body: bytes, url: str) -> Article:
+    """A fetched HTML page's bytes -> its article (the saved-page reader, by the page's URL)."""
+    return parse(decode(body, url), ".html", url)
 
 
 def file_source(path: Path, config: Config) -> Source:

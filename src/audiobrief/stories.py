@@ -19,7 +19,6 @@ one warning line naming the (redacted) URL or path and why.
 from __future__ import annotations
 
 import calendar
-import glob
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -31,8 +30,10 @@ from audiobrief.errors import AudiobriefError, InputError
 from audiobrief.fetch import ACCEPTED, Fetcher, is_url, redact
 from audiobrief.models import Article
 from audiobrief.readers import ARTICLE_SUFFIXES, decode, parse, read_article, read_bytes
+from audiobrief.sources import expand
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
+_KINDS = "article or feed files (.txt, .md, .html, .xml)"
 #: a feed item's own content counts as the full story from this many words on
 FULL_CONTENT_WORDS = 80
 _SINCE_RE = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$", re.I)
@@ -86,7 +87,7 @@ def gather(sources: Sequence[str], fetcher: Fetcher, *, max_bytes: int, since: O
             if is_url(source):
                 reader.url(source, since, max_items, now)
                 continue
-            paths = _expand(source)
+            paths = expand(source, (*ARTICLE_SUFFIXES, *FEED_SUFFIXES), _KINDS)
         except AudiobriefError as exc:
             result.problems.append(exc)
             continue
@@ -99,23 +100,6 @@ def gather(sources: Sequence[str], fetcher: Fetcher, *, max_bytes: int, since: O
             except AudiobriefError as exc:
                 result.problems.append(exc)
     return result
-
-
-def _expand(source: str) -> list[Path]:
-    """A file, a folder's article and feed files (sorted), or a glob's matches."""
-    path = Path(source)
-    if path.is_dir():
-        inside = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
-                        and p.suffix.lower() in (*ARTICLE_SUFFIXES, *FEED_SUFFIXES))
-        if not inside:
-            raise InputError(f"{path}: is a folder with no article or feed files (.txt, .md, .html, .xml) in it")
-        return inside
-    if not path.exists() and glob.has_magic(source):
-        matches = sorted(Path(m) for m in glob.glob(source) if Path(m).is_file())
-        if not matches:
-            raise InputError(f"{source}: matches no file; check the pattern")
-        return matches
-    return [path]
 
 
 class _Reader:

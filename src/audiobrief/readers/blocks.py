@@ -52,6 +52,8 @@ BLOCK_TAGS = frozenset(
 _CODE_FIRST_LINE = 60
 #: an end-matter heading whose few lines are read as the credits
 _CREDIT_HEADINGS = frozenset({"sources", "source", "credits", "quellen", "quelle", "fuentes", "sources :"})
+#: link-box headings ("Related stories", "À lire aussi"): they end the article when no section follows them
+_END_BOX_HEADINGS = shapes.word_set("end_boxes")
 
 
 @dataclass
@@ -238,97 +240,15 @@ def assemble(
     """
     from audiobrief.readers.language import SAMPLE_CHARS, detect_language
 
-    dropped: list[str] = list(extra_dropped)
-    why: list[tuple[str, str]] = [(d, "front matter" if d.startswith("front matter") else "caption") for d in extra_dropped]
-    if title is None:
-        first = next((b for b in blocks if b.kind != "dropped"), None)
-        h1 = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
-        if first is not None and first.kind == "heading":
-            title = first.text
-        elif h1 is not None:
-            title = h1.text
-    title_key = noise.match_key(title) if title else None
-    title_at = next((i for i, b in enumerate(blocks) if b.kind == "heading" and noise.match_key(b.text) == title_key), -1)
+    title = title if title is not None else _heading_title(blocks)
     if language is None:
         language = detect_language(" ".join(b.text for b in blocks if b.kind in ("para", "item"))[:SAMPLE_CHARS])
-    lang = language
-
-    sections: list[tuple[Optional[str], list[str]]] = [(None, [])]
-    seen: set[str] = set()
-    quote_open = {b.quote for b in blocks if b.quote}
-    last_of_quote = {}
+    sorter = _Sorter(blocks, title, language, max_level, extra_dropped)
     for i, b in enumerate(blocks):
-        if b.quote and b.kind != "dropped":
-            last_of_quote[b.quote] = i
-    ended = False
-    end_heads: list[str] = []
-    end_lines = 0
-    credit_lines: list[str] = []
-    for i, b in enumerate(blocks):
-        if ended:
-            if b.kind == "heading" and b.level <= max_level:
-                end_heads.append(b.text)
-            elif b.kind != "dropped":
-                end_lines += 1
-                if len(end_heads) == 1 and noise.match_key(end_heads[0]) in _CREDIT_HEADINGS:
-                    credit_lines.append(b.text)
-            continue
-        if b.kind == "dropped":
-            dropped.append(b.text)
-            why.append((b.text, b.why))
-            continue
-        key = noise.match_key(b.text)
-        if b.kind == "heading":
-            if title_key and key == title_key and b.level <= 2:
-                dropped.append(b.text)
-                why.append((b.text, "title"))
-                continue
-            if key in noise.END_MATTER_HEADINGS and (len(sections) > 1 or sections[0][1]) or key in ("references", "see also",
-                                                                                  "external links", "footnotes"):
-                ended = True
-                end_heads.append(b.text)
-                continue
-            if b.level > max_level:
-                sections[-1][1].append(b.text if noise.ends_sentence(b.text) else b.text + ".")
-            else:
-                sections.append((b.text, []))
-            continue
-        reason = noise.noise_reason(b.text) if not b.quote else None
-        if reason is None and i < title_at and not noise.is_prose(b.text):
-            reason = "above the title (kicker or section name)"
-        if reason:
-            dropped.append(b.text)
-            why.append((b.text, reason))
-            continue
-        if key in seen and noise.word_count(b.text) >= 4:
-            dropped.append(b.text)
-            why.append((b.text, "repeated"))
-            continue
-        seen.add(key)
-        text = b.text
-        if b.quote in quote_open:
-            text = f"{phrase(lang, 'quote')} {text}"
-            quote_open.discard(b.quote)
-        if b.quote and last_of_quote.get(b.quote) == i:
-            stop = "" if noise.ends_sentence(text) or text.endswith(("?", "!")) else "."
-            text = f"{text}{stop} {phrase(lang, 'end_quote')}"
-        if b.kind == "item" and not noise.ends_sentence(text) and not text.endswith(("?", "!")):
-            text += "."  # a full stop, so each item ends with the pitch drop and its pause
-        sections[-1][1].append(text)
-
-    if end_heads:
-        note = f"end matter: {', '.join(end_heads)} ({end_lines} lines)"
-        dropped.append(note)
-        why.append((note, "end matter"))
-    _drop_calls_to_action(sections, dropped, why)
-    credits = None
-    last = next((s for s in reversed(sections) if s[1]), None)
-    if credit_lines and sum(noise.word_count(c) for c in credit_lines) <= 60:
-        credits = f"{end_heads[0].rstrip(':')}: " + "; ".join(c.rstrip(".;") for c in credit_lines)
-    elif last is not None and sum(len(s[1]) for s in sections) > 1 and (
-            noise.is_credits_line(last[1][-1]) or noise.match_key(last[1][-1]) in notes):
-        credits = last[1].pop()
-    result = tuple(Section(h, tuple(p)) for h, p in sections if h is not None or p)
+        sorter.take(i, b)
+    sorter.close()
+    credits = sorter.credits(notes)
+    result = tuple(Section(h, tuple(p)) for h, p in sorter.sections if h is not None or p)
     if not any(noise.is_prose(p) for s in result for p in s.paragraphs):
         raise InputError(
             f"{source or 'article'}: no article text found; the page holds only headings, "
@@ -337,24 +257,135 @@ def assemble(
     if not title:
         first_para = next(p for s in result for p in s.paragraphs)
         title = " ".join(first_para.split()[:8]).rstrip(".,;:")
-    meta = dict(fields.pop("meta", {}) or {})
     return Article(
         title=title,
         sections=result,
-        dropped=tuple(dropped),
-        reasons=tuple(reason or "not article text" for _, reason in why),
+        dropped=tuple(text for text, _ in sorter.why),
+        reasons=tuple(reason or "not article text" for _, reason in sorter.why),
         credits=credits,
-        language=lang,
+        language=language,
         source=source,
-        meta=meta,
+        meta=dict(fields.pop("meta", {}) or {}),
         **fields,
     )
 
 
-def _drop_calls_to_action(sections: list, dropped: list, why: list) -> None:
+def _heading_title(blocks: list[Block]) -> Optional[str]:
+    """The first block when it is a heading, else the first ``<h1>``."""
+    first = next((b for b in blocks if b.kind != "dropped"), None)
+    if first is not None and first.kind == "heading":
+        return first.text
+    return next((b.text for b in blocks if b.kind == "heading" and b.level == 1), None)
+
+
+class _Sorter:
+    """Puts each block where it belongs: a section's heading or paragraph, ``dropped``
+    (with its reason), or the end matter after the article."""
+
+    def __init__(self, blocks: list[Block], title: Optional[str], lang: str, max_level: int,
+                 extra_dropped: tuple[str, ...]) -> None:
+        self.lang, self.max_level = lang, max_level
+        #: (text, reason) of every block not spoken, in page order
+        self.why: list[tuple[str, str]] = [
+            (d, "front matter" if d.startswith("front matter") else "caption") for d in extra_dropped]
+        self.sections: list[tuple[Optional[str], list[str]]] = [(None, [])]
+        self.title_key = noise.match_key(title) if title else None
+        self.title_at = next((i for i, b in enumerate(blocks)
+                              if b.kind == "heading" and noise.match_key(b.text) == self.title_key), -1)
+        self.under_title = self.title_at >= 0  # between the title and the first paragraph of prose
+        self.last_heading = max((i for i, b in enumerate(blocks) if b.kind == "heading" and b.level <= max_level
+                                 and noise.match_key(b.text) not in _END_BOX_HEADINGS), default=-1)
+        self.seen: set[str] = set()
+        self.quote_open = {b.quote for b in blocks if b.quote}
+        self.last_of_quote = {b.quote: i for i, b in enumerate(blocks) if b.quote and b.kind != "dropped"}
+        self.ended = False
+        self.end_heads: list[str] = []
+        self.end_lines = 0
+        self.credit_lines: list[str] = []
+
+    def take(self, i: int, b: Block) -> None:
+        if self.ended:
+            self._end_matter(b)
+        elif b.kind == "dropped":
+            self.why.append((b.text, b.why))
+        elif b.kind == "heading":
+            self._heading(i, b)
+        else:
+            self._paragraph(i, b)
+
+    def _end_matter(self, b: Block) -> None:
+        if b.kind == "heading" and b.level <= self.max_level:
+            self.end_heads.append(b.text)
+        elif b.kind != "dropped":
+            self.end_lines += 1
+            if len(self.end_heads) == 1 and noise.match_key(self.end_heads[0]) in _CREDIT_HEADINGS:
+                self.credit_lines.append(b.text)
+
+    def _heading(self, i: int, b: Block) -> None:
+        key = noise.match_key(b.text)
+        if self.title_key and key == self.title_key and b.level <= 2:
+            self.why.append((b.text, "title"))
+            return
+        started = len(self.sections) > 1 or bool(self.sections[0][1])
+        if key in noise.END_MATTER_HEADINGS and started or key in ("references", "see also", "external links",
+                                                                   "footnotes") \
+                or key in _END_BOX_HEADINGS and started and i > self.last_heading:  # a link box no section follows
+            self.ended = True
+            self.end_heads.append(b.text)
+        elif b.level > self.max_level:
+            self.sections[-1][1].append(b.text if noise.ends_sentence(b.text) else b.text + ".")
+        else:
+            self.sections.append((b.text, []))
+
+    def _reason(self, i: int, b: Block) -> Optional[str]:
+        reason = noise.noise_reason(b.text) if not b.quote else None
+        if reason is None and i < self.title_at and not noise.is_prose(b.text):
+            reason = "above the title (kicker or section name)"
+        if i > self.title_at and self.under_title and b.kind == "para" and not b.quote:
+            self.under_title = not noise.is_prose(b.text)
+            if self.under_title and reason is None:  # "By Jane Roe — 3 May 2026", "Share on Facebook · Share on X"
+                reason = "under the title (byline, dateline or share links)"
+        if reason is None and noise.match_key(b.text) in self.seen and noise.word_count(b.text) >= 4:
+            reason = "repeated"
+        return reason
+
+    def _paragraph(self, i: int, b: Block) -> None:
+        reason = self._reason(i, b)
+        if reason:
+            self.why.append((b.text, reason))
+            return
+        self.seen.add(noise.match_key(b.text))
+        text = b.text
+        if b.quote in self.quote_open:
+            text = f"{phrase(self.lang, 'quote')} {text}"
+            self.quote_open.discard(b.quote)
+        if b.quote and self.last_of_quote.get(b.quote) == i:
+            stop = "" if noise.ends_sentence(text) or text.endswith(("?", "!")) else "."
+            text = f"{text}{stop} {phrase(self.lang, 'end_quote')}"
+        if b.kind == "item" and not noise.ends_sentence(text) and not text.endswith(("?", "!")):
+            text += "."  # a full stop, so each item ends with the pitch drop and its pause
+        self.sections[-1][1].append(text)
+
+    def close(self) -> None:
+        if self.end_heads:
+            note = f"end matter: {', '.join(self.end_heads)} ({self.end_lines} lines)"
+            self.why.append((note, "end matter"))
+        _drop_calls_to_action(self.sections, self.why)
+
+    def credits(self, notes: frozenset[str]) -> Optional[str]:
+        """A "Sources" end box of a few lines, or a closing credits line or editor's note."""
+        if self.credit_lines and sum(noise.word_count(c) for c in self.credit_lines) <= 60:
+            return f"{self.end_heads[0].rstrip(':')}: " + "; ".join(c.rstrip(".;") for c in self.credit_lines)
+        last = next((s for s in reversed(self.sections) if s[1]), None)
+        if last is not None and sum(len(s[1]) for s in self.sections) > 1 and (
+                noise.is_credits_line(last[1][-1]) or noise.match_key(last[1][-1]) in notes):
+            return last[1].pop()
+        return None
+
+
+def _drop_calls_to_action(sections: list, why: list) -> None:
     """The article's closing lines that ask the reader to comment, follow, subscribe or donate."""
     last = next((s for s in reversed(sections) if s[1]), None)
     while last is not None and len(last[1]) > 1 and shapes.is_call_to_action(last[1][-1]):
         text = last[1].pop()
-        dropped.append(text)
         why.append((text, "call to action"))

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Optional
 
 from audiobrief.readers import shapes
-from audiobrief.readers.lines import QUOTES, LineContext, collapse, ends_sentence, is_long, is_prose, match_key, word_count
+from audiobrief.readers.lines import QUOTES, LineContext, collapse, ends_sentence, is_long, is_prose, match_key, says, word_count
 
 # --------------------------------------------------------------------------- pictures
 
@@ -65,8 +65,8 @@ def is_photo_credit(line: str) -> bool:
         return False
     if _PAREN_CREDIT_RE.search(key) and words <= 80:
         return True
-    if _TRAILING_CREDIT_RE.search(text) and words <= 80:
-        return True  # "... in 2019. Photograph: Jane Roe/The Guardian"
+    if (_TRAILING_CREDIT_RE.search(text) or shapes.ends_with_picture_credit(text)) and words <= 80:
+        return True  # "... in 2019. Photograph: Jane Roe/The Guardian", "... del barrio. Foto: El Eco"
     if words > 20:
         return False
     if _CREDIT_PREFIX_RE.match(key):
@@ -356,8 +356,7 @@ _LICENCE_RE = re.compile(
 
 def is_licence_line(line: str) -> bool:
     """"This article is licensed under CC BY 4.0", "Text is available under the Creative Commons ..."."""
-    text = collapse(line)
-    return 3 <= word_count(text) <= 45 and bool(_LICENCE_RE.search(text))
+    return says(_LICENCE_RE, collapse(line), 45, least=3)
 
 
 _BIO_KEYWORDS_RE = re.compile(

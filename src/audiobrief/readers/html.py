@@ -230,9 +230,10 @@ def parse_html(text: str, source: str = "") -> Article:
     walker = Walker()
     walker.walk(content if content is not None else _fallback_content(doc))
     summary = _meta(doc, "og:description") or _meta(doc, "description")
+    walked = {b.text for b in walker.blocks if b.kind == "dropped"}  # a caption the extractor kept is listed there
     article = assemble(
         walker.blocks, source=source, title=title, language=language, max_level=MAX_LEVEL,
-        extra_dropped=tuple(extra), summary=summary, notes=notes,
+        extra_dropped=tuple(dict.fromkeys(t for t in extra if t not in walked)), summary=summary, notes=notes,
         meta={"reader": "html", "extractor": "trafilatura" if content is not None else "fallback"},
     )
     return _left_out(article, page)

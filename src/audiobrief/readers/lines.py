@@ -64,6 +64,13 @@ def word_count(line: str) -> int:
     return len(_WORD_RE.findall(line))
 
 
+def says(regex: re.Pattern, text: str, most: int, least: int = 0) -> bool:
+    """A short line that says one thing: ``text`` (the caller's key of the line) has from
+    ``least`` to ``most`` words and ``regex`` finds its phrase in it. Every "a line of at most
+    N words saying X" shape (licence, cookie, newsletter ...) is this one test."""
+    return least <= word_count(text) <= most and bool(regex.search(text))
+
+
 def is_long(line: str) -> bool:
     """Longer than any heading could be: more than 12 words or 100 characters."""
     return word_count(line) > 12 or len(line) > 100

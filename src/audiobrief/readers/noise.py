@@ -26,7 +26,7 @@ from audiobrief.readers.credits import (
 )
 from audiobrief.readers.lines import (
     QUOTES, LineContext, collapse, ends_sentence, is_bullet, is_headingish, is_long, is_prose,
-    is_title_case, match_key, strip_bullet, strip_reference_marks, word_count, words,
+    is_title_case, match_key, says, strip_bullet, strip_reference_marks, word_count, words,
 )
 
 __all__ = [
@@ -87,6 +87,30 @@ def is_weak_chrome(line: str) -> bool:
 
 
 
+#: whole-line shapes of site chrome, each with the most words a line of it has
+_UNBOUNDED = 10 ** 6
+_CHROME_SHAPES = tuple((re.compile(pattern), most) for pattern, most in (
+    (r"^\d+$", _UNBOUNDED),  # comment counters, page numbers
+    (r"^(?:\d+\s+(comments?|replies|responses|shares?)|(comments?|replies|responses)\s*\(?\d+\)?)$", _UNBOUNDED),
+    (r"^\d+\s*(-\s*)?(min|mins|minute|minutes)(\s+read|\s+listen)?$", _UNBOUNDED),
+    (r"^(reading|read|listening) time:?\s*.*\d+\s*(min|mins|minutes?)$", _UNBOUNDED),
+    (r"^(skip|jump) to (the )?(main )?(content|navigation|search|footer|menu)", 8),
+    (r"^more (from|by|in|on) [\w .'&-]{1,40}$", 6),
+    (r"\bnot responsible for the content of external\b", _UNBOUNDED),
+    (r"^(share|post|send) (on|to|via|by) \w[\w ]{0,20}$", _UNBOUNDED),
+    (r"^(follow|like|find) us on \w[\w ,]{0,40}$", _UNBOUNDED),
+    (r"^(click|tap) here.{0,60}$", 10),
+    (r"^(download|get) (the|our) (\w+ )?app.{0,40}$", 10),
+    (r"^(advertisement|sponsored|ad)\s*[-–—:|]\s*.{0,60}$", 10),
+    (r"^(scroll|continue) (down )?(to|for) (continue|read|more).{0,30}$", _UNBOUNDED),
+    (r"^(from wikipedia, the free encyclopedia|jump to(: | )navigation|this article is about\b|"
+     r"for other uses, see\b|\"?[\w ]{1,40}\"? redirects here\b)", 40),
+    (r"^(main articles?|further information|see also|further|for more information|main page)\s*:\s*\S", 20),
+    (r"^(story|article) continues", _UNBOUNDED),
+    (r"^(this article is more than|this (article|story|post) is (more than|over) .{1,20} old)$", _UNBOUNDED),
+))
+
+
 @lru_cache(maxsize=4096)
 def is_site_chrome(line: str) -> bool:
     """A menu word, share button, ad marker, pager... (exact, whole-line match)."""
@@ -95,41 +119,7 @@ def is_site_chrome(line: str) -> bool:
         return bool(line.strip())  # only punctuation or symbols
     if key in shapes.word_set("chrome"):
         return True
-    if re.fullmatch(r"\d+", key):  # comment counters, page numbers
-        return True
-    if re.fullmatch(r"\d+\s+(comments?|replies|responses|shares?)|(comments?|replies|responses)\s*\(?\d+\)?", key):
-        return True
-    if re.fullmatch(r"\d+\s*(-\s*)?(min|mins|minute|minutes)(\s+read|\s+listen)?", key):
-        return True
-    if re.fullmatch(r"(reading|read|listening) time:?\s*.*\d+\s*(min|mins|minutes?)", key):
-        return True
-    if re.match(r"(skip|jump) to (the )?(main )?(content|navigation|search|footer|menu)", key) and word_count(key) <= 8:
-        return True
-    if re.fullmatch(r"more (from|by|in|on) [\w .'&-]{1,40}", key) and word_count(key) <= 6:
-        return True
-    if re.search(r"\bnot responsible for the content of external\b", key):
-        return True
-    if re.fullmatch(r"(share|post|send) (on|to|via|by) \w[\w ]{0,20}", key):
-        return True
-    if re.fullmatch(r"(follow|like|find) us on \w[\w ,]{0,40}", key):
-        return True
-    if re.fullmatch(r"(click|tap) here.{0,60}", key) and word_count(key) <= 10:
-        return True
-    if re.fullmatch(r"(download|get) (the|our) (\w+ )?app.{0,40}", key) and word_count(key) <= 10:
-        return True
-    if re.fullmatch(r"(advertisement|sponsored|ad)\s*[-–—:|]\s*.{0,60}", key) and word_count(key) <= 10:
-        return True
-    if re.fullmatch(r"(scroll|continue) (down )?(to|for) (continue|read|more).{0,30}", key):
-        return True
-    if re.match(r"(from wikipedia, the free encyclopedia|jump to(: | )navigation|this article is about\b|"
-                r"for other uses, see\b|\"?[\w ]{1,40}\"? redirects here\b)", key) and word_count(key) <= 40:
-        return True
-    if re.match(r"(main articles?|further information|see also|further|for more information|main page)"
-                r"\s*:\s*\S", key) and word_count(key) <= 20:
-        return True
-    if key.startswith("story continues") or key.startswith("article continues"):
-        return True
-    if key == "this article is more than" or re.fullmatch(r"this (article|story|post) is (more than|over) .{1,20} old", key):
+    if any(says(shape, key, most) for shape, most in _CHROME_SHAPES):
         return True
     return (
         is_gov_banner(line)
@@ -171,8 +161,7 @@ _ARCHIVE_RE = re.compile(
 
 def is_archive_notice(line: str) -> bool:
     """"You have reached a collection of archived material", "no longer being updated"."""
-    key = match_key(line)
-    return word_count(key) <= 80 and bool(_ARCHIVE_RE.search(key))
+    return says(_ARCHIVE_RE, match_key(line), 80)
 
 
 _COOKIE_RE = re.compile(
@@ -184,10 +173,22 @@ _COOKIE_RE = re.compile(
 )
 
 
+#: a consent banner pasted with its buttons: "... you agree to our use of cookies. Accept Manage settings",
+#: "... acepta su uso. Aceptar Configurar": a sentence, then a few capitalised words that end nothing
+_BUTTON_TAIL_RE = re.compile(r"[.!?…]\s+(?P<tail>[^\W\d_][\w'’-]*(?:\s+[\w'’-]+){0,3})\s*$")
+_COOKIE_WORD_RE = re.compile(r"\bcookies?\b", re.I)
+
+
 def is_cookie_notice(line: str) -> bool:
-    """Cookie and consent banners."""
-    key = match_key(line)
-    return word_count(key) <= 80 and bool(_COOKIE_RE.search(key))
+    """Cookie and consent banners: the English wording, or in any language the word "cookie"
+    in a line that ends with the banner's buttons (the word alone is shared by every language
+    the reader speaks; the buttons tell the banner from an article about cookies)."""
+    if says(_COOKIE_RE, match_key(line), 80):
+        return True
+    if word_count(line) > 80 or not _COOKIE_WORD_RE.search(line):
+        return False
+    tail = _BUTTON_TAIL_RE.search(collapse(line))
+    return tail is not None and tail.group("tail")[:1].isupper()
 
 
 _NEWSLETTER_RE = re.compile(
@@ -205,8 +206,7 @@ _NEWSLETTER_RE = re.compile(
 
 def is_newsletter_prompt(line: str) -> bool:
     """"Subscribe to our newsletter", "Sign up for updates", paywall prompts."""
-    key = match_key(line)
-    return word_count(key) <= 35 and bool(_NEWSLETTER_RE.search(key))
+    return says(_NEWSLETTER_RE, match_key(line), 35)
 
 
 _CRUMB_SEP_RE = re.compile(r"\s+[›»>/|→>:]\s+|\s*[›»→]\s*")
@@ -223,9 +223,17 @@ def is_breadcrumb(line: str) -> bool:
     if len(set(s.strip() for s in seps)) != 1:
         return False
     sep = seps[0].strip()
+    if sep == "/" and len(parts) == 2 and _section_names(parts):
+        return True  # "Actualidad / Medio ambiente", "News / Local": a section and its subsection
     if sep in ":/|" and match_key(parts[0]) not in {"home", "homepage", "you are here", "start", "main"}:
         return False  # "Title: subtitle", "A/B", "Title | Site" are not crumbs on their own
     return len(parts) >= 3 or match_key(parts[0]) in {"home", "homepage", "you are here", "start"}
+
+
+def _section_names(parts: list[str]) -> bool:
+    """Short capitalised names with no digit (a section of a site), not a phrase or a ratio."""
+    return all(word_count(p) <= 3 and p.strip()[:1].isupper() and not any(ch.isdigit() for ch in p)
+               for p in parts)
 
 
 _RELATED_RE = re.compile(
@@ -283,8 +291,7 @@ _COPYRIGHT_RE = re.compile(r"^(©|\(c\)|copyright\b)|\ball rights reserved\b|^po
 
 
 def is_copyright(line: str) -> bool:
-    key = collapse(line).translate(QUOTES).casefold()
-    return word_count(key) <= 30 and bool(_COPYRIGHT_RE.search(key)) and not is_licence_line(line)
+    return says(_COPYRIGHT_RE, collapse(line).translate(QUOTES).casefold(), 30) and not is_licence_line(line)
 
 
 def opens_link_block(line: str) -> bool:

@@ -123,6 +123,19 @@ def is_picture_credit(line: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _trailing_picture_credit() -> re.Pattern:
+    return re.compile(r"[.!?”\"»]\s+(?P<word>(?i:" + "|".join(re.escape(w) for w in words_for("picture"))
+                      + r"))\s*:\s*[^.!?]{2,80}$")
+
+
+def ends_with_picture_credit(line: str) -> bool:
+    """A caption that ends with its credit in any supported language: "... del barrio. Foto: El Eco",
+    "... im Dorf. Bild: Kreisbote" (the picture word capitalised, after a sentence)."""
+    m = _trailing_picture_credit().search(line)
+    return bool(m and m.group("word")[:1].isupper())
+
+
+@lru_cache(maxsize=1)
 def _call_to_action() -> re.Pattern:
     return re.compile("|".join(r"(?<!\w)" + re.escape(w) for w in words_for("call_to_action")))
 

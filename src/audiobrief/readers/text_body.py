@@ -161,19 +161,8 @@ class BodyPass:
             elif after_heading and before_prose and lines[after].text.endswith(":"):
                 self._set(i, "heading")  # a section heading, then a labelled sub-heading
             elif after_heading and before_prose:
-                # two short lines, then prose: one is the heading, the other a picture's caption
                 assert after is not None
-                x_strength, y_strength = self._heading_strength(i), self._heading_strength(after)
-                key_x, key_y = line_key(text), line_key(lines[after].text)
-                if key_y in key_x:  # a caption repeating words of the heading above it
-                    y_strength -= 2
-                elif key_x in key_y:
-                    x_strength -= 2
-                if x_strength > y_strength:
-                    self._set(i, "heading")
-                    self._set(after, "drop", "caption (under a heading)")
-                else:
-                    self._set(i, "drop", "caption (before a heading)")
+                self._heading_or_caption(i, after)
             else:
                 self._set(i, "para")
             return
@@ -198,6 +187,20 @@ class BodyPass:
                     return
         for i in run:
             self._set(i, "para")
+
+    def _heading_or_caption(self, i: int, after: int) -> None:
+        """Two short lines, then prose: one is the heading, the other a picture's caption."""
+        x_strength, y_strength = self._heading_strength(i), self._heading_strength(after)
+        key_x, key_y = line_key(self.lines[i].text), line_key(self.lines[after].text)
+        if key_y in key_x:  # a caption repeating words of the heading above it
+            y_strength -= 2
+        elif key_x in key_y:
+            x_strength -= 2
+        if x_strength > y_strength:
+            self._set(i, "heading")
+            self._set(after, "drop", "caption (under a heading)")
+        else:
+            self._set(i, "drop", "caption (before a heading)")
 
     def _label_heading(self, i: int, after: int) -> bool:
         """"Finanzdienstleistungen:" alone above a paragraph: a heading written as a label.

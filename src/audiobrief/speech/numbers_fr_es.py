@@ -2,10 +2,18 @@
 
 Run before those rules, for ``fr`` and ``es`` only: thousands grouped with
 spaces ("2 500", "10 000 €"), clock times ("18h30", "9 h 05", "14:45"),
-ordinals ("1er", "21e", "3.º", "1.ª"), Roman centuries ("XXe siècle",
-"siglo XXI"), amounts with a scale ("1,2 milliard d'euros", "5 millones de
-dólares", "$5 millones") and units ("15 km", "30 °C").  Number words come from
-num2words, as everywhere else.
+ordinals ("1er", "21e", "3.º", "1.ª"; Spanish "1.er", "3.er" and "3.º puesto"
+shortened before a noun: "primer", "tercer puesto"), Roman centuries ("XXe
+siècle", "siglo XXI"), amounts with a scale ("1,2 milliard d'euros", "5
+millones de dólares", "$5 millones") and units ("15 km", "30 °C").
+
+A number with a dot that is not a thousands group ("Python 3.6.0",
+"version 2.1", "2.05") is read part by part with the word both languages say
+for a dot, "point" and "punto": the decimal comma's word ("virgule",
+"coma") would be wrong, and dropping the dot as a thousands separator would
+read "2.1" as twenty-one.  Spanish clock times written with a dot ("a las
+19.30", "14.30 h") are times.  Number words come from num2words, as
+everywhere else.
 """
 
 from __future__ import annotations
@@ -52,6 +60,12 @@ _CURRENCY_WORDS = {
     "es": {"€": "euros", "$": "dólares", "£": "libras"},
 }
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+#: what both languages say for the dot inside a number (a version, an IP address, a dotted decimal)
+_DOT_WORD = {"fr": "point", "es": "punto"}
+#: words after a Spanish masculine ordinal that show it stands alone ("el 1.º de mayo", "el 3.º fue"):
+#: before any other word it qualifies a noun and is shortened ("tercer puesto", "primer día")
+_ES_NOT_A_NOUN = frozenset(
+    "de del en y e o u a al con por para que se es fue era ha sin entre tras según desde hasta sobre como".split())
 
 
 def _roman(text: str) -> int:
@@ -69,9 +83,14 @@ def _group_spaces(text: str) -> str:
 
 
 def _clock(m: re.Match, lang: str) -> str:
-    hour, minute = int(m.group("h")), int(m.group("min") or 0)
+    found = {k: v for k, v in m.groupdict().items() if v}  # the dotted Spanish rule has two spellings
+    return _clock_words(int(found.get("h") or found["h2"]), int(found.get("min") or found.get("min2") or 0),
+                        lang) or m.group(0)
+
+
+def _clock_words(hour: int, minute: int, lang: str) -> str:
     if hour > 24 or minute > 59:
-        return m.group(0)
+        return ""
     if lang == "fr":
         hours = "une heure" if hour == 1 else f"{say(hour, lang)} heures"
         return hours + (f" {say(minute, lang)}" if minute else "")
@@ -85,7 +104,35 @@ def _ordinal(m: re.Match, lang: str) -> str:
             return "première" if mark in ("re", "ère") else "premier"
         return say(n, lang, "ordinal")
     word = say(n, lang, "ordinal")
-    return word[:-1] + "a" if "ª" in mark and word.endswith("o") else word
+    if "ª" in mark:
+        return word[:-1] + "a" if word.endswith("o") else word
+    alone = m.group("next") is None or m.group("next").casefold() in _ES_NOT_A_NOUN
+    if mark == "er" or not alone:  # "1.er"/"3.er" are the short forms; "3.º puesto" needs one
+        return re.sub(r"(primer|tercer)o$", r"\1", word)  # "tercer puesto", "vigésimo primer día"
+    return word
+
+
+def _dotted(m: re.Match, lang: str) -> str:
+    """"3.6.0" -> "trois point six point zéro"; a thousands group ("10.000", "1.234.567") is
+    left to the shared rules, unless a version word comes first ("version 1.000")."""
+    parts = m.group("number").split(".")
+    if not m.group("cue") and len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:]):
+        return m.group(0)
+    if len(parts) == 3 and len(parts[2]) == 4 and len(parts[0]) <= 2 and len(parts[1]) <= 2:
+        return m.group(0)  # a date, 05.12.2026
+    spoken = f" {_DOT_WORD[lang]} ".join(_digits(p, lang) for p in parts)
+    cue = m.group("cue") or ""
+    if cue.strip().casefold() == "v":  # "v2.1"
+        cue = "version " if lang == "fr" else "versión "
+    return cue + spoken
+
+
+def _digits(part: str, lang: str) -> str:
+    """One dotted part: its leading zeros said ("05" -> "zéro cinq"), then its value."""
+    zeros = len(part) - len(part.lstrip("0"))
+    if zeros == len(part):
+        zeros -= 1
+    return " ".join([say(0, lang)] * zeros + [say(int(part[zeros:]), lang)])
 
 
 def _century(m: re.Match, lang: str) -> str:
@@ -124,12 +171,17 @@ def _make_rules(lang: str):
     currencies = "|".join(re.escape(c) for c in _CURRENCY_WORDS[lang])
     yield re.compile(r"\b(?P<h>[01]?\d|2[0-4])\s?h\s?(?P<min>[0-5]\d)?\b" if lang == "fr"
                      else r"\b(?P<h>[01]?\d|2[0-4]):(?P<min>[0-5]\d)\b"), _clock
+    if lang == "es":  # "a las 19.30", "14.30 h": a dotted time said as a time
+        yield re.compile(r"\b(?P<h2>[01]?\d|2[0-3])\.(?P<min2>[0-5]\d)(?:\s?h\b|(?=\s?horas?\b))"
+                         r"|(?<=\blas )(?P<h>[01]?\d|2[0-3])\.(?P<min>[0-5]\d)\b(?!\.\d)", re.I), _clock
+    yield re.compile(r"(?P<cue>\b(?:version|versión|v)\s?)?(?<![\d.,$€£¥])(?P<number>\d+(?:\.\d+)+)\b"
+                     r"(?![.,]?\d|\.?[ºª°]|\.er\b|\s?[%€$£])", re.I), _dotted
     if lang == "fr":
         yield re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\b"), _clock
         yield re.compile(r"\b(\d{1,4})(er|re|ère|e|ème)\b"), _ordinal
         yield re.compile(r"\b(?P<roman>[IVXLC]{1,6})(?:er|e|ème)\s+(?P<word>siècle|millénaire)\b"), _century
     else:
-        yield re.compile(r"\b(\d{1,4})\.?([ºª°])(?!C)"), _ordinal
+        yield re.compile(r"\b(\d{1,4})\.?(er\b|[ºª°])(?!C)(?=\s+(?P<next>[^\W\d_]+))?"), _ordinal
         yield re.compile(r"\b(?P<word>siglo|siglos)\s+(?P<roman>[IVXLC]{1,6})\b"), _century
     yield re.compile(rf"(?P<cur_before>{currencies})?\s?(?P<amount>{_NUM})\s(?P<scale>{scales})\b"
                      rf"(?:\s(?:de\s|d')?(?P<cur_after>{currencies}))?"), _scaled
