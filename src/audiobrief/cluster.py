@@ -19,14 +19,17 @@ given.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
+import re
+from contextlib import contextmanager
 from concurrent.futures import CancelledError, Executor, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Iterable
+from typing import Iterable, Iterator, Optional
 
 from audiobrief import __version__, remote, segments
 from audiobrief.engines import engine_cache_id, install_hint
-from audiobrief.errors import AudiobriefError, ClusterError, EngineUnavailable
+from audiobrief.errors import AudiobriefError, ClusterError, ConfigError, EngineUnavailable
 from audiobrief.render import synthesize_batch
 
 INSTALL = "pip install 'audiobrief[cluster]'"
@@ -41,6 +44,44 @@ CALLS_IN_FLIGHT = 256
 #: Dask runs the higher first: an episode's later steps before other episodes' speech, so
 #: episodes finish (and are published here) while the workers speak the next ones
 PRIORITY = {synthesize_batch: 0, segments.measure: 1, segments.measure_limited: 2, segments.encode: 3}
+#: the ways Dask's scheduler can be reached, and the port ``dask scheduler`` listens on by default
+SCHEMES = ("tcp", "tls", "ws", "wss")
+DEFAULT_PORT = 8786
+_HOST_PORT = re.compile(r"(?:\[(?P<ipv6>[^\]]*)\]|(?P<host>[^\s/:\[\]@?#]+))(?::(?P<port>\d{1,5}))?")
+
+
+def scheduler_address(text: str, where: str = "--scheduler") -> str:
+    """``text`` as Dask is given it, ``SCHEME://HOST:PORT``: the scheme is tcp:// unless named,
+    the port 8786 unless given, and an IPv6 host goes in brackets (``tcp://[::1]:8786``).
+    Anything else is a ConfigError naming ``where`` and an address that would do."""
+    scheme, sep, rest = text.strip().partition("://")
+    if not sep:
+        scheme, rest = "tcp", text.strip()
+    found = _HOST_PORT.fullmatch(rest)
+    why = _address_problem(scheme.lower(), rest, found)
+    if why:
+        raise ConfigError(f"{where}: {text!r} is not a Dask scheduler address ({why}); "
+                          "use e.g. tcp://10.0.0.5:8786 or tcp://[fd00::5]:8786")
+    host = found["host"] or f"[{found['ipv6']}]"
+    return f"{scheme.lower()}://{host}:{found['port'] or DEFAULT_PORT}"
+
+
+def _address_problem(scheme: str, rest: str, found: Optional[re.Match]) -> str:
+    """What is wrong with a scheduler address ('' if nothing)."""
+    if scheme not in SCHEMES:
+        return f"{scheme!r} is not one of Dask's schemes {', '.join(SCHEMES)}"
+    if found is None:
+        if rest.count(":") > 1 and "[" not in rest:
+            return "put an IPv6 address in brackets: [::1]:8786"
+        return "give HOST or HOST:PORT after the scheme, and nothing else"
+    if found["ipv6"] is not None:
+        try:
+            ipaddress.IPv6Address(found["ipv6"])
+        except ValueError:
+            return f"[{found['ipv6']}] is not an IPv6 address"
+    if found["port"] and not 0 < int(found["port"]) < 65536:
+        return f"port {found['port']} is out of range 1-65535"
+    return ""
 
 
 def worker_facts(specs: tuple) -> dict:
@@ -162,6 +203,17 @@ class ClusterExecutor(Executor):
         self.remote = client.get_executor(workers=workers, allow_other_workers=False)
         self.waiting = ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="audiobrief-cluster")
         self.failures = _cluster_failures()
+        self.lost: Optional[str] = None  # why the cluster was lost, said once for the whole run
+
+    def raise_if_lost(self) -> None:
+        """One error for the run when the cluster was lost (each unfinished episode failed with it)."""
+        if self.lost is not None:
+            raise ClusterError(self.lost)
+
+    def _lose(self, why: str) -> ClusterError:
+        if self.lost is None:
+            self.lost = f"the cluster at {self.address} {why}; {AFTER_LOSS}"
+        return ClusterError(self.lost)
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         return self.waiting.submit(self._call, fn, args)
@@ -186,10 +238,9 @@ class ClusterExecutor(Executor):
                     return future.result(timeout=STATE_POLL_S)
                 except FutureTimeout:
                     if self.client.status not in ("running", "connecting"):
-                        raise ClusterError(f"the cluster at {self.address} was lost mid-run (no answer "
-                                           f"for {CONNECT_TIMEOUT_S} s); {AFTER_LOSS}") from None
+                        raise self._lose(f"was lost mid-run (no answer for {CONNECT_TIMEOUT_S} s)") from None
         except self.failures as exc:
-            raise ClusterError(f"the cluster at {self.address} failed mid-run ({_short(exc)}); {AFTER_LOSS}") from None
+            raise self._lose(f"failed mid-run ({_short(exc)})") from None
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.waiting.shutdown(wait=wait, cancel_futures=cancel_futures)
