@@ -22,10 +22,12 @@ import asyncio
 import ipaddress
 import logging
 import re
-from contextlib import contextmanager
+import threading
+import uuid
+from collections import OrderedDict
 from concurrent.futures import CancelledError, Executor, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Optional
 
 from audiobrief import __version__, remote, segments
 from audiobrief.engines import engine_cache_id, install_hint
@@ -41,6 +43,10 @@ AFTER_LOSS = "the episodes published before it and the feed are intact; run agai
 #: calls handed to Dask at once (each waits in a thread here): so many that its scheduler, not
 #: our queue, picks what runs next (by ``PRIORITY``), and no worker waits while results travel
 CALLS_IN_FLIGHT = 256
+#: the files of blocks adding up to this many bytes stay on the cluster between a block's
+#: steps (measured, limited, encoded, re-encoded), so each is sent once; the least recently
+#: used are let go first
+HELD_BYTES = 128 * 2**20
 #: Dask runs the higher first: an episode's later steps before other episodes' speech, so
 #: episodes finish (and are published here) while the workers speak the next ones
 PRIORITY = {synthesize_batch: 0, segments.measure: 1, segments.measure_limited: 2, segments.encode: 3}
@@ -201,6 +207,7 @@ class ClusterExecutor(Executor):
     def __init__(self, client, address: str, workers: list, in_flight: int) -> None:
         self.client, self.address = client, address
         self.remote = client.get_executor(workers=workers, allow_other_workers=False)
+        self.held = HeldBlocks(client, workers, HELD_BYTES)
         self.waiting = ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="audiobrief-cluster")
         self.failures = _cluster_failures()
         self.lost: Optional[str] = None  # why the cluster was lost, said once for the whole run
@@ -221,18 +228,24 @@ class ClusterExecutor(Executor):
     def _call(self, fn, args: tuple):
         if fn is synthesize_batch:
             spec, jobs = args
-            return remote.keep_clips(jobs, self._on_a_worker(PRIORITY[fn], remote.speak, spec, jobs))
+            return remote.keep_clips(jobs, self._on_a_worker(fn, remote.speak, spec, jobs))
         if fn in remote.BLOCK_STEPS and not segments.cached(fn, args):
-            block, files = remote.pack_block(args[0])
-            result, mp3 = self._on_a_worker(PRIORITY[fn], remote.run_block_step, fn, block, args[1:], files)
+            try:
+                block, files = self.held.files_of(args[0], PRIORITY[fn])
+            except self.failures as exc:
+                raise self._lose(f"failed mid-run ({_short(exc)})") from None
+            result, mp3 = self._on_a_worker(fn, remote.run_block_step, fn, block, args[1:], files)
             return segments.keep(fn, args, result, mp3)
         return fn(*args)  # a cache hit, or a step that needs no worker
 
-    def _on_a_worker(self, priority: int, fn, *args):
-        """``fn(*args)`` on a worker; a lost worker is rescheduled by Dask, a lost cluster is a ClusterError
-        (a future of a client that gave up on its scheduler may never finish: its state is looked at)."""
+    def _on_a_worker(self, step, fn, *args):
+        """``fn(*args)`` on a worker, for the pipeline's ``step``; a lost worker is rescheduled by Dask,
+        a lost cluster is a ClusterError (a future of a client that gave up on its scheduler may never
+        finish: its state is looked at). The task's key names the step; it is not derived from the
+        arguments (Dask would hash every byte of them, under one lock for all the waiting threads)."""
         try:
-            future = self.remote.submit(fn, *args, priority=priority)
+            future = self.remote.submit(fn, *args, priority=PRIORITY[step], pure=False,
+                                        key=f"audiobrief-{step.__name__}-{uuid.uuid4().hex}")
             while True:
                 try:
                     return future.result(timeout=STATE_POLL_S)
@@ -244,8 +257,47 @@ class ClusterExecutor(Executor):
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.waiting.shutdown(wait=wait, cancel_futures=cancel_futures)
+        self.held.let_go()
         try:
             self.remote.shutdown(wait=wait and not cancel_futures)  # Dask's: not waiting cancels
         except self.failures:
             pass  # the cluster is gone: nothing is left on it to cancel
 
+
+
+class HeldBlocks:
+    """Each block's files, sent to the cluster once for all of the block's steps.
+
+    They travel as a task of their own (``remote.held``) that the steps take as an argument:
+    Dask runs a step where its files are, and makes them again from the task if the worker
+    holding them dies. Blocks adding up to more than ``limit`` bytes are let go, least
+    recently used first (a step already waiting for them keeps them until it is done)."""
+
+    def __init__(self, client, workers: list, limit: int) -> None:
+        self.client, self.workers, self.limit = client, workers, limit
+        self.blocks: OrderedDict[str, tuple] = OrderedDict()  # block key -> (packed block, future, bytes)
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def files_of(self, block, priority: int) -> tuple:
+        """(the block with its files renamed, the future of those files on the cluster)."""
+        key = block.key
+        with self.lock:
+            if key in self.blocks:
+                self.blocks.move_to_end(key)
+                return self.blocks[key][:2]
+        packed, files = remote.pack_block(block)
+        future = self.client.submit(remote.held, files, pure=False, key=f"audiobrief-files-{uuid.uuid4().hex}",
+                                    workers=self.workers, allow_other_workers=False, priority=priority)
+        with self.lock:
+            if key not in self.blocks:  # else another step of the block sent them meanwhile
+                self.blocks[key] = (packed, future, sum(map(len, files.values())))
+                self.size += self.blocks[key][2]
+                while self.size > self.limit and len(self.blocks) > 1:
+                    self.size -= self.blocks.popitem(last=False)[1][2]
+            return self.blocks[key][:2]
+
+    def let_go(self) -> None:
+        with self.lock:
+            self.blocks.clear()
+            self.size = 0
