@@ -148,6 +148,11 @@ class Cluster:
         except ImportError:
             raise ClusterError(f"--scheduler needs Dask's distributed package: {INSTALL}") from None
         self.address = address
+        import dask
+
+        # a long section's clips (over 10 MB: four minutes of speech) travel in its block's task on
+        # purpose, once (``HeldBlocks``); Dask would print a warning of several lines on stderr
+        dask.config.set({"distributed.admin.large-graph-warning-threshold": "1GB"})
         # our own one-line errors say what went wrong; Dask's log lines would come on top of them
         # (tornado, under Dask, logs a lost connection's traceback at ERROR)
         for name in ["distributed", "tornado", *logging.root.manager.loggerDict]:
