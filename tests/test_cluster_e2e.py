@@ -258,15 +258,19 @@ def test_a_cluster_lost_mid_run_fails_cleanly_and_keeps_the_feed(places, local_r
     feed = (out / "feed.xml").read_bytes()
     cache = _with_local_clips(client, "lost-cache")
     clips = len(list((cache / "clips").rglob("*.wav")))
-    new = client / "longer.txt"  # long enough to be stopped in the middle: the fixtures' text, six times over
+    # two new articles long enough to be stopped in the middle (the fixtures' text, six times over):
+    # both are unfinished when the cluster goes, and the run still says so once
     body = [line for path in ARTICLES for line in path.read_text().splitlines() if len(line) > 40]
-    new.write_text("A Longer Week in Town\n\n" + "\n\n".join(f"Part {n}\n\n" + " ".join(body) for n in range(6)))
-    run = subprocess.Popen([sys.executable, "-m", "audiobrief", "make", *map(str, ARTICLES), str(new), "--out",
+    new = [client / f"longer-{k}.txt" for k in (1, 2)]
+    for k, path in enumerate(new, 1):
+        path.write_text(f"A Longer Week in Town, Part {k}\n\n"
+                        + "\n\n".join(f"Part {k}.{n}\n\n" + " ".join(body) for n in range(6)))
+    run = subprocess.Popen([sys.executable, "-m", "audiobrief", "make", *map(str, ARTICLES), *map(str, new), "--out",
                             str(out), "--scheduler", cluster.address, "--cache-dir", str(cache)],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while len(list((cache / "clips").rglob("*.wav"))) == clips and time.monotonic() < deadline:
-        time.sleep(0.05)  # the new article's first clip is back: the cluster is at work
+        time.sleep(0.05)  # a new article's first clip is back: the cluster is at work
     assert run.poll() is None, "the run ended before the cluster could be lost"
     cluster.scheduler.kill()
     cluster.scheduler.wait()
