@@ -144,8 +144,12 @@ def dask_cluster(folder: Path, workers: int = 2):
         with Client(address, timeout=60, set_as_default=False) as client:
             client.wait_for_workers(workers, timeout=60)
         yield address
-    finally:
-        for proc in procs:
+    finally:  # the workers first, while their scheduler can still hear them leave
+        for proc in reversed(procs):
             proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=30)
+        for proc in reversed(procs):
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a worker stuck in closing must not lose the case's figures
+                proc.kill()
+                proc.wait()

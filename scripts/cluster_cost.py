@@ -40,15 +40,21 @@ def net(address: str, work: Path, article: Path) -> None:
     from audiobrief.config import Config
 
     sent, back = [0], [0]
-    on_a_worker = cluster.ClusterExecutor._on_a_worker
+    on_a_worker, pack_block = cluster.ClusterExecutor._on_a_worker, cluster.remote.pack_block
 
-    def counted(self, priority, fn, *args):
-        result = on_a_worker(self, priority, fn, *args)
+    def counted(self, step, fn, *args):  # a block's files are a future here: counted when packed
+        result = on_a_worker(self, step, fn, *args)
         sent[0] += len(pickle.dumps(args))
         back[0] += len(pickle.dumps(result))
         return result
 
+    def packed(block):  # each block's files, sent once for all of its steps
+        found = pack_block(block)
+        sent[0] += len(pickle.dumps(found[1]))
+        return found
+
     cluster.ClusterExecutor._on_a_worker = counted
+    cluster.remote.pack_block = packed
     with cluster.Cluster(address) as remote:
         report = build([article], Config(), work / "out", cache_dir=work / "cache", cluster=remote)
     used = resource.getrusage(resource.RUSAGE_SELF)

@@ -106,3 +106,30 @@ def test_clips_spoken_elsewhere_are_checked_before_they_are_kept(tmp_path):
     assert Path(job.wav_path).read_bytes() == made.read_bytes()
     with pytest.raises(SynthesisError, match="the intro: the clip a cluster worker spoke arrived damaged"):
         remote.keep_clips([job], [made.read_bytes()[:-10]])
+
+
+@pytest.mark.parametrize("given, address", [
+    ("tcp://[::1]:8786", "tcp://[::1]:8786"),
+    ("[::1]:8786", "tcp://[::1]:8786"),
+    ("[fd00::5]", "tcp://[fd00::5]:8786"),
+    ("tcp://10.0.0.5:8786", "tcp://10.0.0.5:8786"),
+    ("10.0.0.5", "tcp://10.0.0.5:8786"),
+    ("TLS://dask.example.org:9000", "tls://dask.example.org:9000"),
+    (" scheduler:8786 ", "tcp://scheduler:8786"),
+])
+def test_scheduler_addresses_ipv6_in_brackets_included_are_taken(given, address):
+    assert cluster.scheduler_address(given) == address
+
+
+@pytest.mark.parametrize("given, why", [
+    ("::1:8786", "put an IPv6 address in brackets"),
+    ("tcp://[not:an:address]:8786", r"\[not:an:address\] is not an IPv6 address"),
+    ("http://10.0.0.5:8786", "'http' is not one of Dask's schemes"),
+    ("tcp://10.0.0.5:8786/path", "give HOST or HOST:PORT"),
+    ("tcp://10.0.0.5:70000", "port 70000 is out of range"),
+    ("tcp://", "give HOST or HOST:PORT"),
+])
+def test_a_bad_scheduler_address_says_what_is_wrong_and_what_would_do(given, why):
+    with pytest.raises(ConfigError, match=why) as err:
+        cluster.scheduler_address(given, "[cluster] scheduler")
+    assert str(err.value).startswith("[cluster] scheduler: ") and "tcp://[fd00::5]:8786" in str(err.value)

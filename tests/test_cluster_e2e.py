@@ -147,9 +147,9 @@ _STAMPS = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
                      r"\d{4}-\d\d-\d\dT[\d:]+\+00:00|\w{3}, \d\d \w{3} \d{4} [\d:]+ \+0000")
 
 
-def assert_same_episodes(one: Path, two: Path) -> None:
+def assert_same_episodes(one: Path, two: Path, episodes: int = len(ARTICLES)) -> None:
     names = sorted(p.name for p in one.iterdir() if p.suffix in (".mp3", ".vtt", ".srt", ".json"))
-    assert len([n for n in names if n.endswith(".mp3")]) == len(ARTICLES)
+    assert len([n for n in names if n.endswith(".mp3")]) == episodes
     for name in names:
         if name != "episodes.json":  # guids and dates differ per folder; compared below without them
             assert (one / name).read_bytes() == (two / name).read_bytes(), name
@@ -203,6 +203,33 @@ def test_an_unreachable_scheduler_is_one_error_line_and_the_folder_stays_as_it_w
     assert not out.exists()
 
 
+def test_a_briefing_on_the_cluster_is_the_briefing_made_here(places):
+    client, cluster = places
+    briefing = ["brief", *ARTICLES, "--title", "Cluster briefing", "--date", "2026-12-05", "--base-url", BASE_URL]
+    here = run_cli(*briefing, "--out", client / "brief-here", "--jobs", "2", "--cache-dir", client / "brief-cache")
+    assert here.returncode == 0, here.stderr
+    cache = client / "brief-cluster-cache"  # the same clips, as for make above
+    shutil.copytree(client / "brief-cache" / "clips", cache / "clips")
+    there = run_cli(*briefing, "--out", client / "brief-there", "--scheduler", cluster.address, "--cache-dir", cache)
+    assert there.returncode == 0, there.stderr
+    assert f"briefing: {len(ARTICLES)} stories, 0 skipped" in there.stdout
+    assert _segments_encoded(there.stdout) == _segments_encoded(here.stdout) > 0
+    assert_same_episodes(client / "brief-here", client / "brief-there", episodes=1)
+
+
+@pytest.mark.parametrize("command", ["make", "brief"])
+def test_an_ipv6_scheduler_is_taken_and_a_bad_address_is_one_error_line(tmp_path, command):
+    out = tmp_path / "out"
+    closed = run_cli(command, ARTICLES[0], "--out", out, "--scheduler", f"tcp://[::1]:{_free_port()}",
+                     "--cache-dir", tmp_path / "cache")
+    assert closed.returncode != 0 and "Traceback" not in closed.stderr
+    assert closed.stderr.count("error:") == 1 and "cannot reach the Dask scheduler at tcp://[::1]:" in closed.stderr
+    bad = run_cli(command, ARTICLES[0], "--out", out, "--scheduler", "::1:8786", "--cache-dir", tmp_path / "cache")
+    assert bad.returncode == 2 and bad.stderr.count("error:") == 1 and "Traceback" not in bad.stderr
+    assert "--scheduler: '::1:8786' is not a Dask scheduler address (put an IPv6 address in brackets" in bad.stderr
+    assert not out.exists()
+
+
 def test_a_worker_killed_mid_run_changes_nothing(places, local_run):
     """Runs after the others but one: it leaves one worker."""
     client, cluster = places
@@ -234,21 +261,26 @@ def test_a_cluster_lost_mid_run_fails_cleanly_and_keeps_the_feed(places, local_r
     feed = (out / "feed.xml").read_bytes()
     cache = _with_local_clips(client, "lost-cache")
     clips = len(list((cache / "clips").rglob("*.wav")))
-    new = client / "longer.txt"  # long enough to be stopped in the middle: the fixtures' text, six times over
+    # two new articles long enough to be stopped in the middle (the fixtures' text, six times over):
+    # both are unfinished when the cluster goes, and the run still says so once
     body = [line for path in ARTICLES for line in path.read_text().splitlines() if len(line) > 40]
-    new.write_text("A Longer Week in Town\n\n" + "\n\n".join(f"Part {n}\n\n" + " ".join(body) for n in range(6)))
-    run = subprocess.Popen([sys.executable, "-m", "audiobrief", "make", *map(str, ARTICLES), str(new), "--out",
+    new = [client / f"longer-{k}.txt" for k in (1, 2)]
+    for k, path in enumerate(new, 1):
+        path.write_text(f"A Longer Week in Town, Part {k}\n\n"
+                        + "\n\n".join(f"Part {k}.{n}\n\n" + " ".join(body) for n in range(6)))
+    run = subprocess.Popen([sys.executable, "-m", "audiobrief", "make", *map(str, ARTICLES), *map(str, new), "--out",
                             str(out), "--scheduler", cluster.address, "--cache-dir", str(cache)],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while len(list((cache / "clips").rglob("*.wav"))) == clips and time.monotonic() < deadline:
-        time.sleep(0.05)  # the new article's first clip is back: the cluster is at work
+        time.sleep(0.05)  # a new article's first clip is back: the cluster is at work
     assert run.poll() is None, "the run ended before the cluster could be lost"
     cluster.scheduler.kill()
     cluster.scheduler.wait()
     stdout, stderr = run.communicate(timeout=60)
     assert run.returncode != 0
     assert "error: the cluster at" in stderr and "Traceback" not in stderr, stderr
+    assert stderr.count("error:") == 1, stderr  # one line for the run, not one per unfinished episode
     assert (out / "feed.xml").read_bytes() == feed
     parsed = feedparser.parse(str(out / "feed.xml"))
     assert not parsed.bozo and len(parsed.entries) == len(ARTICLES)

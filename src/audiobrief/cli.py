@@ -23,7 +23,7 @@ import typer
 from audiobrief import __version__
 from audiobrief.cli_folder import cache_app, check, episodes_app, feed, serve
 from audiobrief.cli_brief import brief
-from audiobrief.cli_shared import duration, loudness, settings, with_progress
+from audiobrief.cli_shared import cluster_from, duration, loudness, settings, with_progress
 from audiobrief.errors import AudiobriefError
 from audiobrief.lock import configure_lock
 from audiobrief.logs import route_warnings
@@ -76,7 +76,7 @@ def make(
     engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3, hibari or piper [default: from config]."),
     voice: Optional[str] = typer.Option(None, "--voice", help="Voice id, or a .onnx file for piper [default: from config]."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Clip cache folder [default: the user's cache folder, e.g. ~/.cache/audiobrief]."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler whose workers speak, measure and encode, e.g. tcp://10.0.0.5:8786; needs pip install 'audiobrief\\[cluster]' [default: \\[cluster] scheduler in the config, else this machine]."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler whose workers speak, measure and encode, e.g. tcp://10.0.0.5:8786 or tcp://[fd00::5]:8786; needs pip install 'audiobrief\\[cluster]' [default: \\[cluster] scheduler in the config, else this machine]."),
 ) -> None:
     """Make one episode per article and publish it to the feed.
 
@@ -97,24 +97,17 @@ def make(
     if wait is not None:
         _lock_policy(wait)
 
-    config = settings(config_file, base_url=base_url, profile=profile, engine=engine, scheduler=scheduler,
+    config = settings(config_file, base_url=base_url, profile=profile, engine=engine,
                      voice=str(Path(voice).resolve()) if voice and voice.endswith(".onnx") else voice)
     paths = list(articles) if articles else [sample_article()]
-    cluster = None
-    if config.scheduler:  # reached, and its workers' versions checked, before anything is read or written
-        from audiobrief.cluster import Cluster
-
-        cluster = Cluster(config.scheduler)
     try:
-        report = with_progress(lambda progress: build(paths, config, out, workers=jobs, progress=progress,
-                                                      cache_dir=cache_dir, cluster=cluster))
+        with cluster_from(scheduler, config) as cluster:
+            report = with_progress(lambda progress: build(paths, config, out, workers=jobs, progress=progress,
+                                                          cache_dir=cache_dir, cluster=cluster))
     except KeyboardInterrupt:  # Typer would turn it into a silent exit 130
         typer.echo("interrupted; the feed and the episodes published before it are intact; "
                    "run the same command again to make the rest", err=True)
         raise typer.Exit(130)
-    finally:
-        if cluster is not None:
-            cluster.close()
     _print_made(report)
 
 

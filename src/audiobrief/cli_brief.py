@@ -13,7 +13,7 @@ from typing import List, Optional
 
 import typer
 
-from audiobrief.cli_shared import settings, with_progress
+from audiobrief.cli_shared import cluster_from, settings, with_progress
 from audiobrief.errors import ConfigError
 from audiobrief.stories import parse_since
 
@@ -35,6 +35,7 @@ def brief(
     engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: pyttsx3 or piper."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Parallel jobs (default: the number of CPUs)."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache folder (default: the user's cache folder, e.g. ~/.cache/audiobrief)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler whose workers speak, measure and encode, e.g. tcp://10.0.0.5:8786; needs pip install 'audiobrief\\[cluster]' (default: \\[cluster] scheduler in the config, else this machine)."),
 ) -> None:
     """Make ONE episode from several stories: an intro, a chapter per story, a close naming the sources.
 
@@ -46,6 +47,8 @@ def brief(
     Example: audiobrief brief https://example.org/news/feed.xml --title "Morning briefing" --since 24h --max-items 8
 
     Example: audiobrief brief saved-pages/ --title "Reading list" --item-length full
+
+    Example: audiobrief brief saved-pages/ --title "Evening news" --scheduler tcp://10.0.0.5:8786
     """
     # the library modules are loaded when the command runs, as for every command (see cli.py)
     from audiobrief.briefing import PARTIAL_EXIT, exit_code, parse_item_length, prepare_briefing
@@ -59,11 +62,12 @@ def brief(
     except ValueError:
         raise ConfigError(f"--date {day!r}: give the day as YYYY-MM-DD, e.g. 2026-12-05") from None
     warn = lambda message: typer.echo(f"warning: {message}", err=True)  # noqa: E731
-    briefing = prepare_briefing(sources, config, title=title, max_items=max_items, cache_dir=cache_dir, warn=warn,
-                                **options)
     try:
-        report = with_progress(lambda progress: build([briefing.source], config, out, workers=jobs,
-                                                      progress=progress, cache_dir=cache_dir))
+        with cluster_from(scheduler, config) as cluster:  # an unusable cluster stops the run before any fetch
+            briefing = prepare_briefing(sources, config, title=title, max_items=max_items, cache_dir=cache_dir,
+                                        warn=warn, **options)
+            report = with_progress(lambda progress: build([briefing.source], config, out, workers=jobs,
+                                                          progress=progress, cache_dir=cache_dir, cluster=cluster))
     except KeyboardInterrupt:  # Typer would turn it into a silent exit 130
         typer.echo("interrupted; the feed and the episodes published before it are intact; "
                    "run the same command again to make the briefing", err=True)

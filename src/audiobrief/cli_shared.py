@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -18,6 +19,20 @@ from audiobrief.config import load_config
 
 def settings(config_file: Optional[Path], **overrides):
     return load_config(config_file).with_overrides(**overrides)
+
+
+@contextmanager
+def cluster_from(flag: Optional[str], config):
+    """The Dask cluster of ``--scheduler`` (else ``[cluster] scheduler``; None: this machine),
+    reached, and its workers' versions checked, before anything is read or written; closed after."""
+    given = flag or config.scheduler
+    if not given:
+        yield None
+        return
+    from audiobrief.cluster import Cluster, scheduler_address
+
+    with Cluster(scheduler_address(given, "--scheduler" if flag else "[cluster] scheduler")) as cluster:
+        yield cluster
 
 
 def stderr_console():

@@ -19,14 +19,19 @@ given.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
+import re
+import threading
+import uuid
+from collections import OrderedDict
 from concurrent.futures import CancelledError, Executor, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Iterable
+from typing import Iterable, Optional
 
 from audiobrief import __version__, remote, segments
 from audiobrief.engines import engine_cache_id, install_hint
-from audiobrief.errors import AudiobriefError, ClusterError, EngineUnavailable
+from audiobrief.errors import AudiobriefError, ClusterError, ConfigError, EngineUnavailable
 from audiobrief.render import synthesize_batch
 
 INSTALL = "pip install 'audiobrief[cluster]'"
@@ -38,9 +43,51 @@ AFTER_LOSS = "the episodes published before it and the feed are intact; run agai
 #: calls handed to Dask at once (each waits in a thread here): so many that its scheduler, not
 #: our queue, picks what runs next (by ``PRIORITY``), and no worker waits while results travel
 CALLS_IN_FLIGHT = 256
+#: the files of blocks adding up to this many bytes stay on the cluster between a block's
+#: steps (measured, limited, encoded, re-encoded), so each is sent once; the least recently
+#: used are let go first
+HELD_BYTES = 128 * 2**20
 #: Dask runs the higher first: an episode's later steps before other episodes' speech, so
 #: episodes finish (and are published here) while the workers speak the next ones
 PRIORITY = {synthesize_batch: 0, segments.measure: 1, segments.measure_limited: 2, segments.encode: 3}
+#: the ways Dask's scheduler can be reached, and the port ``dask scheduler`` listens on by default
+SCHEMES = ("tcp", "tls", "ws", "wss")
+DEFAULT_PORT = 8786
+_HOST_PORT = re.compile(r"(?:\[(?P<ipv6>[^\]]*)\]|(?P<host>[^\s/:\[\]@?#]+))(?::(?P<port>\d{1,5}))?")
+
+
+def scheduler_address(text: str, where: str = "--scheduler") -> str:
+    """``text`` as Dask is given it, ``SCHEME://HOST:PORT``: the scheme is tcp:// unless named,
+    the port 8786 unless given, and an IPv6 host goes in brackets (``tcp://[::1]:8786``).
+    Anything else is a ConfigError naming ``where`` and an address that would do."""
+    scheme, sep, rest = text.strip().partition("://")
+    if not sep:
+        scheme, rest = "tcp", text.strip()
+    found = _HOST_PORT.fullmatch(rest)
+    why = _address_problem(scheme.lower(), rest, found)
+    if why:
+        raise ConfigError(f"{where}: {text!r} is not a Dask scheduler address ({why}); "
+                          "use e.g. tcp://10.0.0.5:8786 or tcp://[fd00::5]:8786")
+    host = found["host"] or f"[{found['ipv6']}]"
+    return f"{scheme.lower()}://{host}:{found['port'] or DEFAULT_PORT}"
+
+
+def _address_problem(scheme: str, rest: str, found: Optional[re.Match]) -> str:
+    """What is wrong with a scheduler address ('' if nothing)."""
+    if scheme not in SCHEMES:
+        return f"{scheme!r} is not one of Dask's schemes {', '.join(SCHEMES)}"
+    if found is None:
+        if rest.count(":") > 1 and "[" not in rest:
+            return "put an IPv6 address in brackets: [::1]:8786"
+        return "give HOST or HOST:PORT after the scheme, and nothing else"
+    if found["ipv6"] is not None:
+        try:
+            ipaddress.IPv6Address(found["ipv6"])
+        except ValueError:
+            return f"[{found['ipv6']}] is not an IPv6 address"
+    if found["port"] and not 0 < int(found["port"]) < 65536:
+        return f"port {found['port']} is out of range 1-65535"
+    return ""
 
 
 def worker_facts(specs: tuple) -> dict:
@@ -101,6 +148,11 @@ class Cluster:
         except ImportError:
             raise ClusterError(f"--scheduler needs Dask's distributed package: {INSTALL}") from None
         self.address = address
+        import dask
+
+        # a long section's clips (over 10 MB: four minutes of speech) travel in its block's task on
+        # purpose, once (``HeldBlocks``); Dask would print a warning of several lines on stderr
+        dask.config.set({"distributed.admin.large-graph-warning-threshold": "1GB"})
         # our own one-line errors say what went wrong; Dask's log lines would come on top of them
         # (tornado, under Dask, logs a lost connection's traceback at ERROR)
         for name in ["distributed", "tornado", *logging.root.manager.loggerDict]:
@@ -160,8 +212,20 @@ class ClusterExecutor(Executor):
     def __init__(self, client, address: str, workers: list, in_flight: int) -> None:
         self.client, self.address = client, address
         self.remote = client.get_executor(workers=workers, allow_other_workers=False)
+        self.held = HeldBlocks(client, workers, HELD_BYTES)
         self.waiting = ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="audiobrief-cluster")
         self.failures = _cluster_failures()
+        self.lost: Optional[str] = None  # why the cluster was lost, said once for the whole run
+
+    def raise_if_lost(self) -> None:
+        """One error for the run when the cluster was lost (each unfinished episode failed with it)."""
+        if self.lost is not None:
+            raise ClusterError(self.lost)
+
+    def _lose(self, why: str) -> ClusterError:
+        if self.lost is None:
+            self.lost = f"the cluster at {self.address} {why}; {AFTER_LOSS}"
+        return ClusterError(self.lost)
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         return self.waiting.submit(self._call, fn, args)
@@ -169,32 +233,76 @@ class ClusterExecutor(Executor):
     def _call(self, fn, args: tuple):
         if fn is synthesize_batch:
             spec, jobs = args
-            return remote.keep_clips(jobs, self._on_a_worker(PRIORITY[fn], remote.speak, spec, jobs))
+            return remote.keep_clips(jobs, self._on_a_worker(fn, remote.speak, spec, jobs))
         if fn in remote.BLOCK_STEPS and not segments.cached(fn, args):
-            block, files = remote.pack_block(args[0])
-            result, mp3 = self._on_a_worker(PRIORITY[fn], remote.run_block_step, fn, block, args[1:], files)
+            try:
+                block, files = self.held.files_of(args[0], PRIORITY[fn])
+            except self.failures as exc:
+                raise self._lose(f"failed mid-run ({_short(exc)})") from None
+            result, mp3 = self._on_a_worker(fn, remote.run_block_step, fn, block, args[1:], files)
             return segments.keep(fn, args, result, mp3)
         return fn(*args)  # a cache hit, or a step that needs no worker
 
-    def _on_a_worker(self, priority: int, fn, *args):
-        """``fn(*args)`` on a worker; a lost worker is rescheduled by Dask, a lost cluster is a ClusterError
-        (a future of a client that gave up on its scheduler may never finish: its state is looked at)."""
+    def _on_a_worker(self, step, fn, *args):
+        """``fn(*args)`` on a worker, for the pipeline's ``step``; a lost worker is rescheduled by Dask,
+        a lost cluster is a ClusterError (a future of a client that gave up on its scheduler may never
+        finish: its state is looked at). The task's key names the step; it is not derived from the
+        arguments (Dask would hash every byte of them, under one lock for all the waiting threads)."""
         try:
-            future = self.remote.submit(fn, *args, priority=priority)
+            future = self.remote.submit(fn, *args, priority=PRIORITY[step], pure=False,
+                                        key=f"audiobrief-{step.__name__}-{uuid.uuid4().hex}")
             while True:
                 try:
                     return future.result(timeout=STATE_POLL_S)
                 except FutureTimeout:
                     if self.client.status not in ("running", "connecting"):
-                        raise ClusterError(f"the cluster at {self.address} was lost mid-run (no answer "
-                                           f"for {CONNECT_TIMEOUT_S} s); {AFTER_LOSS}") from None
+                        raise self._lose(f"was lost mid-run (no answer for {CONNECT_TIMEOUT_S} s)") from None
         except self.failures as exc:
-            raise ClusterError(f"the cluster at {self.address} failed mid-run ({_short(exc)}); {AFTER_LOSS}") from None
+            raise self._lose(f"failed mid-run ({_short(exc)})") from None
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.waiting.shutdown(wait=wait, cancel_futures=cancel_futures)
+        self.held.let_go()
         try:
             self.remote.shutdown(wait=wait and not cancel_futures)  # Dask's: not waiting cancels
         except self.failures:
             pass  # the cluster is gone: nothing is left on it to cancel
 
+
+
+class HeldBlocks:
+    """Each block's files, sent to the cluster once for all of the block's steps.
+
+    They travel as a task of their own (``remote.held``) that the steps take as an argument:
+    Dask runs a step where its files are, and makes them again from the task if the worker
+    holding them dies. Blocks adding up to more than ``limit`` bytes are let go, least
+    recently used first (a step already waiting for them keeps them until it is done)."""
+
+    def __init__(self, client, workers: list, limit: int) -> None:
+        self.client, self.workers, self.limit = client, workers, limit
+        self.blocks: OrderedDict[str, tuple] = OrderedDict()  # block key -> (packed block, future, bytes)
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def files_of(self, block, priority: int) -> tuple:
+        """(the block with its files renamed, the future of those files on the cluster)."""
+        key = block.key
+        with self.lock:
+            if key in self.blocks:
+                self.blocks.move_to_end(key)
+                return self.blocks[key][:2]
+        packed, files = remote.pack_block(block)
+        future = self.client.submit(remote.held, files, pure=False, key=f"audiobrief-files-{uuid.uuid4().hex}",
+                                    workers=self.workers, allow_other_workers=False, priority=priority)
+        with self.lock:
+            if key not in self.blocks:  # else another step of the block sent them meanwhile
+                self.blocks[key] = (packed, future, sum(map(len, files.values())))
+                self.size += self.blocks[key][2]
+                while self.size > self.limit and len(self.blocks) > 1:
+                    self.size -= self.blocks.popitem(last=False)[1][2]
+            return self.blocks[key][:2]
+
+    def let_go(self) -> None:
+        with self.lock:
+            self.blocks.clear()
+            self.size = 0

@@ -88,6 +88,8 @@ def produce(works: dict[int, Work], config: Config, profile, out_dir: Path, cach
     report.feed_written = True
     if speaker is not None:
         speaker.raise_failure()
+    if cluster is not None:  # one error for the run, not one per episode it left unfinished
+        executor.raise_if_lost()
 
 
 def _steps(work: Work, config: Config, profile, cache_root: Path, gains: memos.Gains, spoken_apart: bool):

@@ -61,6 +61,11 @@ def _unpacked(block: Block, folder: Path) -> Block:
     return dataclasses.replace(block, parts=parts, bed=bed)
 
 
+def held(files: dict[str, bytes]) -> dict[str, bytes]:
+    """On a worker: a block's files, as a result of their own that the block's steps all take."""
+    return files
+
+
 def run_block_step(fn, block: Block, args: tuple, files: dict[str, bytes]) -> tuple[object, Optional[bytes]]:
     """On a worker: ``fn`` (a block step) on a packed block; (its result, the segment's MP3 bytes
     for ``encode``, else None). ``args`` are the step's arguments after the block."""
