@@ -55,23 +55,38 @@ def transcribe(model, audio: Path) -> str:
 
 
 _NORMALISER = None
+#: capital letters spelled one by one ("I O", "U K"), joined before Whisper's normaliser, which
+#: would otherwise read a spelled "O" as the digit zero
+_SPELLED_CAPITALS = re.compile(r"\b(?:[A-Z] )+[A-Z]\b")
+#: symbols a recogniser writes where the script has their words ("C++", "C#", "10+", "#FerryDay", "@name")
+_SYMBOLS = ((re.compile(r"\b([A-Za-z])\+\+"), r"\1 plus plus"), (re.compile(r"\b([A-Za-z])#"), r"\1 sharp"),
+            (re.compile(r"(\d)\+(?!\w)"), r"\1 plus"),
+            (re.compile(r"(?<![\w#])#([A-Za-z]\w*)"), lambda m: "hashtag " + re.sub(r"(?<=[a-z])(?=[A-Z])", " ",
+                                                                                     m.group(1))),
+            (re.compile(r"(?<![\w@])@(?=[A-Za-z_])"), "at "))
 #: letters spelled one by one ("u s", "h t m l"), which a recogniser writes as one word ("us", "html")
 _SPELLED = re.compile(r"\b(?:[a-z] ){1,}[a-z]\b")
 #: a name read with "dot" ("crates dot io"), which a recogniser writes "crates.io" (normalised "crates io")
 _DOTTED = re.compile(r"(?<=\w) dot (?=\w)")
+#: a clock time: Whisper's normaliser makes "five eleven am" "511 am" but "5:11 am" "5 11 am"
+_CLOCK = re.compile(r"\b(\d{1,2}) ([0-5]\d) (?=[ap]m\b)")
 
 
 def normalise(text: str) -> str:
-    """Whisper's English normaliser, then spelled letters and dotted names joined: the
-    script spells "U S" and "crates dot io" where a recogniser writes "US" and "crates.io"."""
+    """Symbols as words, then Whisper's English normaliser, then spelled letters and dotted
+    names joined: the script says "U S", "crates dot I O" and "C plus plus" where a recogniser
+    writes "US", "crates.io" and "C++". Both sides of a score go through this."""
     global _NORMALISER
     if _NORMALISER is None:
         from whisper_normalizer.english import EnglishTextNormalizer
 
         _NORMALISER = EnglishTextNormalizer()
+    for pattern, words in _SYMBOLS:
+        text = pattern.sub(words, text)
+    text = _SPELLED_CAPITALS.sub(lambda m: m.group(0).replace(" ", ""), text)
     text = " ".join(_NORMALISER(text).split())
     text = _SPELLED.sub(lambda m: m.group(0).replace(" ", ""), text)
-    return _DOTTED.sub(" ", text)
+    return _CLOCK.sub(r"\1\2 ", _DOTTED.sub(" ", text))
 
 
 @dataclass
