@@ -77,6 +77,7 @@ def test_one_short_episode_is_heard_and_scored_offline(listen_python, tmp_path):
     ("written in C plus plus and C sharp", "written in C++ and C#"),
     ("the ferry leaves at five eleven A M", "the ferry leaves at 5:11 a.m."),
     ("tag it hashtag Ferry Friday for twelve plus weeks", "tag it #FerryFriday for 12+ weeks"),
+    ("posted at five eleven A M to the ferryboat log", "posted at 5.11am to the ferry boat log"),
 ])
 def test_spelled_letters_and_dotted_names_are_formats_not_mishearings(listen_python, said, heard):
     done = listen(listen_python, "--compare", said, heard)
