@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from audiobrief.speech.numbers import _UNITS, _month_word, _ordinal, _year, say, words
+from audiobrief.speech.numbers import _MONTH_RE, _UNITS, _month_word, _ordinal, _year, say, words
 
 _VERSION_WORDS = {
     "en": {"a": "alpha", "alpha": "alpha", "b": "beta", "beta": "beta", "rc": "release candidate",
@@ -55,6 +55,20 @@ def _spoken_date(year: int, month: int, day: int, language: str) -> str | None:
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     return f"{_month_word(month, language)} {_ordinal(day, language)}, {_year(year, language)}"
+
+
+#: a day-first date after "a", "the", "its"...: read month first, as "the twenty-sixth of" cannot follow "a"
+_DETERMINED_DMY = re.compile(rf"\b(a|an|the|this|that|its|his|her|their|our|last|next)\s(\d{{1,2}})(?:st|nd|rd|th)?"
+                             rf"\s(?:of\s)?({_MONTH_RE})(?=[\s,;:.!?)]|$)", re.I)
+
+
+def _determined_dmy(m: re.Match) -> str:
+    word, day, month = m.group(1), m.group(2), m.group(3)
+    if word.lower() in ("a", "an"):
+        word = word[0] + ("n" if month[0] in "AEIOUaeiou" else "")
+    rest = m.string[m.end():]
+    ends_sentence = month.endswith(".") and (not rest.strip() or re.match(r"\s+[A-Z\"']", rest))
+    return f"{word} {month.rstrip('.')} {day}" + ("." if ends_sentence else "")
 
 
 def _slash_date(m: re.Match, language: str) -> str:
@@ -147,6 +161,7 @@ def speak_forms(text: str, language: str = "en") -> str:
         text = _PRE_RELEASE.sub(lambda m: _pre_release(m, language), text)
         text = _V_VERSION.sub(lambda m: _v_version(m, language), text)
         if language == "en":
+            text = _DETERMINED_DMY.sub(_determined_dmy, text)
             text = _SLASH_YMD.sub(lambda m: _slash_ymd(m, language), text)
             text = _SLASH_DATE.sub(lambda m: _slash_date(m, language), text)
             text = _SLASH_PAIR.sub(lambda m: _slash_pair(m, language), text)

@@ -227,13 +227,19 @@ _CLAUSE = re.compile(r"(?:[;:]\s+|,\s+(?=(?:and|but|or|so|yet|which|while|becaus
 _COMMA = re.compile(r",\s+")
 
 
+#: the comma of a spoken date ("December twenty-sixth, twenty nineteen") is never a place to split
+_DATE_COMMA = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+                         r"December) [a-z-]+$")
+
+
 def _split_long(sentence: str, limit: int = MAX_SENTENCE) -> list[str]:
     if len(sentence) <= limit:
         return [sentence]
     middle = len(sentence) // 2
     best = None
     for pattern in (_CLAUSE, _COMMA):
-        cuts = [m for m in pattern.finditer(sentence) if 40 <= m.start() <= len(sentence) - 40]
+        cuts = [m for m in pattern.finditer(sentence)
+                if 40 <= m.start() <= len(sentence) - 40 and not _DATE_COMMA.search(sentence, 0, m.start())]
         if cuts:
             best = min(cuts, key=lambda m: abs(m.start() - middle))
             break
