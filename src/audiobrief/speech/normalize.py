@@ -53,6 +53,9 @@ _TLDS = ("com|org|net|gov|edu|mil|int|io|co|uk|de|fr|es|it|nl|eu|us|ca|au|info|b
 _EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+)@((?:[\w-]+\.)+[a-zA-Z]{2,})(?![\w-])")
 _URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"')\]]+", re.I)
 _DOMAIN = re.compile(rf"(?<![\w@/.-])((?:[\w-]+\.)+(?:{_TLDS}))(?:/[^\s<>\"')\]]*)?(?![\w.-]*\w)", re.I)
+#: a file name with a common extension ("Cargo.toml", "README.md"): read with "dot" like a domain
+_FILE_NAME = re.compile(r"(?<![\w@/.-])([\w-]+)\.(md|toml|txt|json|ya?ml|ini|cfg|csv|pdf|docx?|xlsx?|py|rs|js|ts|"
+                        r"go|rb|java|html?|css|xml|sh|zip|tar|gz|exe|png|jpe?g|gif|svg|mp3|wav)\b(?![.-]?\w)", re.I)
 _BARE_TLD = re.compile(rf"(?<![\w.])\.({_TLDS})\b")
 
 
@@ -92,6 +95,8 @@ def speak_links(text: str, language: str = "en") -> str:
                                 f"{_say_domain(m.group(2), language)}", text)
     text = _URL.sub(url, text)
     text = _DOMAIN.sub(lambda m: _say_domain(m.group(1), language), text)
+    text = _FILE_NAME.sub(lambda m: f"{m.group(1)} {_DOT.get(language, 'dot')} "
+                                    f"{_say_label(m.group(2), True, language)}", text)
     text = _BARE_TLD.sub(lambda m: f"{_DOT.get(language, 'dot')} {_say_label(m.group(1), True, language)}", text)
     return text
 
