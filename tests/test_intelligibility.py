@@ -68,6 +68,10 @@ def test_one_short_episode_is_heard_and_scored_offline(listen_python, tmp_path):
 
     (result,) = json.loads((tmp_path / "wer.json").read_text(encoding="utf-8"))
     assert result["words"] >= 25 and result["wer"] < 0.35, result
+    assert result["said"] == result["spoken"] and "display" in result
+    again = listen(listen_python, "--rescore", tmp_path / "wer.json", "--reference", "display")
+    assert again.returncode == 0, again.stderr
+    assert next(line for line in again.stdout.splitlines() if line.startswith("short-note.txt")) == row
 
 
 @pytest.mark.parametrize("said, heard", [
