@@ -55,23 +55,38 @@ def transcribe(model, audio: Path) -> str:
 
 
 _NORMALISER = None
+#: capital letters spelled one by one ("I O", "U K"), joined before Whisper's normaliser, which
+#: would otherwise read a spelled "O" as the digit zero
+_SPELLED_CAPITALS = re.compile(r"\b(?:[A-Z] )+[A-Z]\b")
+#: symbols a recogniser writes where the script has their words ("C++", "C#", "10+", "#FerryDay", "@name")
+_SYMBOLS = ((re.compile(r"\b([A-Za-z])\+\+"), r"\1 plus plus"), (re.compile(r"\b([A-Za-z])#"), r"\1 sharp"),
+            (re.compile(r"(\d)\+(?!\w)"), r"\1 plus"),
+            (re.compile(r"(?<![\w#])#([A-Za-z]\w*)"), lambda m: "hashtag " + re.sub(r"(?<=[a-z])(?=[A-Z])", " ",
+                                                                                     m.group(1))),
+            (re.compile(r"(?<![\w@])@(?=[A-Za-z_])"), "at "))
 #: letters spelled one by one ("u s", "h t m l"), which a recogniser writes as one word ("us", "html")
 _SPELLED = re.compile(r"\b(?:[a-z] ){1,}[a-z]\b")
 #: a name read with "dot" ("crates dot io"), which a recogniser writes "crates.io" (normalised "crates io")
 _DOTTED = re.compile(r"(?<=\w) dot (?=\w)")
+#: a clock time: Whisper's normaliser makes "five eleven am" "511 am" but "5:11 am" "5 11 am", "5.11 am"
+_CLOCK = re.compile(r"\b(\d{1,2})[ .]([0-5]\d) (?=[ap]m\b)")
 
 
 def normalise(text: str) -> str:
-    """Whisper's English normaliser, then spelled letters and dotted names joined: the
-    script spells "U S" and "crates dot io" where a recogniser writes "US" and "crates.io"."""
+    """Symbols as words, then Whisper's English normaliser, then spelled letters and dotted
+    names joined: the script says "U S", "crates dot I O" and "C plus plus" where a recogniser
+    writes "US", "crates.io" and "C++". Both sides of a score go through this."""
     global _NORMALISER
     if _NORMALISER is None:
         from whisper_normalizer.english import EnglishTextNormalizer
 
         _NORMALISER = EnglishTextNormalizer()
+    for pattern, words in _SYMBOLS:
+        text = pattern.sub(words, text)
+    text = _SPELLED_CAPITALS.sub(lambda m: m.group(0).replace(" ", ""), text)
     text = " ".join(_NORMALISER(text).split())
     text = _SPELLED.sub(lambda m: m.group(0).replace(" ", ""), text)
-    return _DOTTED.sub(" ", text)
+    return _CLOCK.sub(r"\1\2 ", _DOTTED.sub(" ", text))
 
 
 @dataclass
@@ -87,11 +102,25 @@ class Score:
         return self.errors / self.words if self.words else 0.0
 
 
+def join_split_words(text: str, other: str) -> str:
+    """Two neighbouring words of ``text`` written as one word in ``other`` ("audio brief" where the
+    script has "audiobrief") become that one word: where a recogniser puts a space is no mishearing."""
+    vocabulary = set(other.split())
+    words, out = text.split(), []
+    for word in words:
+        if out and out[-1] not in vocabulary and out[-1] + word in vocabulary:
+            out[-1] += word
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
 def score(reference: str, hypothesis: str) -> Score:
     """WER of ``hypothesis`` against ``reference``, both normalised, and what was misheard."""
     import jiwer
 
     ref, hyp = normalise(reference), normalise(hypothesis)
+    ref, hyp = join_split_words(ref, hyp), join_split_words(hyp, ref)
     if not ref:
         return Score(0, len(hyp.split()))
     out = jiwer.process_words(ref, hyp or "-")
@@ -115,9 +144,11 @@ def audiobrief(python: str, *args: str) -> subprocess.CompletedProcess:
     return done
 
 
-def spoken_script(python: str, article: Path) -> str:
+def scripts(python: str, article: Path) -> dict:
+    """The article's script as spoken (what the engine is given) and as displayed (its own words)."""
     plan = json.loads(audiobrief(python, "plan", "--json", str(article)).stdout)
-    return " ".join(piece["text"] for piece in plan["script"])
+    return {"spoken": " ".join(piece["text"] for piece in plan["script"]),
+            "display": " ".join(piece.get("display") or piece["text"] for piece in plan["script"])}
 
 
 def make_episode(python: str, article: Path, engine: str, work: Path) -> Path:
@@ -155,6 +186,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--compare", nargs=2, metavar=("SAID", "HEARD"),
                         help="only score HEARD against SAID (to see what the normaliser makes equal)")
     parser.add_argument("--rescore", type=Path, help="score the transcripts in an earlier --json file again")
+    parser.add_argument("--reference", choices=("spoken", "display"), default="spoken",
+                        help="score against the spoken script [default] or the article's displayed words "
+                             "(to audit how the text is read aloud)")
     parser.add_argument("--audiobrief-python", default=sys.executable, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.compare:
@@ -163,16 +197,20 @@ def main(argv: list[str]) -> int:
         return 0
     if args.rescore:
         saved = json.loads(args.rescore.read_text(encoding="utf-8"))
-        report([(r["article"], r["engine"], score(r["said"], r["heard"])) for r in saved], args.top)
+        if args.reference == "display" and any("display" not in r for r in saved):
+            sys.exit(f"error: {args.rescore} has no displayed script (an older run); make it again to rescore it")
+        report([(r["article"], r["engine"], score(r.get(args.reference, r["said"]), r["heard"])) for r in saved],
+               args.top)
         return 0
     if not args.articles or (args.mp3 and len(args.articles) != 1):
         parser.error("give the article(s); with --mp3, exactly one")
     engines = args.engine or ["pyttsx3"]
     model = load_model()
-    rows = []
+    rows, texts = [], {}
     with tempfile.TemporaryDirectory(prefix="audiobrief-listen-") as tmp:
         for article in args.articles:
-            said = spoken_script(args.audiobrief_python, article)
+            texts[article.name] = scripts(args.audiobrief_python, article)
+            said = texts[article.name][args.reference]
             for engine in ([] if args.mp3 else engines):
                 mp3 = make_episode(args.audiobrief_python, article, engine, Path(tmp))
                 rows.append((article.name, engine, score(said, transcribe(model, mp3))))
@@ -180,11 +218,15 @@ def main(argv: list[str]) -> int:
                 rows.append((article.name, "given", score(said, transcribe(model, args.mp3))))
     report(rows, args.top)
     if args.json_out:
-        args.json_out.write_text(json.dumps([{"article": a, "engine": e, "words": r.words, "errors": r.errors,
-                                              "wer": r.wer, "misheard": dict(r.misheard.most_common()),
-                                              "said": r.said, "heard": r.heard}
-                                             for a, e, r in rows], indent=1), encoding="utf-8")
+        write_json(args.json_out, rows, texts)
     return 0
+
+
+def write_json(path: Path, rows: list, texts: dict) -> None:
+    """The figures, what was misheard, and both scripts, so --rescore can score them again."""
+    path.write_text(json.dumps([{"article": a, "engine": e, "words": r.words, "errors": r.errors, "wer": r.wer,
+                                 "misheard": dict(r.misheard.most_common()), "said": r.said, "heard": r.heard,
+                                 **texts[a]} for a, e, r in rows], indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

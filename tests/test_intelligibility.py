@@ -68,11 +68,20 @@ def test_one_short_episode_is_heard_and_scored_offline(listen_python, tmp_path):
 
     (result,) = json.loads((tmp_path / "wer.json").read_text(encoding="utf-8"))
     assert result["words"] >= 25 and result["wer"] < 0.35, result
+    assert result["said"] == result["spoken"] and "display" in result
+    again = listen(listen_python, "--rescore", tmp_path / "wer.json", "--reference", "display")
+    assert again.returncode == 0, again.stderr
+    assert next(line for line in again.stdout.splitlines() if line.startswith("short-note.txt")) == row
 
 
 @pytest.mark.parametrize("said, heard", [
     ("the U S and H T M L", "the US and HTML"),
     ("the crates dot io registry", "the crates.io registry"),
+    ("the crates dot I O registry", "the crates.io registry"),
+    ("written in C plus plus and C sharp", "written in C++ and C#"),
+    ("the ferry leaves at five eleven A M", "the ferry leaves at 5:11 a.m."),
+    ("tag it hashtag Ferry Friday for twelve plus weeks", "tag it #FerryFriday for 12+ weeks"),
+    ("posted at five eleven A M to the ferryboat log", "posted at 5.11am to the ferry boat log"),
 ])
 def test_spelled_letters_and_dotted_names_are_formats_not_mishearings(listen_python, said, heard):
     done = listen(listen_python, "--compare", said, heard)

@@ -60,3 +60,14 @@ def test_lexicon_wins_and_phonemes_pass_untouched():
 def test_lexicon_is_whole_word_and_case_aware():
     table = {"Sam": "Samuel"}
     assert clean_for_speech("Sam met Samantha and sam.", "en", table) == "Samuel met Samantha and sam."
+
+
+def test_a_long_sentence_is_never_split_inside_a_spoken_date():
+    sentence = ("The ferry committee met in the long hall above the harbour office for most of the winter "
+                "to weigh every letter from the islands and approved the new timetable on December twenty-sixth, "
+                "twenty nineteen after a debate that ran for many hours in the cold room above the quay, "
+                "long after the last boat of the day had come in from the outer islands.")
+    assert len(sentence) > MAX_SENTENCE
+    spoken = split_long_sentences(sentence)
+    assert spoken != sentence  # it was split, at another comma
+    assert "December twenty-sixth, twenty nineteen" in spoken

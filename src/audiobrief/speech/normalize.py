@@ -25,6 +25,7 @@ import unicodedata
 from typing import Mapping, Optional
 
 from audiobrief.speech import lexicon as _lexicon
+from audiobrief.speech.forms import speak_forms
 from audiobrief.speech.numbers import speak_numbers
 
 MAX_SENTENCE = 300
@@ -52,12 +53,29 @@ _TLDS = ("com|org|net|gov|edu|mil|int|io|co|uk|de|fr|es|it|nl|eu|us|ca|au|info|b
 _EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+)@((?:[\w-]+\.)+[a-zA-Z]{2,})(?![\w-])")
 _URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"')\]]+", re.I)
 _DOMAIN = re.compile(rf"(?<![\w@/.-])((?:[\w-]+\.)+(?:{_TLDS}))(?:/[^\s<>\"')\]]*)?(?![\w.-]*\w)", re.I)
+#: a file name with a common extension ("Cargo.toml", "README.md"): read with "dot" like a domain
+_FILE_NAME = re.compile(r"(?<![\w@/.-])([\w-]+)\.(md|toml|txt|json|ya?ml|ini|cfg|csv|pdf|docx?|xlsx?|py|rs|js|ts|"
+                        r"go|rb|java|html?|css|xml|sh|zip|tar|gz|exe|png|jpe?g|gif|svg|mp3|wav)\b(?![.-]?\w)", re.I)
 _BARE_TLD = re.compile(rf"(?<![\w.])\.({_TLDS})\b")
+
+
+#: two-letter top-level domains said as a word; the others are spelled ("dot I O", "dot U K")
+_WORD_TLDS = frozenset({"co", "me"})
+
+
+def _say_label(label: str, last: bool, language: str) -> str:
+    """One part of a domain; in English spelled when it is a country-style code or has no vowel ("bbc")."""
+    label = label.lower()
+    spelled = language == "en" and ((last and len(label) == 2 and label not in _WORD_TLDS) or label == "edu" or
+                                    (label.isalpha() and 2 <= len(label) <= 4 and not re.search(r"[aeiouy]", label)))
+    return " ".join(label.upper()) if spelled else label
 
 
 def _say_domain(domain: str, language: str) -> str:
     domain = re.sub(r"^www\.", "", domain, flags=re.I).rstrip(".")
-    return f" {_DOT.get(language, 'dot')} ".join(part.lower() for part in domain.split(".") if part)
+    labels = [part for part in domain.split(".") if part]
+    return f" {_DOT.get(language, 'dot')} ".join(_say_label(part, i == len(labels) - 1, language)
+                                                 for i, part in enumerate(labels))
 
 
 def speak_links(text: str, language: str = "en") -> str:
@@ -77,7 +95,9 @@ def speak_links(text: str, language: str = "en") -> str:
                                 f"{_say_domain(m.group(2), language)}", text)
     text = _URL.sub(url, text)
     text = _DOMAIN.sub(lambda m: _say_domain(m.group(1), language), text)
-    text = _BARE_TLD.sub(lambda m: f"{_DOT.get(language, 'dot')} {m.group(1)}", text)
+    text = _FILE_NAME.sub(lambda m: f"{m.group(1)} {_DOT.get(language, 'dot')} "
+                                    f"{_say_label(m.group(2), True, language)}", text)
+    text = _BARE_TLD.sub(lambda m: f"{_DOT.get(language, 'dot')} {_say_label(m.group(1), True, language)}", text)
     return text
 
 
@@ -133,9 +153,31 @@ _ENDERS = frozenset({"etc.", "usw.", "etcétera", "Inc.", "Ltd.", "Corp.", "Co."
 _ABBREV_RE = {lang: _abbrev_pattern(lang) for lang in ABBREVIATIONS}
 
 
+_ORDINAL_WORDS = r"first|second|third|[a-z]*(?:fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|teenth|ieth)"
+#: "St." after a street's name ("Downing St.", "Fifth St.") is "Street"; before a name it is "Saint"
+_STREET_AFTER_NAME = re.compile(rf"(?<![.!?] )(?<!^)\b([A-Z][a-z]+|{_ORDINAL_WORDS}) St\.(?= +[A-Z]|$)")
+#: ... and so is a "St." that no name follows ("on Main St., near", "lives on Elm St. now")
+_STREET_NO_NAME = re.compile(r"\bSt\.(?=[,;:!?)]|\s+[a-z\d])")
+#: words that open a place phrase before a saint's name ("In St. Louis", "The St. Lawrence")
+_NOT_STREETS = frozenset("The In At On Of From To Near By For And With Visit A An This Our Their".split())
+
+
+def _street_or_saint(text: str) -> str:
+    def after_name(m: re.Match) -> str:
+        if m.group(1) in _NOT_STREETS:
+            return m.group(0)  # left for "Saint"
+        ends_sentence = m.end() == len(m.string) or re.match(r" +[A-Z]", m.string[m.end():])
+        return f"{m.group(1)} Street" + ("." if ends_sentence else "")
+
+    text = _STREET_AFTER_NAME.sub(after_name, text)
+    return _STREET_NO_NAME.sub("Street", text)
+
+
 def speak_abbreviations(text: str, language: str = "en") -> str:
     pattern = _ABBREV_RE.get(language)
     table = ABBREVIATIONS.get(language, {})
+    if language == "en" and "St." in text:
+        text = _street_or_saint(text)
 
     def abbreviation(m: re.Match) -> str:
         spoken = table[m.group(1)]
@@ -190,13 +232,19 @@ _CLAUSE = re.compile(r"(?:[;:]\s+|,\s+(?=(?:and|but|or|so|yet|which|while|becaus
 _COMMA = re.compile(r",\s+")
 
 
+#: the comma of a spoken date ("December twenty-sixth, twenty nineteen") is never a place to split
+_DATE_COMMA = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+                         r"December) [a-z-]+$")
+
+
 def _split_long(sentence: str, limit: int = MAX_SENTENCE) -> list[str]:
     if len(sentence) <= limit:
         return [sentence]
     middle = len(sentence) // 2
     best = None
     for pattern in (_CLAUSE, _COMMA):
-        cuts = [m for m in pattern.finditer(sentence) if 40 <= m.start() <= len(sentence) - 40]
+        cuts = [m for m in pattern.finditer(sentence)
+                if 40 <= m.start() <= len(sentence) - 40 and not _DATE_COMMA.search(sentence, 0, m.start())]
         if cuts:
             best = min(cuts, key=lambda m: abs(m.start() - middle))
             break
@@ -251,7 +299,7 @@ def clean_for_speech(text: str, language: str = "en", lexicon: Mapping[str, str]
     text = _lexicon.apply(text, lexicon)
     pieces = _PHONEMES.split(text)
     for i in range(0, len(pieces), 2):  # odd pieces are espeak phonemes: passed through as written
-        piece = speak_numbers(pieces[i], language)
+        piece = speak_numbers(speak_forms(pieces[i], language), language)
         piece = speak_abbreviations(piece, language)
         piece = _DASH.sub(", ", piece)
         piece = piece.replace("&", f" {_AMPERSAND.get(language, 'and')} ")

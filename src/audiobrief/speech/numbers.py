@@ -20,20 +20,21 @@ from audiobrief.speech import numbers_fr_es
 
 SUPPORTED = ("en", "de", "es", "fr")
 
+#: "point" is the decimal separator's word; "dot" the word for the dot inside a version ("3.6.0")
 _WORDS = {
-    "en": {"percent": "percent", "point": "point", "dollar": ("dollar", "dollars"), "euro": ("euro", "euros"),
+    "en": {"percent": "percent", "point": "point", "dot": "point", "dollar": ("dollar", "dollars"), "euro": ("euro", "euros"),
            "pound": ("pound", "pounds"), "yen": ("yen", "yen"), "cent": ("cent", "cents"), "and": "and",
            "to": "to", "fy": "fiscal year", "number": "number", "minus": "minus",
            "million": "million", "billion": "billion", "trillion": "trillion", "thousand": "thousand"},
-    "de": {"percent": "Prozent", "point": "Komma", "dollar": ("Dollar", "Dollar"), "euro": ("Euro", "Euro"),
+    "de": {"percent": "Prozent", "point": "Komma", "dot": "Komma", "dollar": ("Dollar", "Dollar"), "euro": ("Euro", "Euro"),
            "pound": ("Pfund", "Pfund"), "yen": ("Yen", "Yen"), "cent": ("Cent", "Cent"), "and": "und",
            "to": "bis", "fy": "Geschäftsjahr", "number": "Nummer", "minus": "minus",
            "million": "Millionen", "billion": "Milliarden", "trillion": "Billionen", "thousand": "tausend"},
-    "es": {"percent": "por ciento", "point": "coma", "dollar": ("dólar", "dólares"), "euro": ("euro", "euros"),
+    "es": {"percent": "por ciento", "point": "coma", "dot": "punto", "dollar": ("dólar", "dólares"), "euro": ("euro", "euros"),
            "pound": ("libra", "libras"), "yen": ("yen", "yenes"), "cent": ("céntimo", "céntimos"), "and": "y",
            "to": "a", "fy": "año fiscal", "number": "número", "minus": "menos",
            "million": "millones", "billion": "mil millones", "trillion": "billones", "thousand": "mil"},
-    "fr": {"percent": "pour cent", "point": "virgule", "dollar": ("dollar", "dollars"), "euro": ("euro", "euros"),
+    "fr": {"percent": "pour cent", "point": "virgule", "dot": "point", "dollar": ("dollar", "dollars"), "euro": ("euro", "euros"),
            "pound": ("livre", "livres"), "yen": ("yen", "yens"), "cent": ("centime", "centimes"), "and": "et",
            "to": "à", "fy": "exercice", "number": "numéro", "minus": "moins",
            "million": "millions", "billion": "milliards", "trillion": "billions", "thousand": "mille"},
@@ -140,7 +141,7 @@ def _dotted(m: re.Match, lang: str) -> str:
     parts = m.group(0).split(".")
     if len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:]):
         return _plain(m, lang)  # thousands written the German/Spanish/French way: 1.924.300
-    return f" {words(lang)['point']} ".join(say(int(p), lang) for p in parts)
+    return f" {words(lang)['dot']} ".join(say(int(p), lang) for p in parts)
 
 
 _NUM = r"\d{1,3}(?:[,.]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"

@@ -60,8 +60,6 @@ _CURRENCY_WORDS = {
     "es": {"€": "euros", "$": "dólares", "£": "libras"},
 }
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-#: what both languages say for the dot inside a number (a version, an IP address, a dotted decimal)
-_DOT_WORD = {"fr": "point", "es": "punto"}
 #: words after a Spanish masculine ordinal that show it stands alone ("el 1.º de mayo", "el 3.º fue"):
 #: before any other word it qualifies a noun and is shortened ("tercer puesto", "primer día")
 _ES_NOT_A_NOUN = frozenset(
@@ -120,7 +118,7 @@ def _dotted(m: re.Match, lang: str) -> str:
         return m.group(0)
     if len(parts) == 3 and len(parts[2]) == 4 and len(parts[0]) <= 2 and len(parts[1]) <= 2:
         return m.group(0)  # a date, 05.12.2026
-    spoken = f" {_DOT_WORD[lang]} ".join(_digits(p, lang) for p in parts)
+    spoken = f" {numbers.words(lang)['dot']} ".join(_digits(p, lang) for p in parts)
     cue = m.group("cue") or ""
     if cue.strip().casefold() == "v":  # "v2.1"
         cue = "version " if lang == "fr" else "versión "
