@@ -30,7 +30,8 @@ import subprocess
 import sys
 import threading
 from dataclasses import asdict
-from typing import Any, Callable, Optional
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence
 
 from .. import errors
 from ..errors import SynthesisError
@@ -55,6 +56,7 @@ class ChildSpeaker:
         self.name = name
         self._lock = threading.Lock()
         self._process: Optional[subprocess.Popen] = None
+        self._spoke = False  # whether it was asked for a clip (else it was only warmed)
 
     def _start(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
@@ -74,29 +76,47 @@ class ChildSpeaker:
             except (BrokenPipeError, OSError):
                 pass  # it died: the first clip starts another and reports what goes wrong
 
-    def speak(self, spec: EngineSpec, job: SynthJob) -> None:
-        """Make ``job``'s clip in the child; its errors are raised here, a crash as a SynthesisError."""
+    def speak(self, spec: EngineSpec, jobs: Sequence[SynthJob],
+              on_made: Optional[Callable[[Path], None]] = None) -> None:
+        """Make ``jobs``' clips in the child (some engines make several at once there);
+        ``on_made(path)`` is called here for each good clip as the child reports it.
+        The first error is raised once the child has answered for every clip (after an
+        error it starts no more); a crash is a SynthesisError naming a clip not made."""
         with self._lock:
             process = self._start()
+            self._spoke = True
+            answered: set[int] = set()
+            failure: Optional[dict] = None
             try:
-                process.stdin.write(json.dumps({"spec": asdict(spec), "job": asdict(job)}) + "\n")
+                process.stdin.write(json.dumps({"spec": asdict(spec), "jobs": [asdict(j) for j in jobs]}) + "\n")
                 process.stdin.flush()
-                reply = process.stdout.readline()
+                while len(answered) < len(jobs):
+                    reply = process.stdout.readline()
+                    if not reply:
+                        break
+                    answer = json.loads(reply)
+                    answered.add(answer["index"])
+                    if "error" in answer:
+                        failure = failure or answer
+                    elif answer.get("ok") and on_made is not None:
+                        on_made(Path(jobs[answer["index"]].wav_path))
             except (BrokenPipeError, OSError):
-                reply = ""
-            if not reply:
-                code = process.wait()
-                raise SynthesisError(f"the speech engine crashed while speaking {job.label} ({_death(code)}); "
+                pass
+            if failure is None and len(answered) < len(jobs):
+                label = next(job.label for index, job in enumerate(jobs) if index not in answered)
+                raise SynthesisError(f"the speech engine crashed while speaking {label} ({_death(process.wait())}); "
                                      "simplify that text (very long words, unusual characters) or try another "
                                      "engine; nothing was published")
-        answer = json.loads(reply)
-        if "error" in answer:
-            kind = getattr(errors, answer["error"], SynthesisError)
-            raise kind(answer["message"])
+        if failure is not None:
+            raise getattr(errors, failure["error"], SynthesisError)(failure["message"])
 
     def close(self) -> None:
+        """End the child.  One that was only warmed (the build failed or had nothing to
+        say) is stopped at once rather than waited for: it may still be loading."""
         if self._process is not None and self._process.poll() is None:
             self._process.stdin.close()
+            if not self._spoke:
+                self._process.terminate()
             self._process.wait()
 
 
@@ -136,22 +156,14 @@ def close_all() -> None:
 
 
 def speak_here(spec: EngineSpec, jobs: list[SynthJob], on_made: Optional[Callable[[Any], None]] = None) -> int:
-    """Make ``jobs`` one after another in ``spec``'s child speaker; ``on_made(path)`` after each."""
-    from pathlib import Path
-
-    speaker = speaker_for(spec)
-    for job in jobs:
-        speaker.speak(spec, job)
-        if on_made is not None:
-            on_made(Path(job.wav_path))
+    """Make ``jobs`` in ``spec``'s child speaker; ``on_made(path)`` after each good clip."""
+    if jobs:
+        speaker_for(spec).speak(spec, jobs, on_made)
     return len(jobs)
 
 
 def serve() -> None:
     """The child's loop: one JSON request per line in, one reply per clip out."""
-    from .clips import run_job
-    from .registry import get_engine
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     os.environ[CHILD_ENV] = "1"
     replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
@@ -161,17 +173,60 @@ def serve() -> None:
         spec = EngineSpec(**request["spec"])
         if request.get("warm"):
             _warm(spec)
-            continue
-        job = SynthJob(**request["job"])
-        try:
-            run_job(get_engine(spec), job, spec.rate)
-            answer: dict = {"ok": True}
-        except errors.AudiobriefError as exc:
-            answer = {"error": type(exc).__name__, "message": str(exc)}
-        except Exception as exc:  # noqa: BLE001 - reported in the parent, named
-            answer = {"error": "SynthesisError", "message": f"could not synthesise {job.label}: {exc}"}
-        replies.write(json.dumps(answer) + "\n")
-        replies.flush()
+        else:
+            _speak_all(spec, [SynthJob(**job) for job in request["jobs"]], replies)
+
+
+def clips_at_once(engine: Any, jobs: int) -> int:
+    """How many clips the child makes at once: one, unless the engine says it may make
+    more (``clips_at_once``), and never more than the cores this process may use."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(int(getattr(engine, "clips_at_once", 1)), cores, jobs))
+
+
+def _speak_all(spec: EngineSpec, jobs: list[SynthJob], replies: Any) -> None:
+    """Make the clips, replying for each one as it is done; after an error no more are started."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .clips import run_job
+    from .registry import get_engine
+
+    failed = threading.Event()
+    writing = threading.Lock()
+    try:
+        engine, problem = get_engine(spec), None
+    except Exception as exc:  # noqa: BLE001 - answered for the first clip
+        engine, problem = None, exc
+
+    def one(index: int) -> None:
+        answer: dict = {"index": index, "skipped": True}
+        if not failed.is_set():
+            try:
+                if problem is not None:
+                    raise problem
+                run_job(engine, jobs[index], spec.rate)
+                answer = {"index": index, "ok": True}
+            except errors.AudiobriefError as exc:
+                answer = {"index": index, "error": type(exc).__name__, "message": str(exc)}
+            except Exception as exc:  # noqa: BLE001 - reported in the parent, named
+                answer = {"index": index, "error": "SynthesisError",
+                          "message": f"could not synthesise {jobs[index].label}: {exc}"}
+            if "error" in answer:
+                failed.set()
+        with writing:
+            replies.write(json.dumps(answer) + "\n")
+            replies.flush()
+
+    threads = clips_at_once(engine, len(jobs))
+    if threads == 1:
+        for index in range(len(jobs)):
+            one(index)
+        return
+    with ThreadPoolExecutor(threads, thread_name_prefix="audiobrief-clip") as pool:
+        list(pool.map(one, range(len(jobs))))
 
 
 def _warm(spec: EngineSpec) -> None:
