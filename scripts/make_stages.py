@@ -2,10 +2,10 @@
 
     PYTHONPATH=src python scripts/make_stages.py ARTICLE --out DIR --engine hibari [make options]
 
-Runs `make` in this process with the build's stage functions wrapped, and
-prints, per stage, when it first started and last ended (seconds since this
-script started) and its wall time summed over calls (calls in threads
-overlap).  Speech in a child process shows as the calls that wait for it.
+Runs `make` in this process (PYTHONPATH chooses the tree to time) with the
+build's stage functions wrapped, and prints, per stage, when it first started
+and last ended (seconds since this script started) and its wall time summed
+over calls (calls in threads overlap).  Speech in a child process shows as the calls that wait for it.
 A development tool: it changes nothing it measures but the wrapping.
 """
 
@@ -22,7 +22,9 @@ _LOCK = threading.Lock()
 
 
 def _timed(owner, attr: str, stage: str) -> None:
-    inner = getattr(owner, attr)
+    inner = getattr(owner, attr, None)
+    if inner is None:  # an older tree without this stage: left out of the table
+        return
 
     @functools.wraps(inner)
     def wrapper(*args, **kwargs):
