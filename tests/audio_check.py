@@ -65,3 +65,20 @@ def write_wav(path: Path, samples, rate: int) -> Path:
         w.setframerate(rate)
         w.writeframes(bytes(memoryview(samples).cast("B")))
     return path
+
+
+def speech_onsets_ms(path: Path, starts_ms, speech_dbfs: float = -50.0, reach_ms: int = 300) -> list:
+    """For each time in ``starts_ms``: where speech (a 5 ms window at ``speech_dbfs`` or
+    louder) first begins in the decoded file, in ms relative to that time, searching from
+    ``reach_ms`` before it to ``reach_ms`` after (None: no speech there)."""
+    samples, rate = decode(path)
+    rms, hop = rms_frames(samples, rate)
+    level = 10 ** (speech_dbfs / 20)
+    found = []
+    for start in starts_ms:
+        at = int(start / 1000 * rate) // hop
+        reach = reach_ms // 5
+        window = rms[max(0, at - reach): at + reach + 1]
+        loud = np.flatnonzero(window >= level)
+        found.append(None if not len(loud) else (int(loud[0]) + max(0, at - reach) - at) * hop * 1000 // rate)
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import wave
 from pathlib import Path
 
@@ -117,3 +118,35 @@ def test_our_normalised_text_reaches_hibari_as_one_sentence(written):
     spoken = clean_for_speech(written)
     assert len(Hibari.split_sentences(written)) > 1 or "Jan." not in written
     assert Hibari.split_sentences(spoken) == [spoken]
+
+
+def test_voices_and_cache_id_are_known_without_importing_hibari():
+    """The build's own process needs only these; numpy, scipy and onnxruntime stay out of it."""
+    import subprocess
+    import sys
+
+    probe = ("import json, sys\n"
+             "from audiobrief.engines import EngineSpec, engine_cache_id, list_voices\n"
+             "voices = list_voices('hibari')\n"
+             "print(json.dumps([engine_cache_id(EngineSpec('hibari')), [v['id'] for v in voices],\n"
+             "                  sorted(m for m in ('hibari', 'onnxruntime', 'scipy') if m in sys.modules)]))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    cache_id, voices, imported = json.loads(done.stdout)
+    from hibari.voices import VOICES
+
+    assert voices == ["heart"] and imported == []
+    # the hash is the model file's own, the one hibari's registry lists for it
+    assert f"/sha256={VOICES['heart']['sha256'][:32]}/" in cache_id
+
+
+@pytest.mark.parametrize("env", [{}, {"HIBARI_HOME": "home"}, {"XDG_CACHE_HOME": "xdg"}])
+def test_downloaded_voices_are_looked_for_where_hibari_puts_them(env, monkeypatch, tmp_path):
+    from hibari.voices import cache_dir
+
+    from audiobrief.engines.hibari_engine import download_folder
+
+    for name in ("HIBARI_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, str(tmp_path / value))
+    assert download_folder() == Path(cache_dir())

@@ -56,8 +56,9 @@ def build(inputs: Sequence[Union[str, Path, Source]], config: Config, out_dir: P
     todo = [s for s in sources if not run.known_unchanged(s)]      # 2. unchanged: known from the bytes alone
     if todo:
         # the making stages are loaded only now: a re-run with nothing to make never needs them
-        from audiobrief import planning, production
+        from audiobrief import planning, production, speaking
 
+        speaking.start_early(config, len(todo), workers, cluster)  # the engine loads while we plan
         production.check_settings_files(config)                    # 3. a bad cover or sound fails first
         with memo_in(run.cache_root / memos.LANGUAGE) as languages:
             planned = planning.plan_all(todo, config, run.report)  # 4. plan: read and script each article

@@ -18,7 +18,8 @@ from typing import Any, Callable, Optional
 from audiobrief.cache import seal_wav
 from audiobrief.config import Config
 from audiobrief import engines
-from audiobrief.engines import pool
+from audiobrief.engines import EngineSpec, pool
+from audiobrief.engines.child import warm_speaker
 from audiobrief.pipeline import make_executor
 from audiobrief.planning import Planned, find_missing, prepare_work
 from audiobrief.profiles import get_profile
@@ -37,6 +38,21 @@ def speech_workers(works: dict, jobs: int, asked: bool) -> int:
     if asked or len(works) > 1 or sum(len(w.planned.script) for w in works.values()) >= PARALLEL_MIN_PIECES:
         return jobs
     return 0
+
+
+def start_early(config: Config, articles: int, workers: Optional[int], cluster: Any = None) -> None:
+    """Start the speech child of the configured engine now, before the build reads and plans,
+    so that it loads its engine (hibari: the model and its text front end, about a second)
+    beside that work instead of after it.
+
+    Only where this process will speak (see ``speech_workers``): one article, no ``--jobs``
+    of two or more, no cluster.  A guess, not a promise: the article's front matter may
+    choose another engine, or every clip may be in the cache; the child then idles (it
+    has loaded its engine and waits on its stdin) until the build's process exits."""
+    if cluster is not None or articles != 1 or (workers is not None and workers >= 2):
+        return
+    warm_speaker(EngineSpec(name=config.engine, voice=config.voice or None, rate=config.rate,
+                            language=config.language))
 
 
 def check_texts(works: dict) -> None:

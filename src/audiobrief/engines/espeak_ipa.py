@@ -18,12 +18,9 @@ phoneme input on changes nothing for ordinary text.
 from __future__ import annotations
 
 import ctypes
-import re
-from typing import Any, Optional
+from typing import Any
 
-from ..errors import ConfigError
-
-PHONEME_BLOCK = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
+from .phoneme_entries import Unsayable, rewrite_entries
 
 _CHARS_UTF8 = 1
 _PHONEMES_INPUT = 0x100  # espeakPHONEMES: honour [[...]] in the text
@@ -85,19 +82,12 @@ def translate_blocks(text: str, voice: str, known: set[str], voice_name: str) ->
     ``known`` is the voice's phoneme alphabet.  An entry that does not
     translate into phonemes the voice has raises ``ConfigError`` naming it.
     """
-    if "[[" not in text:
-        return text
 
-    def one(match: re.Match) -> str:
-        source = match.group(1).strip()
-        ipa = mnemonics_to_ipa(source, voice) if source else ""
+    def to_ipa(source: str) -> str:
+        ipa = mnemonics_to_ipa(source, voice)
         unknown = sorted({ch for ch in ipa if ch not in known and not ch.isspace()})
         if not ipa or unknown or any(c.isascii() and c.isupper() for c in ipa):
-            raise ConfigError(
-                f"the pronunciation [[{source}]] is in espeak phonemes that piper voice {voice_name} cannot say"
-                + (f" (no phoneme for {' '.join(unknown)})" if unknown else "")
-                + "; check the entry's espeak phonemes, or write it as a respelling in plain letters instead"
-            )
+            raise Unsayable(f"no phoneme for {' '.join(unknown)}" if unknown else "")
         return f"[[{ipa}]]"
 
-    return PHONEME_BLOCK.sub(one, text)
+    return rewrite_entries(text, to_ipa, f"piper voice {voice_name}")

@@ -11,11 +11,7 @@ phonemes inline as ``[word](/phonemes/)``.
 
 from __future__ import annotations
 
-import re
-
-from ..errors import ConfigError
-
-PHONEME_BLOCK = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
+from .phoneme_entries import Unsayable, rewrite_entries
 
 #: espeak-ng English mnemonic -> misaki (US) phonemes
 VOWELS = {
@@ -64,18 +60,11 @@ def to_misaki(mnemonics: str) -> str:
 def translate_blocks(text: str, voice_name: str) -> str:
     """Rewrite every ``[[espeak mnemonics]]`` in ``text`` as hibari's inline
     phonemes; an entry that does not translate raises ``ConfigError`` naming it."""
-    if "[[" not in text:
-        return text
 
-    def one(match: re.Match) -> str:
-        source = match.group(1).strip()
+    def inline(source: str) -> str:
         try:
-            phonemes = to_misaki(source)
+            return f"[word](/{to_misaki(source)}/)"
         except ValueError as exc:
-            raise ConfigError(
-                f"the pronunciation [[{source}]] is in espeak phonemes that hibari voice {voice_name} cannot say "
-                f"(no equivalent for {str(exc)!r}); check the entry's espeak phonemes, or write it as a "
-                "respelling in plain letters instead") from None
-        return f"[word](/{phonemes}/)"
+            raise Unsayable(f"no equivalent for {str(exc)!r}") from None
 
-    return PHONEME_BLOCK.sub(one, text)
+    return rewrite_entries(text, inline, f"hibari voice {voice_name}")

@@ -21,20 +21,20 @@ disk, and voices whose phonemiser would fetch models (Chinese) are refused.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
-import wave
 from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import ConfigError, EngineUnavailable, SynthesisError
 from . import piper_voices
 from .child import in_speech_child
+from .model_files import distribution_version, file_sha256
 from .pool import in_pool_worker
 from .protocol import DEFAULT_RATE, checked_rate
 from .piper_voices import PiperVoiceFile
+from .wavfile import text_to_speak, write_clip
 
 try:  # the optional extra; another PyPI package is also called "piper"
     import piper as _piper_pkg  # noqa: F401
@@ -50,33 +50,6 @@ NAME = "piper"
 #: piper scales each sentence to full scale; this keeps clips 1 dB below it
 VOLUME = 0.89
 SUPPORTED_PHONEMES = ("espeak", "text")
-
-_HASHES: dict[tuple[str, int, int], str] = {}
-
-def _file_hash(*paths: Path) -> str:
-    """SHA-256 over the files' bytes, remembered per (path, size, mtime) in this process."""
-    digest = hashlib.sha256()
-    for path in paths:
-        st = path.stat()
-        key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
-        if key not in _HASHES:
-            h = hashlib.sha256()
-            with open(path, "rb") as f:
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    h.update(block)
-            _HASHES[key] = h.hexdigest()
-        digest.update(_HASHES[key].encode())
-    return digest.hexdigest()
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("piper-tts")
-    except Exception:
-        return "unknown"
-
 
 def list_voices() -> list[dict]:
     """Installed packaged voices: ``[{"id", "name", "languages", "sample_rate", "path"}]``."""
@@ -125,7 +98,8 @@ class PiperEngine:
         if self._cache_id is None:
             voice = self.voice
             self._cache_id = (
-                f"{NAME}-{_version()}/voice={voice.id}/sha256={_file_hash(voice.model, voice.config)[:32]}"
+                f"{NAME}-{distribution_version('piper-tts')}/voice={voice.id}"
+                f"/sha256={file_sha256(voice.model, voice.config)[:32]}"
                 f"/length_scale={self.length_scale}/noise={self.noise_scale},{self.noise_w}/volume={VOLUME}"
                 f"/wav-{self.sample_rate}-mono-s16"
             )
@@ -183,46 +157,19 @@ class PiperEngine:
 
     def synthesize(self, text: str, wav_path: Path) -> None:
         """Write ``text`` as a mono 16-bit WAV at the voice's rate (atomically, verified)."""
-        if not isinstance(text, str) or not text.strip():
-            raise ValueError("text to synthesise is empty")
         from piper import SynthesisConfig
 
-        prepared = self.prepare_text(text)
-        wav_path = Path(wav_path)
-        wav_path.parent.mkdir(parents=True, exist_ok=True)
+        prepared = self.prepare_text(text_to_speak(text))
         settings = SynthesisConfig(length_scale=self.length_scale, noise_scale=self.noise_scale,
                                    noise_w_scale=self.noise_w, volume=VOLUME)
-        tmp = wav_path.with_name(f".{wav_path.name}.{os.getpid()}.part.wav")
         try:
             with self._lock:
-                model = self._load()
-                frames = 0
-                loud = False
-                with wave.open(str(tmp), "wb") as out:
-                    out.setnchannels(1)
-                    out.setsampwidth(2)
-                    out.setframerate(self.sample_rate)
-                    for chunk in model.synthesize(prepared, syn_config=settings):
-                        samples = chunk.audio_int16_array
-                        frames += len(samples)
-                        loud = loud or bool(samples.any())
-                        out.writeframes(samples.tobytes())
-            if frames == 0 or not loud:
-                raise SynthesisError(
-                    f"piper made no audio for {text[:48]!r}; check that the text has words the voice can say"
-                )
-            os.replace(tmp, wav_path)
-        except (SynthesisError, ConfigError):
-            raise
-        except OSError:
+                chunks = (chunk.audio_int16_array for chunk in self._load().synthesize(prepared, syn_config=settings))
+                write_clip(wav_path, chunks, self.sample_rate, NAME, text)
+        except (SynthesisError, ConfigError, OSError):
             raise
         except Exception as exc:  # onnxruntime / phonemiser failures
             raise SynthesisError(f"piper failed ({type(exc).__name__}: {exc})") from exc
-        finally:
-            try:
-                tmp.unlink()
-            except FileNotFoundError:
-                pass
 
 
 def create(spec: Any) -> PiperEngine:

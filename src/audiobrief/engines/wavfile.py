@@ -1,13 +1,15 @@
-"""Checking a finished clip, and turning a native driver's AIFF into WAV."""
+"""Writing and checking a clip, and turning a native driver's AIFF into WAV."""
 
 from __future__ import annotations
 
+import os
 import sys
 import wave
 from array import array
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
+from ..errors import SynthesisError
 from .protocol import DEFAULT_RATE
 
 #: a clip shorter than this per word (at DEFAULT_RATE, scaled by the rate) is broken.
@@ -107,3 +109,35 @@ def aiff_to_wav(src: Path, dst: Path) -> None:
         w.setframerate(framerate)
         w.writeframes(samples.tobytes())  # wave swaps to little-endian itself if needed
 
+
+
+def write_clip(wav_path: Path, chunks: Iterable, rate: int, engine: str, text: str) -> None:
+    """Write ``chunks`` (numpy int16 sample arrays, in order) as one mono 16-bit WAV at
+    ``rate``: into a temp file renamed into place, so a clip is whole or absent.  No
+    samples, or only zeros, is a ``SynthesisError`` naming the text."""
+    wav_path = Path(wav_path)
+    wav_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = wav_path.with_name(f".{wav_path.name}.{os.getpid()}.part.wav")
+    try:
+        frames, loud = 0, False
+        with wave.open(str(tmp), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(rate)
+            for samples in chunks:
+                frames += len(samples)
+                loud = loud or bool(samples.any())
+                out.writeframes(samples.astype("<i2", copy=False).tobytes())
+        if frames == 0 or not loud:
+            raise SynthesisError(f"{engine} made no audio for {text[:48]!r}; "
+                                 "check that the text has words the voice can say")
+        os.replace(tmp, wav_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def text_to_speak(text: str) -> str:
+    """``text``, refused when there is nothing in it to synthesise."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("text to synthesise is empty")
+    return text
