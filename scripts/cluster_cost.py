@@ -6,7 +6,7 @@ The figures behind docs/cluster.md's sizing:
     python scripts/cluster_cost.py cpu piper
     python scripts/cluster_cost.py net tcp://HOST:8786  # the same article through a Dask cluster
 
-``net`` counts the pickled arguments and results of every remote call; run it with a cold cache.
+``net`` counts the tasks, and the pickled arguments and results of every remote call; run it with a cold cache.
 """
 
 from __future__ import annotations
@@ -35,16 +35,22 @@ def cpu(engine: str, work: Path, article: Path) -> None:
 
 
 def net(address: str, work: Path, article: Path) -> None:
+    from distributed import Client
+
     from audiobrief import cluster
     from audiobrief.build import build
     from audiobrief.config import Config
 
-    sent, back = [0], [0]
-    on_a_worker, pack_block = cluster.ClusterExecutor._on_a_worker, cluster.remote.pack_block
+    sent, back, tasks = [0], [0], [0]
+    send, wait, pack_block, submit = (cluster.ClusterExecutor._send, cluster.ClusterExecutor._wait,
+                                      cluster.remote.pack_block, Client.submit)
 
-    def counted(self, step, fn, *args):  # a block's files are a future here: counted when packed
-        result = on_a_worker(self, step, fn, *args)
-        sent[0] += len(pickle.dumps(args))
+    def counted_send(self, fn, arglist):  # a block's files are a future here: counted when packed
+        sent[0] += len(pickle.dumps(arglist))
+        return send(self, fn, arglist)
+
+    def counted_wait(self, future):
+        result = wait(self, future)
         back[0] += len(pickle.dumps(result))
         return result
 
@@ -53,14 +59,18 @@ def net(address: str, work: Path, article: Path) -> None:
         sent[0] += len(pickle.dumps(found[1]))
         return found
 
-    cluster.ClusterExecutor._on_a_worker = counted
-    cluster.remote.pack_block = packed
+    def counted_submit(self, *args, **kwargs):  # every task: steps, and the files they take
+        tasks[0] += 1
+        return submit(self, *args, **kwargs)
+
+    cluster.ClusterExecutor._send, cluster.ClusterExecutor._wait = counted_send, counted_wait
+    cluster.remote.pack_block, Client.submit = packed, counted_submit
     with cluster.Cluster(address) as remote:
         report = build([article], Config(), work / "out", cache_dir=work / "cache", cluster=remote)
     used = resource.getrusage(resource.RUSAGE_SELF)
     seconds = report.episodes[0].duration
     print(f"{seconds:.1f} s of audio: {sent[0] / 1e6:.1f} MB sent, {back[0] / 1e6:.1f} MB back, "
-          f"client {used.ru_utime + used.ru_stime:.1f} CPU-s (imports included); per 5 minutes: "
+          f"{tasks[0]} tasks, client {used.ru_utime + used.ru_stime:.1f} CPU-s (imports included); per 5 minutes: "
           f"{sent[0] / 1e6 * 300 / seconds:.1f} MB sent, {back[0] / 1e6 * 300 / seconds:.1f} MB back")
 
 

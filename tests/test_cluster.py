@@ -133,3 +133,55 @@ def test_a_bad_scheduler_address_says_what_is_wrong_and_what_would_do(given, why
     with pytest.raises(ConfigError, match=why) as err:
         cluster.scheduler_address(given, "[cluster] scheduler")
     assert str(err.value).startswith("[cluster] scheduler: ") and "tcp://[fd00::5]:8786" in str(err.value)
+
+
+class _Done:
+    """A Dask future already finished, as far as ``ClusterExecutor`` looks at one."""
+
+    def __init__(self, key: str, value) -> None:
+        self.key, self.value = key, value
+
+    def result(self, timeout=None):
+        return self.value
+
+
+class _Cluster:
+    """Runs each task at once, handing finished futures' values to the tasks that take them,
+    and remembers which functions its tasks ran."""
+
+    status = "running"
+
+    def __init__(self) -> None:
+        self.ran: list = []
+
+    def get_executor(self, **kwargs):
+        return self
+
+    def submit(self, fn, *args, key: str, **kwargs):
+        self.ran.append(fn)
+        return _Done(key, fn(*(a.value if isinstance(a, _Done) else a for a in args)))
+
+    def shutdown(self, wait: bool = True) -> None:
+        pass
+
+
+def test_a_batch_is_one_task_for_its_blocks_and_cache_hits_are_read_here(tmp_path):
+    """Two blocks' encodes travel as one task (after one task with both blocks' files), the
+    block already in our cache is not sent, and each call gets what the local step gives."""
+    blocks = [Block((Part("silence", 2205), Part("clip", 33075 + 100 * n, str(_wav(tmp_path / f"c{n}.wav")))),
+                    22050) for n in range(3)]
+    here, client = str(tmp_path / "here"), str(tmp_path / "client")
+    local = [segments.encode(b, 44100, 64, -3.0, -1.5, here) for b in blocks]
+    segments.encode(blocks[2], 44100, 64, -3.0, -1.5, client)
+    fake = _Cluster()
+    executor = cluster.ClusterExecutor(fake, "tcp://test:8786", ["w"], 4)
+    try:
+        futures = executor.submit_batch([(segments.encode, (b, 44100, 64, -3.0, -1.5, client)) for b in blocks])
+        results = [f.result(timeout=60) for f in futures]
+    finally:
+        executor.shutdown()
+    assert fake.ran == [remote.held, remote.run_block_steps]
+    for mine, theirs in zip(results, local):
+        assert Path(mine["path"]).read_bytes() == Path(theirs["path"]).read_bytes()
+        assert mine["key"] == theirs["key"] and mine["powers"] == theirs["powers"]
+    assert [r["made"] for r in results] == [True, True, False]

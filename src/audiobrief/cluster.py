@@ -4,9 +4,10 @@ Reading, planning, the cache, the catalog, the feed and every published file
 stay on this machine: only the steps' calls go out, through the executor Dask
 gives (``Client.get_executor``), the same way ``pipeline.run`` sends them to
 local threads.  ``ClusterExecutor`` is that executor wrapped: a step whose
-result is already in our cache runs here (it only reads the cache); any other
-block step or clip batch goes to a worker as bytes (``remote``), and what comes
-back is stored in our cache, where a local run would have written it.
+result is already in our cache runs here (it only reads the cache); the rest of
+an episode's batch goes to a worker as bytes (``remote``), one task for all its
+blocks' measuring or encoding, or all its speech, and what comes back is stored
+in our cache, where a local run would have written it.
 
 Before any work, ``connect`` reaches the scheduler (or fails within
 ``CONNECT_TIMEOUT_S``) and every worker says which audiobrief it runs;
@@ -206,8 +207,10 @@ def _cluster_failures() -> tuple:
 class ClusterExecutor(Executor):
     """Runs ``pipeline.run``'s calls on the cluster, with inputs and outputs as bytes.
 
-    Each call waits for its remote result in a thread of its own (``in_flight`` of them),
-    which stores the result in our cache before the pipeline sees it."""
+    An episode's batch (``submit_batch``) goes out as one task per step it calls (its
+    speech, or its blocks' measuring or encoding), not one per call: Dask's bookkeeping
+    is per task. Each batch waits for its results in a thread of its own (``in_flight``
+    of them), which stores them in our cache before the pipeline sees them."""
 
     def __init__(self, client, address: str, workers: list, in_flight: int) -> None:
         self.client, self.address = client, address
@@ -228,29 +231,61 @@ class ClusterExecutor(Executor):
         return ClusterError(self.lost)
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
-        return self.waiting.submit(self._call, fn, args)
+        return self.submit_batch([(fn, args)])[0]
 
-    def _call(self, fn, args: tuple):
-        if fn is synthesize_batch:
-            spec, jobs = args
-            return remote.keep_clips(jobs, self._on_a_worker(fn, remote.speak, spec, jobs))
-        if fn in remote.BLOCK_STEPS and not segments.cached(fn, args):
-            try:
-                block, files = self.held.files_of(args[0], PRIORITY[fn])
-            except self.failures as exc:
-                raise self._lose(f"failed mid-run ({_short(exc)})") from None
-            result, mp3 = self._on_a_worker(fn, remote.run_block_step, fn, block, args[1:], files)
-            return segments.keep(fn, args, result, mp3)
-        return fn(*args)  # a cache hit, or a step that needs no worker
+    def submit_batch(self, calls: list) -> list[Future]:
+        """A future per (fn, args) of ``calls``, all settled by one waiting thread."""
+        futures = [Future() for _ in calls]
+        self.waiting.submit(self._batch, calls, futures)
+        return futures
 
-    def _on_a_worker(self, step, fn, *args):
-        """``fn(*args)`` on a worker, for the pipeline's ``step``; a lost worker is rescheduled by Dask,
-        a lost cluster is a ClusterError (a future of a client that gave up on its scheduler may never
-        finish: its state is looked at). The task's key names the step; it is not derived from the
-        arguments (Dask would hash every byte of them, under one lock for all the waiting threads)."""
+    def _batch(self, calls: list, futures: list) -> None:
+        """Send each step's share of ``calls`` to a worker as one task, run cache hits here, and
+        settle each call's future with its result or its group's error."""
+        groups: dict = {}  # the step sent to a worker (None: run here) -> indices of its calls
+        for index, (fn, args) in enumerate(calls):
+            away = fn is synthesize_batch or (fn in remote.BLOCK_STEPS and not segments.cached(fn, args))
+            groups.setdefault(fn if away else None, []).append(index)
+        sent = []
+        for fn, indices in groups.items():
+            if fn is not None:
+                sent.append((fn, indices, _outcome(lambda: self._send(fn, [calls[i][1] for i in indices]))))
+        for index in groups.get(None, []):
+            fn, args = calls[index]
+            _settle([futures[index]], _outcome(lambda: [fn(*args)]))
+        for fn, indices, (task, error) in sent:
+            if error is None:
+                task, error = _outcome(lambda: self._receive(fn, [calls[i][1] for i in indices], task))
+            _settle([futures[i] for i in indices], (task, error))
+
+    def _send(self, fn, arglist: list):
+        """The Dask future of one task running ``fn`` on every argument tuple of ``arglist``."""
+        key = f"audiobrief-{fn.__name__}-{uuid.uuid4().hex}"
         try:
-            future = self.remote.submit(fn, *args, priority=PRIORITY[step], pure=False,
-                                        key=f"audiobrief-{step.__name__}-{uuid.uuid4().hex}")
+            if fn is synthesize_batch:
+                return self.remote.submit(remote.speak_all, arglist, priority=PRIORITY[fn], pure=False, key=key)
+            held = self.held.files_of([args[0] for args in arglist], PRIORITY[fn])
+            futures = list({future.key: future for _, future, _ in held}.values())
+            at = {future.key: i for i, future in enumerate(futures)}
+            items = [(packed, args[1:], at[future.key], block_key)
+                     for (packed, future, block_key), args in zip(held, arglist)]
+            return self.remote.submit(remote.run_block_steps, fn, items, *futures,
+                                      priority=PRIORITY[fn], pure=False, key=key)
+        except self.failures as exc:
+            raise self._lose(f"failed mid-run ({_short(exc)})") from None
+
+    def _receive(self, fn, arglist: list, task) -> list:
+        """The results of a task from ``_send``, each stored in our cache as a local run would."""
+        made = self._wait(task)
+        if fn is synthesize_batch:
+            return [remote.keep_clips(jobs, clips) for (_, jobs), clips in zip(arglist, made)]
+        return [segments.keep(fn, args, result, mp3) for args, (result, mp3) in zip(arglist, made)]
+
+    def _wait(self, future):
+        """A task's result; a lost worker is rescheduled by Dask, a lost cluster is a ClusterError
+        (a future of a client that gave up on its scheduler may never finish: its state is looked
+        at). Task keys name the step, not the arguments (Dask would hash every byte of them)."""
+        try:
             while True:
                 try:
                     return future.result(timeout=STATE_POLL_S)
@@ -269,14 +304,32 @@ class ClusterExecutor(Executor):
             pass  # the cluster is gone: nothing is left on it to cancel
 
 
+def _outcome(work) -> tuple:
+    """(what ``work()`` returned, None), or (None, the exception it raised)."""
+    try:
+        return work(), None
+    except Exception as exc:  # noqa: BLE001 - delivered through the calls' futures
+        return None, exc
+
+
+def _settle(futures: list, outcome: tuple) -> None:
+    """Give each future its result from ``outcome`` (a list, in order), or its error."""
+    results, error = outcome
+    for i, future in enumerate(futures):
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(results[i])
+
 
 class HeldBlocks:
     """Each block's files, sent to the cluster once for all of the block's steps.
 
-    They travel as a task of their own (``remote.held``) that the steps take as an argument:
-    Dask runs a step where its files are, and makes them again from the task if the worker
-    holding them dies. Blocks adding up to more than ``limit`` bytes are let go, least
-    recently used first (a step already waiting for them keeps them until it is done)."""
+    The files of a batch's new blocks travel as a task of their own (``remote.held``,
+    a dict by block key) that the steps take as an argument: Dask runs a step where its
+    files are, and makes them again from the task if the worker holding them dies.
+    Blocks adding up to more than ``limit`` bytes are let go, least recently used first
+    (a step already waiting for them keeps them until it is done)."""
 
     def __init__(self, client, workers: list, limit: int) -> None:
         self.client, self.workers, self.limit = client, workers, limit
@@ -284,23 +337,31 @@ class HeldBlocks:
         self.size = 0
         self.lock = threading.Lock()
 
-    def files_of(self, block, priority: int) -> tuple:
-        """(the block with its files renamed, the future of those files on the cluster)."""
-        key = block.key
+    def files_of(self, blocks: list, priority: int) -> list[tuple]:
+        """For each block: (it with its files renamed, the future of a dict holding its files
+        on the cluster, its key in that dict)."""
         with self.lock:
-            if key in self.blocks:
+            known = {b.key: self.blocks[b.key] for b in blocks if b.key in self.blocks}
+            for key in known:
                 self.blocks.move_to_end(key)
-                return self.blocks[key][:2]
-        packed, files = remote.pack_block(block)
-        future = self.client.submit(remote.held, files, pure=False, key=f"audiobrief-files-{uuid.uuid4().hex}",
-                                    workers=self.workers, allow_other_workers=False, priority=priority)
-        with self.lock:
-            if key not in self.blocks:  # else another step of the block sent them meanwhile
-                self.blocks[key] = (packed, future, sum(map(len, files.values())))
-                self.size += self.blocks[key][2]
+        new = {}
+        for block in blocks:
+            if block.key not in known and block.key not in new:
+                new[block.key] = remote.pack_block(block)
+        if new:
+            future = self.client.submit(remote.held, {key: files for key, (_, files) in new.items()}, pure=False,
+                                        key=f"audiobrief-files-{uuid.uuid4().hex}", workers=self.workers,
+                                        allow_other_workers=False, priority=priority)
+            fresh = {key: (packed, future, sum(map(len, files.values()))) for key, (packed, files) in new.items()}
+            known.update(fresh)
+            with self.lock:
+                for key, entry in fresh.items():
+                    if key not in self.blocks:  # else another batch sent them meanwhile
+                        self.blocks[key] = entry
+                        self.size += entry[2]
                 while self.size > self.limit and len(self.blocks) > 1:
                     self.size -= self.blocks.popitem(last=False)[1][2]
-            return self.blocks[key][:2]
+        return [(known[b.key][0], known[b.key][1], b.key) for b in blocks]
 
     def let_go(self) -> None:
         with self.lock:

@@ -17,7 +17,8 @@ Synthesis in-process is serialised by ``render.synthesize_batch`` (an engine
 is process-wide state); big batches speak in spawned worker processes
 (``engines.pool.synthesize_all``) beside the render threads, and each article's
 episode joins ``run`` through its ``arrivals`` queue once its clips are made.  ``InlineExecutor`` serves ``--jobs 1``; a
-distributed engine's executor can be passed to ``run`` the same way.
+distributed engine's executor can be passed to ``run`` the same way (one with
+``submit_batch`` is given each batch whole, see ``submit_all``).
 """
 
 from __future__ import annotations
@@ -151,6 +152,15 @@ def run(episodes: dict, executor: Executor, on_step: Optional[Callable[[Any, int
                 driver.finished(future)
 
 
+def submit_all(executor: Executor, batch: Sequence[Call]) -> list[Future]:
+    """A future per call of ``batch``: through the executor's ``submit_batch`` if it has one
+    (a cluster sends a batch as one task: its bookkeeping is per task), else call by call."""
+    submit_batch = getattr(executor, "submit_batch", None)
+    if submit_batch is not None:
+        return submit_batch([(call.fn, call.args) for call in batch])
+    return [executor.submit(call.fn, *call.args) for call in batch]
+
+
 class _Driver:
     """The episodes in flight: each one's generator, its current batch and the futures of its calls."""
 
@@ -184,8 +194,8 @@ class _Driver:
         self.calls[eid] = batch
         self.batches[eid] = [None] * len(batch)
         self.remaining[eid] = len(batch)
-        for index, call in enumerate(batch):
-            self.pending[self.executor.submit(call.fn, *call.args)] = (eid, index)
+        for index, future in enumerate(submit_all(self.executor, batch)):
+            self.pending[future] = (eid, index)
 
     def finished(self, future: Future) -> None:
         eid, index = self.pending.pop(future)

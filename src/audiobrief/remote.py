@@ -3,7 +3,8 @@
 A cluster worker cannot read our cache, so each remote call carries what its
 step reads (the clip WAVs, the transition sound, the music bed) and returns
 what the step wrote (the segment MP3, the clips it spoke).  On the worker,
-``run_block_step`` and ``speak`` write the inputs to a temporary folder of
+``run_block_step`` and ``speak`` (a batch's worth at once: ``run_block_steps``,
+``speak_all``) write the inputs to a temporary folder of
 their own, run the very same step function there (``segments.measure``,
 ``segments.measure_limited``, ``segments.encode``, ``render.synthesize_batch``)
 and read its outputs back; the folder is removed afterwards.  The step is the
@@ -61,8 +62,8 @@ def _unpacked(block: Block, folder: Path) -> Block:
     return dataclasses.replace(block, parts=parts, bed=bed)
 
 
-def held(files: dict[str, bytes]) -> dict[str, bytes]:
-    """On a worker: a block's files, as a result of their own that the block's steps all take."""
+def held(files: dict[str, dict[str, bytes]]) -> dict[str, dict[str, bytes]]:
+    """On a worker: blocks' files by block key, as a result of their own that the blocks' steps all take."""
     return files
 
 
@@ -78,6 +79,18 @@ def run_block_step(fn, block: Block, args: tuple, files: dict[str, bytes]) -> tu
         result = fn(*full)
         mp3 = Path(result["path"]).read_bytes() if fn is segments.encode else None
     return result, mp3
+
+
+def run_block_steps(fn, items: list, *held: dict) -> list[tuple[object, Optional[bytes]]]:
+    """On a worker: ``run_block_step`` for each of a batch's blocks, in order. ``items``:
+    (packed block, the step's arguments after the block, which of ``held`` has its files,
+    its key there); each of ``held`` maps block keys to files (``HeldBlocks``)."""
+    return [run_block_step(fn, block, args, held[at][key]) for block, args, at, key in items]
+
+
+def speak_all(batches: list) -> list[list[bytes]]:
+    """On a worker: ``speak`` each (spec, jobs) of a batch, in order."""
+    return [speak(spec, jobs) for spec, jobs in batches]
 
 
 def speak(spec, jobs: list) -> list[bytes]:
