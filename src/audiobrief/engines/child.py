@@ -175,6 +175,11 @@ def serve() -> None:
             _warm(spec)
         else:
             _speak_all(spec, [SynthJob(**job) for job in request["jobs"]], replies)
+    # stdin closed: every clip is written and answered, so nothing is left to save. Leave at once
+    # instead of tearing the engine down (onnxruntime, numpy), which the parent would wait for.
+    replies.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def clips_at_once(engine: Any, jobs: int) -> int:
