@@ -65,6 +65,22 @@ def test_the_scheduler_setting_is_checked_and_changes_no_stamp(tmp_path):
         Config().with_overrides(scheduler="http://x/y")
 
 
+@pytest.mark.parametrize("address", ["tcp://[::1]:8786", "[fd00::5]", "10.0.0.5", "tls://sched.example:9000"])
+def test_the_scheduler_setting_takes_what_the_flag_takes(tmp_path, address):
+    """The file's setting is judged by the same rule as --scheduler: IPv6 in brackets too."""
+    (tmp_path / "audiobrief.toml").write_text(f'[cluster]\nscheduler = "{address}"\n')
+    assert load_config(tmp_path / "audiobrief.toml").scheduler == address
+
+
+@pytest.mark.parametrize("address, why", [("tcp://::1:8786", "brackets"), ("tcp://[zz::1]:8786", "not an IPv6"),
+                                          ("host:70000", "out of range"), ("http://x/y", "Dask's schemes")])
+def test_a_bad_scheduler_setting_says_what_is_wrong(tmp_path, address, why):
+    (tmp_path / "audiobrief.toml").write_text(f'[cluster]\nscheduler = "{address}"\n')
+    with pytest.raises(ConfigError, match=r"\[cluster\] scheduler: .*not a Dask scheduler address") as caught:
+        load_config(tmp_path / "audiobrief.toml")
+    assert why in str(caught.value)
+
+
 def _wav(path: Path, seconds: float = 1.5) -> Path:
     import numpy as np
     import soundfile

@@ -8,7 +8,8 @@ import pytest
 
 from audiobrief.errors import InputError
 from audiobrief.fetch import Fetcher
-from audiobrief.stories import gather, parse_since
+from audiobrief.since import parse_since
+from audiobrief.stories import gather
 from briefing_site import SITE, Site
 
 MB = 1_000_000

@@ -5,9 +5,12 @@ Each command loads the config, calls one library function and renders its
 report. Library errors (AudiobriefError) become one line on stderr.
 
 Each command imports the library module it calls when it runs (the first lines
-of its body), so one command never loads the modules of the others: `make` on
-an unchanged folder stays a fraction of a second (see scripts/bench).
-This is the CLI's one exception to "the package's modules at the top".
+of its body, or of the helper that every command calls: ``settings`` for the
+config, ``_lock_policy`` for the lock), so one command never loads the modules
+of the others and `--help` loads none of them: `make` on an unchanged folder
+stays a fraction of a second (see scripts/bench, and tests/test_startup.py,
+which names the modules `--help` must not load). This is the CLI's one
+exception to "the package's modules at the top".
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from audiobrief.cli_folder import cache_app, check, episodes_app, feed, serve
 from audiobrief.cli_brief import brief
 from audiobrief.cli_shared import cluster_from, duration, loudness, settings, with_progress
 from audiobrief.errors import AudiobriefError
-from audiobrief.lock import configure_lock
 from audiobrief.logs import route_warnings
 
 app = typer.Typer(
@@ -56,6 +58,7 @@ def _root(
 
 def _lock_policy(wait: Optional[bool]) -> None:
     """How every command behaves when another run holds the output folder's lock."""
+    from audiobrief.lock import configure_lock
 
     configure_lock(wait=wait, on_wait=lambda message: typer.echo(message, err=True))
 

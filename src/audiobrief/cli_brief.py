@@ -15,7 +15,7 @@ import typer
 
 from audiobrief.cli_shared import cluster_from, settings, with_progress
 from audiobrief.errors import ConfigError
-from audiobrief.stories import parse_since
+from audiobrief.since import parse_since
 
 
 def brief(

@@ -13,15 +13,10 @@ from typing import Optional
 import typer
 
 from audiobrief.cli_shared import duration, settings
-from audiobrief.memos import archive_dir, cache_root
 
 
 cache_app = typer.Typer(help="The clip cache: its size, and trimming it.\n\nExample: audiobrief cache info --out episodes",
                         no_args_is_help=True)
-
-
-def _cache_root(out: Path, cache_dir: Optional[Path]) -> Path:
-    return cache_root(cache_dir)
 
 
 def _size(n: int) -> str:
@@ -42,8 +37,9 @@ def cache_info(
     Example: audiobrief cache info --out episodes
     """
     from audiobrief.cache import cache_info as measure_cache
+    from audiobrief.memos import cache_root
 
-    found = measure_cache(_cache_root(out, cache_dir))
+    found = measure_cache(cache_root(cache_dir))
     typer.echo(f"{found.root}: {_size(found.bytes)} in {found.clips} clips, {found.segments} encoded segments "
                f"and {found.pages} fetched pages")
 
@@ -62,6 +58,7 @@ def cache_prune(
     """
     from audiobrief.cache import prune
     from audiobrief.config import ConfigError
+    from audiobrief.memos import cache_root
 
     text = max_size.strip().upper().replace(" ", "")
     units = {"GB": 1 << 30, "MB": 1 << 20, "KB": 1 << 10, "B": 1}
@@ -72,7 +69,7 @@ def cache_prune(
         raise ConfigError(f"--max-size {max_size!r} is not a size; give e.g. 500MB or 2GB") from None
     if older_than is not None and limit == 0:
         limit = 1 << 62  # only age decides
-    removed, freed = prune(_cache_root(out, cache_dir), limit, older_than)
+    removed, freed = prune(cache_root(cache_dir), limit, older_than)
     typer.echo(f"removed {removed} file(s), {_size(freed)} freed")
 
 
@@ -84,10 +81,11 @@ _CONFIG = typer.Option(None, "--config", "-c", help="Settings file [default: ./a
 _BASE = typer.Option(None, "--base-url", help="Public URL of the folder [default: the config's, else the last one used].")
 
 
-def _print_publish(report) -> None:
+def _print_publish(report, archive: Path) -> None:
+    """The feed line, then where the episodes ``keep_last`` archived went (``archive``)."""
     typer.echo(f"feed: {report.feed} ({report.episodes} episode(s) in the feed)")
     for slug in report.archived:
-        typer.echo(f"archived {slug} (keep_last); its files are in {archive_dir(report.out_dir)}")
+        typer.echo(f"archived {slug} (keep_last); its files are in {archive}")
     typer.echo(report.flash_note)
 
 
@@ -120,12 +118,13 @@ def episodes_remove(slug: str = typer.Argument(..., help="The episode's slug (se
 
     Example: audiobrief episodes remove harbour-ferries-return --out episodes
     """
+    from audiobrief.memos import archive_dir
     from audiobrief.publish.site import remove_episode
 
     report = remove_episode(settings(config_file, base_url=base_url), out, slug)
     typer.echo(f"removed {slug} from the feed; its files are in {archive_dir(out)} "
                f"(undo with `audiobrief episodes restore {slug}`)")
-    _print_publish(report)
+    _print_publish(report, archive_dir(report.out_dir))
 
 
 @episodes_app.command("restore")
@@ -135,11 +134,12 @@ def episodes_restore(slug: str = typer.Argument(..., help="The episode's slug (s
 
     Example: audiobrief episodes restore harbour-ferries-return --out episodes
     """
+    from audiobrief.memos import archive_dir
     from audiobrief.publish.site import restore_episode
 
     report = restore_episode(settings(config_file, base_url=base_url), out, slug)
     typer.echo(f"restored {slug} to the feed")
-    _print_publish(report)
+    _print_publish(report, archive_dir(report.out_dir))
 
 
 def feed(out: Path = _OUT, config_file: Optional[Path] = _CONFIG, base_url: Optional[str] = _BASE) -> None:
@@ -147,9 +147,11 @@ def feed(out: Path = _OUT, config_file: Optional[Path] = _CONFIG, base_url: Opti
 
     Example: audiobrief feed --out episodes --base-url https://example.org/pod/
     """
+    from audiobrief.memos import archive_dir
     from audiobrief.publish.site import regenerate
 
-    _print_publish(regenerate(settings(config_file, base_url=base_url), out))
+    report = regenerate(settings(config_file, base_url=base_url), out)
+    _print_publish(report, archive_dir(report.out_dir))
 
 
 def check(folder: Path = typer.Argument(Path("episodes"), help="The episodes folder to check.")) -> None:

@@ -14,10 +14,14 @@ from typing import Optional
 
 import typer
 
-from audiobrief.config import load_config
-
 
 def settings(config_file: Optional[Path], **overrides):
+    """The settings a command runs with: the file's, then the command line's ``overrides``.
+
+    Loaded here, when a command runs, like the library modules each command calls
+    (see cli.py): `--help` never needs the config module or the engines' bounds it checks."""
+    from audiobrief.config import load_config
+
     return load_config(config_file).with_overrides(**overrides)
 
 

@@ -180,7 +180,6 @@ def _show(value: Any, width: int = 40) -> str:
 
 _TYPE_NAMES = {str: "a string in quotes", bool: "true or false", int: "a whole number"}
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
-_SCHEDULER = re.compile(r"((tcp|tls|ws|wss)://)?[^\s/:]+(:\d{1,5})?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -194,6 +193,19 @@ def _http_url(value: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def _scheduler_problem(value: str) -> Optional[str]:
+    """Why ``[cluster] scheduler`` is not an address Dask can be given (None if it is), judged by
+    the same rule as ``--scheduler``. audiobrief.cluster loads the speech and render modules, so
+    it is imported only when a scheduler is set (as the commands that use a cluster do)."""
+    from audiobrief.cluster import scheduler_address
+
+    try:
+        scheduler_address(value, "[cluster] scheduler")
+    except ConfigError as exc:
+        return str(exc)
+    return None
 
 
 def _check_value(opt: Option, value: Any) -> Optional[str]:
@@ -223,8 +235,8 @@ def _check_value(opt: Option, value: Any) -> Optional[str]:
         return f"{where}: {value} ms is out of range; use 0-10000"
     if opt.key == "base_url" and value and not _http_url(value):
         return f"{where}: {_show(value)} is not an http(s) URL; use e.g. https://example.org/podcast/"
-    if opt.key == "scheduler" and value and not _SCHEDULER.fullmatch(value):
-        return f"{where}: {_show(value)} is not a Dask scheduler address; use e.g. tcp://10.0.0.5:8786"
+    if opt.key == "scheduler" and value:
+        return _scheduler_problem(value)
     if opt.key == "keep_last" and value < 0:
         return f"{where}: {value} is negative; use 0 (keep every episode) or the number of episodes to keep"
     if opt.key == "description" and len(value.encode("utf-8")) > 4000:

@@ -13,16 +13,15 @@ can SIGKILL a run in the middle of writing the catalog or the feed.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import shutil
 import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Iterator, Optional
 
 from audiobrief.errors import PublishError, why, write_error
-import shutil
-import hashlib
 
 
 TEMP_MARK = ".tmp-"

@@ -36,8 +36,6 @@ FEED_SUFFIXES = (".xml", ".rss", ".atom")
 _KINDS = "article or feed files (.txt, .md, .html, .xml)"
 #: a feed item's own content counts as the full story from this many words on
 FULL_CONTENT_WORDS = 80
-_SINCE_RE = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$", re.I)
-_SINCE_UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 @dataclass(frozen=True)
@@ -64,16 +62,6 @@ class Gathered:
     @property
     def warnings(self) -> list[str]:
         return [str(problem) for problem in self.problems]
-
-
-def parse_since(text: Optional[str]) -> Optional[timedelta]:
-    """``24h``, ``3d``, ``90m``, ``2w`` -> a timedelta (None for no limit)."""
-    if text is None or not str(text).strip():
-        return None
-    match = _SINCE_RE.match(str(text))
-    if not match or int(match.group(1)) == 0:
-        raise InputError(f"--since {text!r}: give a positive age like 90m, 24h, 3d or 2w")
-    return timedelta(**{_SINCE_UNITS[match.group(2).lower()]: int(match.group(1))})
 
 
 def gather(sources: Sequence[str], fetcher: Fetcher, *, max_bytes: int, since: Optional[timedelta] = None,

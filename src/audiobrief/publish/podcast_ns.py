@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-import lxml.etree  # noqa: F401  feedgen.util uses lxml.etree without importing it
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
-from feedgen.util import xml_elem
+from lxml import etree
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -39,14 +38,14 @@ class PodcastIndexExtension(BaseExtension):
     def extend_rss(self, rss_feed):
         channel = rss_feed[0]
         if self._explicit is not None:
-            xml_elem(f"{{{ITUNES_NS}}}explicit", channel).text = "true" if self._explicit else "false"
+            etree.SubElement(channel, f"{{{ITUNES_NS}}}explicit").text = "true" if self._explicit else "false"
         if self._locked is not None:
-            elem = xml_elem(f"{{{PODCAST_NS}}}locked", channel)
+            elem = etree.SubElement(channel, f"{{{PODCAST_NS}}}locked")
             elem.text = "yes" if self._locked[0] else "no"
             if self._locked[1]:
                 elem.attrib["owner"] = self._locked[1]
         if self._guid:
-            xml_elem(f"{{{PODCAST_NS}}}guid", channel).text = self._guid
+            etree.SubElement(channel, f"{{{PODCAST_NS}}}guid").text = self._guid
         return rss_feed
 
 
@@ -69,13 +68,13 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
 
     def extend_rss(self, entry):
         for url, mime, language in self._transcripts:
-            elem = xml_elem(f"{{{PODCAST_NS}}}transcript", entry)
+            elem = etree.SubElement(entry, f"{{{PODCAST_NS}}}transcript")
             elem.attrib["url"] = url
             elem.attrib["type"] = mime
             if language:
                 elem.attrib["language"] = language
         if self._chapters:
-            elem = xml_elem(f"{{{PODCAST_NS}}}chapters", entry)
+            elem = etree.SubElement(entry, f"{{{PODCAST_NS}}}chapters")
             elem.attrib["url"] = self._chapters
             elem.attrib["type"] = CHAPTERS_TYPE
         return entry
