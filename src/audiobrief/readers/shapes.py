@@ -1,7 +1,8 @@
 """Shapes of lines that are never article text, in every supported language.
 
 Dates and datelines are recognised with the month and weekday names of the
-CLDR data that Babel ships (so "20 janvier 2020", "3. März 2024", "12 de
+CLDR data that Babel ships, kept in ``data/cldr.json`` by
+``scripts/make_reader_data.py`` (so "20 janvier 2020", "3. März 2024", "12 de
 septiembre de 2023" and "May 27, 2016" all count), and with numeric dates
 ("02.01.2016", "2016-05-27").  E-mail addresses, @handles and postal
 addresses are recognised by their form.  The few words that no shape can
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+import json
 from importlib import resources
 
 #: languages whose dates, stamps and credits are recognised
@@ -36,6 +38,12 @@ def furniture() -> dict:
     return toml().loads(text)
 
 
+@lru_cache(maxsize=1)
+def cldr() -> dict:
+    """CLDR's facts the readers use: jusText's list name per language code, month and weekday names."""
+    return json.loads(resources.files("audiobrief.readers").joinpath("data/cldr.json").read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=8)
 def words_for(kind: str) -> tuple[str, ...]:
     """One kind of furniture word ("picture", "stamp") in every supported language, longest first."""
@@ -52,17 +60,8 @@ def word_set(kind: str) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _calendar_words() -> tuple[str, str]:
     """Month and weekday names (wide and abbreviated) of the supported languages, as regex alternations."""
-    from babel.dates import get_day_names, get_month_names
-
-    months: set[str] = set()
-    days: set[str] = set()
-    for lang in LANGUAGES:
-        for width in ("wide", "abbreviated"):
-            for context in ("format", "stand-alone"):
-                months.update(n.casefold().rstrip(".") for n in get_month_names(width, context, lang).values())
-                days.update(n.casefold().rstrip(".") for n in get_day_names(width, context, lang).values())
     alt = lambda names: "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if len(n) >= 3)  # noqa: E731
-    return alt(months), alt(days)
+    return alt(cldr()["months"]), alt(cldr()["days"])
 
 
 @lru_cache(maxsize=1)

@@ -25,6 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
 
+from audiobrief.readers import shapes
+
 #: a line shorter than this (in characters) is too short to judge by its density
 MIN_CHARS = 60
 #: the share of stop words from which a long line reads as prose (jusText uses 0.30-0.32)
@@ -47,15 +49,12 @@ def _stoplist_folder() -> Optional[Path]:
 
 @lru_cache(maxsize=16)
 def stopwords(language: str) -> frozenset[str]:
-    """jusText's stop words for an ISO 639-1 code ("de" -> German.txt); empty if none."""
+    """jusText's stop words for an ISO 639-1 code ("de" -> German.txt, named in data/cldr.json); empty if none."""
     folder = _stoplist_folder()
     if folder is None:
         return frozenset()
-    try:
-        from babel import Locale
-
-        name = Locale.parse(language).get_display_name("en").split(" (")[0]
-    except Exception:  # noqa: BLE001 - an unknown code simply has no list
+    name = shapes.cldr()["stoplists"].get(language)
+    if name is None:
         return frozenset()
     path = folder / f"{name}.txt"
     if not path.is_file():
