@@ -182,6 +182,40 @@ def _between_chapters(transition: str, sound: Optional[str], sound_frames: int, 
     return [Part("silence", pause + after)]
 
 
+class _Layout:
+    """The blocks laid out so far, and the block being filled (its parts, cues and chapter)."""
+
+    def __init__(self, rate: int, sound_id: str) -> None:
+        self.rate, self.sound_id = rate, sound_id
+        self.blocks: list[Block] = []
+        self.parts: list[Part] = []
+        self.cues: list[tuple[str, int, int]] = []
+        self.chapter: Optional[str] = "Intro"
+        self.chapter_at = 0
+        self.at = 0  # frames into the current block
+
+    def add(self, part: Part) -> None:
+        if part.frames > 0:
+            self.parts.append(part)
+            self.at += part.frames
+
+    def close(self) -> None:
+        if self.parts:
+            self.blocks.append(Block(tuple(self.parts), self.rate, self.sound_id, self.chapter,
+                                     self.chapter_at, tuple(self.cues)))
+        self.parts, self.cues, self.chapter, self.chapter_at, self.at = [], [], None, 0, 0
+
+    def cut_in_pause(self) -> None:
+        """End the block in the middle of the pause that ends it: each block keeps silence at the
+        join, so neither encoder starts or stops on speech (a block starting right at a clip's
+        onset decoded with a broadband tick there)."""
+        pause = self.parts.pop()
+        self.at -= pause.frames
+        self.add(Part("silence", pause.frames // 2))
+        self.close()
+        self.add(Part("silence", pause.frames - pause.frames // 2))
+
+
 def lay_out(pieces: Sequence[Piece], clip_paths: Sequence[Path], article: Article, *,
             transition: str = "sting", section_pause_ms: int = 600, section_pause_after_ms: int = 450,
             resolve=lambda p: Path(p), max_block_s: float = MAX_BLOCK_S,
@@ -198,57 +232,32 @@ def lay_out(pieces: Sequence[Piece], clip_paths: Sequence[Path], article: Articl
     ms = lambda value: rate * value // 1000  # noqa: E731
     sound_name, sound_frames, sound_id = _transition_sound(transition, resolve, rate)
     titles = chapter_titles(article)
-    blocks: list[Block] = []
-    parts: list[Part] = []
-    cues: list[tuple[str, int, int]] = []
-    chapter: Optional[str] = "Intro"
-    chapter_at = 0
-    at = 0  # frames into the current block
-
-    def close() -> None:
-        nonlocal parts, cues, chapter, chapter_at, at
-        if parts:
-            blocks.append(Block(tuple(parts), rate, sound_id, chapter, chapter_at, tuple(cues)))
-        parts, cues, chapter, chapter_at, at = [], [], None, 0, 0
-
-    def add(part: Part) -> None:
-        nonlocal at
-        if part.frames > 0:
-            parts.append(part)
-            at += part.frames
-
+    out = _Layout(rate, sound_id)
     current = "intro"
     place, previous, count = "", None, 0  # where the sentence before this one stands
     for piece, path, (start, end) in zip(pieces, clip_paths, bounds):
         block = piece.section if piece.section is not None else ("intro" if piece.kind == "intro" else "end")
         fade = 0
         if block != current:
-            close()
+            out.close()
             if transition == "crossfade":
                 fade = min(ms(CROSSFADE_MS), ms(section_pause_ms), end - start)
             for part in _between_chapters(transition, sound_name, sound_frames, ms(section_pause_ms),
                                           ms(section_pause_after_ms), fade):
-                add(part)
-            chapter = titles[block] if isinstance(block, int) else "Credits"
-            chapter_at = at
+                out.add(part)
+            out.chapter = titles[block] if isinstance(block, int) else "Credits"
+            out.chapter_at = out.at
             current = block
-        elif parts and parts[-1].kind == "silence" and parts[-1].frames >= ms(MIN_CUT_PAUSE_MS) and (
-                at >= max_block_s * rate or (at >= min_block_s * rate and _cut_after(place))):
-            # cut in the middle of the pause: each block keeps silence at the join, so
-            # neither encoder starts or stops on speech (a block starting right at a
-            # clip's onset decoded with a broadband tick there)
-            pause = parts.pop()
-            at -= pause.frames
-            add(Part("silence", pause.frames // 2))
-            close()
-            add(Part("silence", pause.frames - pause.frames // 2))
+        elif out.parts and out.parts[-1].kind == "silence" and out.parts[-1].frames >= ms(MIN_CUT_PAUSE_MS) and (
+                out.at >= max_block_s * rate or (out.at >= min_block_s * rate and _cut_after(place))):
+            out.cut_in_pause()
         paragraph = (piece.kind, piece.section, piece.paragraph)
         count = count + 1 if paragraph == previous else 0
         place, previous = f"{paragraph}/{count}", paragraph
-        cues.append((piece.shown, at, at + end - start))
-        add(Part("clip", end - start, str(path), start, fade))
+        out.cues.append((piece.shown, out.at, out.at + end - start))
+        out.add(Part("clip", end - start, str(path), start, fade))
         if piece.pause_after:
-            add(Part("silence", ms(piece.pause_after)))
-    add(Part("silence", ms(TAIL_MS)))
-    close()
-    return blocks
+            out.add(Part("silence", ms(piece.pause_after)))
+    out.add(Part("silence", ms(TAIL_MS)))
+    out.close()
+    return out.blocks
