@@ -134,13 +134,18 @@ class Bench:
             ours.append(make([article, "--out", out]))
         self.add("cold make, ~400 words (new process)", median(ours), median(base), 1.2)
 
-    def batch(self, count: int = 50) -> None:
-        folder = self.fresh("batch-articles")
+    def _articles(self, folder_name: str, prefix: str, count: int, first_seed: int) -> list[Path]:
+        """``count`` generated articles in a fresh folder, seeds from ``first_seed`` on."""
+        folder = self.fresh(folder_name)
         articles = []
         for i in range(count):
-            path = folder / f"a{i:02d}.txt"
-            path.write_text(make_article(100 + i))
+            path = folder / f"{prefix}{i:02d}.txt"
+            path.write_text(make_article(first_seed + i))
             articles.append(path)
+        return articles
+
+    def batch(self, count: int = 50) -> None:
+        articles = self._articles("batch-articles", "a", count, first_seed=100)
         ours, base = [], []
         for _ in range(self.repeat):  # ~5 min a round; the 2-core run is the noisiest figure here
             start = time.perf_counter()
@@ -424,12 +429,7 @@ class Bench:
         if subprocess.run([str(VENV_BIN / "python"), "-c", "import distributed"], capture_output=True).returncode:
             print("  cluster: skipped (pip install 'audiobrief[cluster]')", flush=True)
             return
-        folder = self.fresh("cluster-articles")
-        articles = []
-        for i in range(count):
-            path = folder / f"c{i:02d}.txt"
-            path.write_text(make_article(300 + i))
-            articles.append(path)
+        articles = self._articles("cluster-articles", "c", count, first_seed=300)
         ours, base = [], []
         with dask_cluster(self.work / "dask") as address:
             for i in range(self.repeat):  # each first in turn: the machine's drift falls on both
