@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from audiobrief.speech.numbers import _MONTH_RE, _UNITS, _month_word, _ordinal, _year, say, words
+from audiobrief.speech.numbers import _MONTH_RE, _UNITS, _month_word, _ordinal, _year, say, version_words
 
 _VERSION_WORDS = {
     "en": {"a": "alpha", "alpha": "alpha", "b": "beta", "beta": "beta", "rc": "release candidate",
@@ -103,20 +103,16 @@ _PRE_RELEASE = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+)+)[.-]?(a|b|rc|alpha|beta|d
 _V_VERSION = re.compile(r"(?<![\w.])v(\d+(?:\.\d+)*)(?![\w]|\.\d)")
 
 
-def _version_number(text: str, language: str) -> str:
-    return f" {words(language)['dot']} ".join(say(int(part), language) for part in text.split("."))
-
-
 def _pre_release(m: re.Match, language: str) -> str:
     table = _VERSION_WORDS.get(language, _VERSION_WORDS["en"])
     prefix = f"{table['v']} " if m.group(0)[0] in "vV" else ""
     tag = table[m.group(2).lower()]
-    return f"{prefix}{_version_number(m.group(1), language)} {tag} {say(int(m.group(3)), language)}"
+    return f"{prefix}{version_words(m.group(1), language)} {tag} {say(int(m.group(3)), language)}"
 
 
 def _v_version(m: re.Match, language: str) -> str:
     table = _VERSION_WORDS.get(language, _VERSION_WORDS["en"])
-    return f"{table['v']} {_version_number(m.group(1), language)}"
+    return f"{table['v']} {version_words(m.group(1), language)}"
 
 
 # --------------------------------------------------------------------------- symbols

@@ -136,12 +136,17 @@ def cardinal(text: str, language: str) -> str:
     return say(value, language)
 
 
+def version_words(text: str, lang: str) -> str:
+    """A version's dotted number ("2.0.1"): each part, joined by the language's word for the dot."""
+    return f" {words(lang)['dot']} ".join(say(int(p), lang) for p in text.split("."))
+
+
 def _dotted(m: re.Match, lang: str) -> str:
-    """A version or other dotted number ("2.0.1"): each part, joined by "point"."""
+    """A version or other dotted number ("2.0.1"), unless it is thousands written with dots."""
     parts = m.group(0).split(".")
     if len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:]):
         return _plain(m, lang)  # thousands written the German/Spanish/French way: 1.924.300
-    return f" {words(lang)['dot']} ".join(say(int(p), lang) for p in parts)
+    return version_words(m.group(0), lang)
 
 
 _NUM = r"\d{1,3}(?:[,.]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
