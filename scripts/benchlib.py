@@ -123,8 +123,9 @@ def synthetic_catalog(folder: Path, count: int):
 
 @contextlib.contextmanager
 def dask_cluster(folder: Path, workers: int = 2):
-    """A Dask scheduler and ``workers`` one-thread workers on 127.0.0.1, each worker in its own
-    folder (cwd, HOME, TMPDIR); yields the scheduler's address, stops them all by PID."""
+    """A Dask scheduler and ``workers`` one-thread workers on 127.0.0.1, started as docs/cluster.md
+    says (with Dask's nanny), each in its own folder (cwd, HOME, TMPDIR); yields the scheduler's
+    address, stops them all by PID (a nanny stops its worker)."""
     import os
 
     from distributed import Client
@@ -138,7 +139,7 @@ def dask_cluster(folder: Path, workers: int = 2):
             home = folder / f"worker{n}"
             (home / "tmp").mkdir(parents=True, exist_ok=True)
             env = {**os.environ, "HOME": str(home), "TMPDIR": str(home / "tmp")}
-            procs.append(subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+            procs.append(subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-dashboard",
                                            "--local-directory", str(home / "dask")], cwd=home, env=env,
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         with Client(address, timeout=60, set_as_default=False) as client:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -201,3 +205,27 @@ def test_a_batch_is_one_task_for_its_blocks_and_cache_hits_are_read_here(tmp_pat
         assert Path(mine["path"]).read_bytes() == Path(theirs["path"]).read_bytes()
         assert mine["key"] == theirs["key"] and mine["powers"] == theirs["powers"]
     assert [r["made"] for r in results] == [True, True, False]
+
+
+def test_a_worker_process_is_set_up_once_with_one_blas_thread_and_steady_malloc():
+    """``worker_process.prepare`` in a process of its own (it changes process-wide settings):
+    NumPy's BLAS pool cut to one thread, glibc's mmap/trim thresholds set, done once."""
+    code = textwrap.dedent("""
+        import json, os
+        import numpy
+        from threadpoolctl import threadpool_info
+        from audiobrief import remote, worker_process
+        before = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+        first = worker_process.prepare()
+        assert remote.speak_all([]) == [] and worker_process.prepare.cache_info().hits == 1
+        after = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+        print(json.dumps({"before": before, "after": after, "done": first,
+                          "glibc": bool(os.confstr("CS_GNU_LIBC_VERSION"))}))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "OPENBLAS_NUM_THREADS": "2"})
+    assert out.returncode == 0, out.stderr
+    facts = json.loads(out.stdout)
+    assert facts["before"] and all(n == 2 for n in facts["before"])  # the pool was there to be cut
+    assert facts["after"] == [1] * len(facts["before"])
+    assert facts["done"] == {"blas_threads": 1, "malloc": facts["glibc"]}

@@ -8,7 +8,8 @@ what the step wrote (the segment MP3, the clips it spoke).  On the worker,
 their own, run the very same step function there (``segments.measure``,
 ``segments.measure_limited``, ``segments.encode``, ``render.synthesize_batch``)
 and read its outputs back; the folder is removed afterwards.  The step is the
-one a local run uses, so the sound is the same to the byte.
+one a local run uses, so the sound is the same to the byte. The worker's
+process is set up for these steps once, by ``worker_process.prepare``.
 
 ``pack_block`` (on our side) lists a block's files; the worker sees them
 under new names, which changes no sound: a block's key, which does name its
@@ -23,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
-from audiobrief import segments
+from audiobrief import segments, worker_process
 from audiobrief.cache import unsealed_wav, write_atomic
 from audiobrief.errors import SynthesisError
 from audiobrief.render import synthesize_batch
@@ -85,11 +86,13 @@ def run_block_steps(fn, items: list, *held: dict) -> list[tuple[object, Optional
     """On a worker: ``run_block_step`` for each of a batch's blocks, in order. ``items``:
     (packed block, the step's arguments after the block, which of ``held`` has its files,
     its key there); each of ``held`` maps block keys to files (``HeldBlocks``)."""
+    worker_process.prepare()
     return [run_block_step(fn, block, args, held[at][key]) for block, args, at, key in items]
 
 
 def speak_all(batches: list) -> list[list[bytes]]:
     """On a worker: ``speak`` each (spec, jobs) of a batch, in order."""
+    worker_process.prepare()
     return [speak(spec, jobs) for spec, jobs in batches]
 
 
