@@ -9,16 +9,17 @@ write a folder.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Optional
 
 
-@dataclass
 class LockPolicy:
-    #: queue behind the run that holds the folder (True) or stop at once (False, ``--no-wait``)
-    wait: bool = True
-    #: called with one line when a run waits, breaks a stale lock or finds an interrupted run
-    on_wait: Optional[Callable[[str], None]] = None
+    """What a run does when another run holds the folder it writes."""
+
+    def __init__(self) -> None:
+        #: queue behind the run that holds the folder (True) or stop at once (False, ``--no-wait``)
+        self.wait: bool = True
+        #: called with one line when a run waits, breaks a stale lock or finds an interrupted run
+        self.on_wait: Optional[Callable[[str], None]] = None
 
     def say(self, message: str) -> None:
         if self.on_wait is not None:
