@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing_site import Site
 from conftest import SAMPLE
 
 HEAVY = ("numpy", "lxml", "trafilatura", "jinja2", "onnxruntime", "scipy")
@@ -60,8 +61,7 @@ def test_help_loads_no_heavy_library(args):
     assert result.returncode == 0, result.stderr
     assert "heavy: []" in result.stdout, result.stdout
     assert "speaking: []" in result.stdout and "publishing: []" in result.stdout, result.stdout
-    if args[0] != "make":  # a command's --help runs the app's callback first, which sets the lock policy
-        assert "work: []" in result.stdout, result.stdout
+    assert "work: []" in result.stdout, result.stdout  # `make --help` sets the lock policy: a plain setting
 
 
 @pytest.mark.parametrize("command", [("plan",), ("plan", "--json"), ("lexicon", "check")])
@@ -73,6 +73,15 @@ def test_plan_loads_no_heavy_library_and_builds_nothing(command):
     assert "heavy: []" in result.stdout and "publishing: []" in result.stdout, result.stdout
     assert "building: []" in result.stdout, result.stdout
     assert "multiprocessing" not in result.stdout.split("speaking:")[1], result.stdout
+
+
+def test_plan_of_a_page_url_fetches_it_and_only_it_loads_fetching():
+    """A page URL is read as `make` reads it: fetched through sources (which `plan FILE` never loads)."""
+    with Site() as site:
+        result = _probe("plan", f"{site.base}/pages/library-hours.html", "--json")
+    assert result.returncode == 0, result.stderr
+    assert '"title": "Riverside library opens on Sundays"' in result.stdout, result.stdout
+    assert "audiobrief.fetch" in result.stdout.split("building:")[1], result.stdout
 
 
 def test_the_probe_sees_what_a_build_loads(tmp_path: Path):
