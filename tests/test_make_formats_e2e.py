@@ -51,7 +51,8 @@ def test_episode_has_a_chapter_per_section_and_sound(made, name):
 
 def _engine_id(name: str) -> str:
     """The engine id `make` keys its clips on for this article (voice and rate included)."""
-    from audiobrief.planning import engine_spec as _engine_spec, plan_file as plan
+    from audiobrief.planned import plan_file as plan
+    from audiobrief.planning import engine_spec as _engine_spec
     from audiobrief.config import Config
     from audiobrief.engines import engine_cache_id
 

@@ -172,7 +172,7 @@ def test_cover_is_converted_with_a_warning(tmp_path):
 
 def test_section_voice_and_rate_are_spoken_with_the_real_engine(tmp_path):
     """Front-matter/section overrides reach the engine: other clips, other sound."""
-    from audiobrief.planning import Planned
+    from audiobrief.planned import Planned
     from audiobrief.report import BuildReport, Progress
     from audiobrief.speaking import speak
     from audiobrief.mix import read_wav

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing_site import Site
 from conftest import SAMPLE
 
 HEAVY = ("numpy", "lxml", "trafilatura", "jinja2", "onnxruntime", "scipy")
@@ -28,6 +29,10 @@ PUBLISHING = ("audiobrief.build", "audiobrief.catalog", "audiobrief.publish.feed
 WORK = ("audiobrief.config", "audiobrief.memos", "audiobrief.cache", "audiobrief.lock", "audiobrief.fetch",
         "audiobrief.stories", "audiobrief.sources", "audiobrief.models", "audiobrief.engines", "platformdirs",
         "socket")
+#: what gathering and building need beyond reading one file: `plan` and `lexicon check` of a file
+#: read and script it only (no memos, cache, fetching or lock; the lock policy is a plain setting)
+BUILDING = ("audiobrief.memos", "audiobrief.cache", "audiobrief.fetch", "audiobrief.lock", "audiobrief.sources",
+            "audiobrief.planning", "audiobrief.report", "platformdirs", "socket")
 
 #: runs the CLI, then prints the heavy modules it loaded
 PROBE = (
@@ -41,6 +46,7 @@ PROBE = (
     f"print('speaking:', sorted(m for m in {SPEAKING!r} if m in sys.modules))\n"
     f"print('publishing:', sorted(m for m in {PUBLISHING!r} if m in sys.modules))\n"
     f"print('work:', sorted(m for m in {WORK!r} if m in sys.modules))\n"
+    f"print('building:', sorted(m for m in {BUILDING!r} if m in sys.modules))\n"
 )
 
 
@@ -55,16 +61,35 @@ def test_help_loads_no_heavy_library(args):
     assert result.returncode == 0, result.stderr
     assert "heavy: []" in result.stdout, result.stdout
     assert "speaking: []" in result.stdout and "publishing: []" in result.stdout, result.stdout
-    if args[0] != "make":  # a command's --help runs the app's callback first, which sets the lock policy
-        assert "work: []" in result.stdout, result.stdout
+    assert "work: []" in result.stdout, result.stdout  # `make --help` sets the lock policy: a plain setting
 
 
-def test_plan_loads_no_heavy_library_and_builds_nothing():
-    """`plan` reads and scripts one article: no catalog, feed or lock, and no worker processes."""
-    result = _probe("plan", SAMPLE)
+@pytest.mark.parametrize("command", [("plan",), ("plan", "--json"), ("lexicon", "check")])
+def test_plan_loads_no_heavy_library_and_builds_nothing(command):
+    """`plan` reads and scripts one article: no catalog, feed, cache, memos, fetching or lock,
+    and no worker processes."""
+    result = _probe(*command, SAMPLE)
     assert result.returncode == 0, result.stderr
     assert "heavy: []" in result.stdout and "publishing: []" in result.stdout, result.stdout
+    assert "building: []" in result.stdout, result.stdout
     assert "multiprocessing" not in result.stdout.split("speaking:")[1], result.stdout
+
+
+def test_plan_of_a_page_url_fetches_it_and_only_it_loads_fetching():
+    """A page URL is read as `make` reads it: fetched through sources (which `plan FILE` never loads)."""
+    with Site() as site:
+        result = _probe("plan", f"{site.base}/pages/library-hours.html", "--json")
+    assert result.returncode == 0, result.stderr
+    assert '"title": "Riverside library opens on Sundays"' in result.stdout, result.stdout
+    assert "audiobrief.fetch" in result.stdout.split("building:")[1], result.stdout
+
+
+def test_the_probe_sees_what_a_build_loads(tmp_path: Path):
+    """The guard above can fail: `make` (here refused before it speaks) loads what `plan` must not."""
+    result = _probe("make", SAMPLE, "--out", tmp_path / "out", "--engine", "nope")
+    loaded = result.stdout.split("building:")[1]
+    for module in ("audiobrief.memos", "audiobrief.cache", "audiobrief.lock", "audiobrief.sources", "platformdirs"):
+        assert module in loaded, result.stdout
 
 
 def test_an_unchanged_re_run_loads_no_heavy_library(tmp_path: Path):

@@ -130,8 +130,8 @@ def test_parse_since_refuses(text):
         parse_since(text)
 
 
-def test_a_folder_gives_its_feeds_and_articles_through_sources_expand(tmp_path):
-    """One expansion of inputs (sources.expand) serves make and brief; brief's also takes feeds."""
+def test_a_folder_gives_its_feeds_and_articles_through_reading_expand(tmp_path):
+    """One expansion of inputs (reading.expand) serves make and brief; brief's also takes feeds."""
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "notes.json").write_text("{}", encoding="utf-8")

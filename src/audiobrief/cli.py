@@ -5,12 +5,14 @@ Each command loads the config, calls one library function and renders its
 report. Library errors (AudiobriefError) become one line on stderr.
 
 Each command imports the library module it calls when it runs (the first lines
-of its body, or of the helper that every command calls: ``settings`` for the
-config, ``_lock_policy`` for the lock), so one command never loads the modules
-of the others and `--help` loads none of them: `make` on an unchanged folder
-stays a fraction of a second (see scripts/bench, and tests/test_startup.py,
-which names the modules `--help` must not load). This is the CLI's one
-exception to "the package's modules at the top".
+of its body, or of the helper it calls: ``settings`` for the config,
+``read_named`` for the article of `plan` and `lexicon check`), so one command
+never loads the modules of the others and `--help` loads none of them: `make` on
+an unchanged folder stays a fraction of a second (see scripts/bench, and
+tests/test_startup.py, which names the modules `--help`, `plan` and a re-run
+must not load). This is the CLI's one exception to "the package's modules at
+the top". The lock policy (``--wait/--no-wait``) is a setting of its own
+module, imported at the top: setting it loads nothing of the lock.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ import typer
 from audiobrief import __version__
 from audiobrief.cli_folder import cache_app, check, episodes_app, feed, serve
 from audiobrief.cli_brief import brief
-from audiobrief.cli_shared import cluster_from, duration, loudness, settings, with_progress
+from audiobrief.cli_shared import cluster_from, duration, loudness, read_named, settings, with_progress
 from audiobrief.errors import AudiobriefError
+from audiobrief.lock_policy import configure_lock
 from audiobrief.logs import route_warnings
 
 app = typer.Typer(
@@ -53,13 +56,6 @@ def _root(
 ) -> None:
     """Turn articles into podcast episodes, offline."""
     route_warnings()
-    _lock_policy(wait)
-
-
-def _lock_policy(wait: Optional[bool]) -> None:
-    """How every command behaves when another run holds the output folder's lock."""
-    from audiobrief.lock import configure_lock
-
     configure_lock(wait=wait, on_wait=lambda message: typer.echo(message, err=True))
 
 
@@ -95,10 +91,9 @@ def make(
     Example: audiobrief make https://example.org/news/river-park.html
     """
     from audiobrief.build import build
-    from audiobrief.sources import sample_article
+    from audiobrief.reading import sample_article
 
-    if wait is not None:
-        _lock_policy(wait)
+    configure_lock(wait=wait)
 
     config = settings(config_file, base_url=base_url, profile=profile, engine=engine,
                      voice=str(Path(voice).resolve()) if voice and voice.endswith(".onnx") else voice)
@@ -150,12 +145,12 @@ def plan(
 
     Example: audiobrief plan story.txt --json
     """
-    from audiobrief.planning import plan_file
     from audiobrief.length import describe
+    from audiobrief.planned import plan_article
     from audiobrief.script import language_warnings, plan_dict
 
     config = settings(config_file)
-    planned = plan_file(article, config)
+    planned = plan_article(read_named(article, config), config)
     data = plan_dict(planned.article, planned.script, language_warnings(planned.article, config))
     for warning in data["warnings"]:
         typer.echo(f"warning: {warning}", err=True)
@@ -253,12 +248,11 @@ def lexicon_check(
 
     Example: audiobrief lexicon check story.md
     """
-    from audiobrief.sources import read_one
     from audiobrief.speech import lexicon
     from audiobrief.speech.normalize import clean_for_speech
 
     config = settings(config_file)
-    read = read_one(article, config)
+    read = read_named(article, config)
     table = lexicon.merge(config.pronunciations, read.meta.get("pronunciations"))
     missing = lexicon.unlisted_names(read, table)
     for word, count in missing:

@@ -25,6 +25,20 @@ def settings(config_file: Optional[Path], **overrides):
     return load_config(config_file).with_overrides(**overrides)
 
 
+def read_named(arg: str, config):
+    """The one article `plan` and `lexicon check` read, through the checks `make` applies.
+
+    A file is read from this machine (``reading``); only a page URL loads
+    ``sources``, which fetches it, with the cache and the memos that keeps."""
+    from audiobrief.reading import is_url, read_one
+
+    if not is_url(arg):
+        return read_one(arg, config)
+    from audiobrief.sources import page_source
+
+    return page_source(arg, config).read()
+
+
 @contextmanager
 def cluster_from(flag: Optional[str], config):
     """The Dask cluster of ``--scheduler`` (else ``[cluster] scheduler``; None: this machine),

@@ -92,11 +92,6 @@ def redact(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
-def is_url(text: str) -> bool:
-    """Whether a command-line source looks like a URL rather than a path."""
-    return "://" in text or text.lower().startswith("file:")
-
-
 @dataclass(frozen=True)
 class Fetched:
     """A fetched body.  ``url`` is where it came from after redirects, redacted."""

@@ -6,7 +6,7 @@ locks (fcntl/msvcrt), which the OS drops when a process dies, so a killed
 run never blocks the next one. Where the file system has no such locks, a
 soft lock file is used instead, and one whose recorded holder (pid on this
 host) is gone is broken. Other runs wait for the lock (and say so) or, with
-``--no-wait``, stop at once.
+``--no-wait``, stop at once (the policy of :mod:`audiobrief.lock_policy`).
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Iterator, Optional
 
 from audiobrief.errors import PublishError, why
 from audiobrief.fsutil import pid_alive, remove_quietly
+from audiobrief.lock_policy import POLICY
 from audiobrief.memos import folder_state
 
 
@@ -41,24 +42,6 @@ SOFT_LOCK_NAME = ".audiobrief.softlock"
 SOFT_LOCK_ORPHAN_SECONDS = 30
 #: who holds the lock: "pid host", written while the lock is held
 OWNER_NAME = ".audiobrief.lock.owner"
-
-#: process-wide lock policy, set once by the CLI (``--wait/--no-wait``)
-_WAIT = True
-_ON_WAIT: Optional[Callable[[str], None]] = None
-
-
-def configure_lock(wait: Optional[bool] = None, on_wait: Optional[Callable[[str], None]] = None) -> None:
-    """Set how :func:`publish_lock` behaves when another run holds the folder.
-
-    ``wait=False``: fail at once with a PublishError. ``on_wait(message)`` is
-    called once when a run starts waiting (the CLI prints it).
-    """
-    global _WAIT, _ON_WAIT
-    if wait is not None:
-        _WAIT = wait
-    if on_wait is not None:
-        _ON_WAIT = on_wait
-
 
 def read_owner(place: Path) -> tuple[int, str]:
     """(pid, host) recorded by the lock's holder, or (0, "") when unknown."""
@@ -161,8 +144,7 @@ def _take(attempt: _Attempts, timeout: float) -> bool:
     if attempt.stale_soft_lock():
         pid, _ = read_owner(place)
         remove_quietly(place / SOFT_LOCK_NAME)
-        if _ON_WAIT:
-            _ON_WAIT(f"broke a stale lock on {folder} left by process {pid}, which is gone")
+        POLICY.say(f"broke a stale lock on {folder} left by process {pid}, which is gone")
         if attempt(0):
             return False
     pid, host = read_owner(place)
@@ -170,8 +152,7 @@ def _take(attempt: _Attempts, timeout: float) -> bool:
     if timeout == 0:
         raise PublishError(f"{folder} is being written by another audiobrief run ({holder}); "
                            "wait for it, or run again without --no-wait to queue") from None
-    if _ON_WAIT:
-        _ON_WAIT(f"waiting for {holder} to finish writing {folder} ...")
+    POLICY.say(f"waiting for {holder} to finish writing {folder} ...")
     deadline = None if timeout < 0 else time.monotonic() + timeout
     while not attempt(0.5):
         if attempt.stale_soft_lock():
@@ -187,24 +168,24 @@ def _take(attempt: _Attempts, timeout: float) -> bool:
 def publish_lock(folder: Path, timeout: Optional[float] = None) -> Iterator[None]:
     """Hold the folder's lock: one run writes at a time, others queue.
 
-    ``timeout``: seconds to wait (None: the configured policy; ``--no-wait``
-    means 0).
+    ``timeout``: seconds to wait (None: the policy of :mod:`audiobrief.lock_policy`;
+    ``--no-wait`` means 0).
     """
     if timeout is None:
-        timeout = -1 if _WAIT else 0
+        timeout = -1 if POLICY.wait else 0
     attempt = _Attempts(folder)
     waited = _take(attempt, timeout)
     place = attempt.place
     try:
-        if not waited and owner_is_stale(place) and _ON_WAIT:
-            _ON_WAIT(f"the previous run on {folder} (process {read_owner(place)[0]}) was interrupted; "
+        if not waited and owner_is_stale(place):
+            POLICY.say(f"the previous run on {folder} (process {read_owner(place)[0]}) was interrupted; "
                      "its lock is released and its leftovers are cleaned up")
         try:
             (place / OWNER_NAME).write_text(f"{os.getpid()} {_hostname()}\n", encoding="utf-8")
         except OSError:
             pass  # informational only
-        if waited and _ON_WAIT:
-            _ON_WAIT(f"got the lock on {folder}; continuing")
+        if waited:
+            POLICY.say(f"got the lock on {folder}; continuing")
         yield
     finally:
         remove_quietly(place / OWNER_NAME)

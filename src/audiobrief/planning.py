@@ -1,4 +1,5 @@
-"""Plan: an article -> its script, its clips (content keys), its build key, and what is left to speak.
+"""Planning a build: each article's plan (:mod:`audiobrief.planned`) -> its clips (content keys),
+its build key, and what is left to speak.
 
 The build key is a hash of everything that decides an episode's files (see
 ``build_key_data``); an episode whose key equals the one in the catalog is
@@ -19,25 +20,10 @@ from audiobrief.errors import AudiobriefError
 from audiobrief.fsutil import ensure_free_space
 from audiobrief.length import estimate_seconds, refuse_if_too_long
 from audiobrief.models import Article, Piece
+from audiobrief.planned import Planned, plan_article
 from audiobrief.profiles import get_profile
 from audiobrief.report import BuildReport, Failure
-from audiobrief.script import build_script, language_warnings
-from audiobrief.sources import read_one
-
-@dataclass(frozen=True)
-class Planned:
-    article: Article
-    script: tuple[Piece, ...]
-
-
-def plan_article(article: Article, config: Config) -> Planned:
-    return Planned(article, build_script(article, config))
-
-
-def plan_file(path: Path, config: Config) -> Planned:
-    """The plan of one article file (``audiobrief plan``): its article and script, with no
-    catalog, feed or lock involved."""
-    return plan_article(read_one(path, config), config)
+from audiobrief.script import language_warnings
 
 
 def plan_all(sources, config: Config, report: BuildReport) -> list:

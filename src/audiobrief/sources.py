@@ -1,17 +1,16 @@
-"""Gather: what the user named (files, folders, globs) -> the articles to make.
+"""Gather: what the user named (files, folders, globs, page URLs) -> the articles to make.
 
 A :class:`Source` is all the build needs to know about one article before
 reading it: the name the catalog keeps it under, its bytes (for the stamp
 that recognises an unchanged article without reading it), and how to read
-it. Files and ``http(s)://`` pages give sources here (a page is fetched by
-:mod:`audiobrief.fetch` and read like a saved one); anything else that can give
-an id, bytes and a ``read()`` (a composed briefing, say) can be handed to
-``build`` the same way.
+it. Files (named through :mod:`audiobrief.reading`) and ``http(s)://`` pages
+give sources here (a page is fetched by :mod:`audiobrief.fetch` and read like
+a saved one); anything else that can give an id, bytes and a ``read()`` (a
+composed briefing, say) can be handed to ``build`` the same way.
 """
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import os
 import stat
@@ -22,10 +21,11 @@ from typing import Callable, Optional, Sequence, Union
 
 from audiobrief import memos
 from audiobrief.config import Config
-from audiobrief.errors import AudiobriefError, InputError
-from audiobrief.fetch import Fetcher, is_url, redact
+from audiobrief.errors import AudiobriefError
+from audiobrief.fetch import Fetcher, redact
 from audiobrief.models import Article
-from audiobrief.readers import ARTICLE_SUFFIXES, decode, parse, read_article
+from audiobrief.readers import decode, parse, read_article
+from audiobrief.reading import article_limit, checked_path, expand, is_url, shown
 from audiobrief.report import Failure
 
 
@@ -41,11 +41,6 @@ class Source:
     read: Callable[[], Article]
     #: where it is, for messages and for the memos kept per article
     where: str
-
-
-def sample_article() -> Path:
-    """The article that ships inside the package, for `make` with no argument."""
-    return Path(__file__).parent / "samples" / "sample-article.txt"
 
 
 def gather(inputs: Sequence[Union[str, Path, Source]], config: Config,
@@ -73,68 +68,21 @@ def gather(inputs: Sequence[Union[str, Path, Source]], config: Config,
         try:
             paths = expand(item)
         except AudiobriefError as exc:
-            failures.append(Failure(_shown(item), str(exc), exc.exit_code))
+            failures.append(Failure(shown(item), str(exc), exc.exit_code))
             continue
         for path in paths:
             try:
                 source = file_source(path, config)
             except AudiobriefError as exc:
-                failures.append(Failure(_shown(path), str(exc), exc.exit_code))
+                failures.append(Failure(shown(path), str(exc), exc.exit_code))
                 continue
             sources.setdefault(source.id, source)
     return list(sources.values()), failures
 
 
-def expand(arg: Union[str, Path], suffixes=ARTICLE_SUFFIXES,
-           kinds: str = "article files (.txt, .md, .html)") -> list[Path]:
-    """One argument -> the paths it names (a folder's files with one of ``suffixes``, a glob's
-    matches); raises an InputError when it names none. ``kinds`` names those files in that
-    error. What is not a folder is kept, even a symlink loop or a FIFO: reading it says what
-    is wrong with it, instead of it being skipped unsaid."""
-    path = checked_path(arg)
-    if path.is_dir():
-        try:
-            inside = sorted(p for p in path.iterdir()
-                            if not p.is_dir() and not p.name.startswith(".") and p.suffix.lower() in suffixes)
-        except OSError as exc:
-            raise InputError(f"{_shown(path)}: the folder cannot be listed ({exc.strerror or exc}); "
-                             "check its permissions") from None
-        if not inside:
-            raise InputError(f"{_shown(path)}: is a folder with no {kinds} in it; "
-                             "give such files or a folder holding some")
-        return inside
-    if not path.exists() and glob.has_magic(str(arg)):
-        matches = sorted(Path(m) for m in glob.glob(str(arg)) if not Path(m).is_dir())
-        if not matches:
-            raise InputError(f"{_shown(arg)}: matches no file; check the pattern")
-        return matches
-    return [path]
-
-
-def checked_path(arg: Union[str, Path]) -> Path:
-    """What every command does first with an article path: an empty argument or a name that
-    is not UTF-8 (it could not be kept in the catalog) is refused with the fix."""
-    text = str(arg)
-    if not text.strip():
-        raise InputError("an empty article path was given; give an article file, a folder or a glob")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InputError(f"{_shown(text)}: the file name is not valid UTF-8; rename the file") from None
-    return Path(arg)
-
-
-def read_one(arg: Union[str, Path], config: Config) -> Article:
-    """One article (a file or a page URL) read through the same checks ``make`` applies
-    (``plan``, ``lexicon check``)."""
-    if isinstance(arg, str) and is_url(arg):
-        return page_source(arg, config).read()
-    return file_source(checked_path(arg), config).read()
-
-
 def page_source(url: str, config: Config, cache_root: Optional[Path] = None) -> Source:
     """A web page -> its source, named by its redacted URL (raises a FetchError saying why not)."""
-    fetched = Fetcher(memos.cache_root(cache_root), config.max_article_mb * 1_000_000).get(url, kind="page")
+    fetched = Fetcher(memos.cache_root(cache_root), article_limit(config)).get(url, kind="page")
     name = redact(url)
     return Source(id=name, data=fetched.body, read=partial(read_page, fetched.body, fetched.url), where=name)
 
@@ -147,14 +95,9 @@ def read_page(body: bytes, url: str) -> Article:
 def file_source(path: Path, config: Config) -> Source:
     """The source for an article file: ``read()`` applies every input check (readers.read_bytes)."""
     checked_path(path)
-    limit = config.max_article_mb * 1_000_000
+    limit = article_limit(config)
     return Source(id=catalog_id(path, config.root), data=_plain_file_bytes(path, limit),
                   read=partial(read_article, path, max_bytes=limit), where=os.path.abspath(path))
-
-
-def _shown(arg: Union[str, Path]) -> str:
-    """A path as text that can always be printed (bytes that are not UTF-8 as \\xNN)."""
-    return os.fsencode(str(arg)).decode("utf-8", "backslashreplace")
 
 
 def catalog_id(path: Path, root: str) -> str:

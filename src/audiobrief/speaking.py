@@ -21,7 +21,8 @@ from audiobrief import engines
 from audiobrief.engines import EngineSpec, pool
 from audiobrief.engines.child import warm_speaker
 from audiobrief.pipeline import make_executor
-from audiobrief.planning import Planned, find_missing, prepare_work
+from audiobrief.planned import Planned
+from audiobrief.planning import find_missing, prepare_work
 from audiobrief.profiles import get_profile
 from audiobrief.render import synthesize_batch
 from audiobrief.report import BuildReport, Progress

@@ -27,10 +27,10 @@ from typing import Optional, Sequence
 from urllib.parse import urljoin, urlsplit
 
 from audiobrief.errors import AudiobriefError, InputError
-from audiobrief.fetch import ACCEPTED, Fetcher, is_url, redact
+from audiobrief.fetch import ACCEPTED, Fetcher, redact
 from audiobrief.models import Article
 from audiobrief.readers import ARTICLE_SUFFIXES, decode, parse, read_article, read_bytes
-from audiobrief.sources import expand
+from audiobrief.reading import expand, is_url
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 _KINDS = "article or feed files (.txt, .md, .html, .xml)"

@@ -12,13 +12,17 @@ and link-list words) are read from ``data/furniture.toml``.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
-import json
-from importlib import resources
+from pathlib import Path
+
+from audiobrief.config import toml
 
 #: languages whose dates, stamps and credits are recognised
 LANGUAGES = ("en", "de", "fr", "es")
+#: the readers' data files, installed beside this module
+DATA = Path(__file__).parent / "data"
 
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLE_RE = re.compile(r"(?:^|\s)@\w{2,}")
@@ -32,16 +36,13 @@ _TIME_RE = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
 
 @lru_cache(maxsize=1)
 def furniture() -> dict:
-    from audiobrief.config import toml
-
-    text = resources.files("audiobrief.readers").joinpath("data/furniture.toml").read_text(encoding="utf-8")
-    return toml().loads(text)
+    return toml().loads((DATA / "furniture.toml").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
 def cldr() -> dict:
     """CLDR's facts the readers use: jusText's list name per language code, month and weekday names."""
-    return json.loads(resources.files("audiobrief.readers").joinpath("data/cldr.json").read_text(encoding="utf-8"))
+    return json.loads((DATA / "cldr.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=8)
