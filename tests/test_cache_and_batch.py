@@ -100,16 +100,17 @@ def test_the_stamp_follows_the_settings_and_the_files_they_name(tmp_path):
 
 
 def test_language_detection_is_remembered_by_its_sample(tmp_path, monkeypatch):
+    from audiobrief.memos import LanguageMemo
     from audiobrief.readers import language
 
     text = "The ferry dock reopened on a cold morning and the children waved their flags. " * 20
-    with language.memo_in(tmp_path / "language") as memo:
+    with language.memo_in(LanguageMemo(tmp_path / "language")) as memo:
         assert language.detect_language(text) == "en"
         assert not (tmp_path / "language").exists()  # nothing written before the build holds the folder
         memo.flush()
     assert len(list((tmp_path / "language").rglob("*"))) == 2  # one folder, one answer
     monkeypatch.setattr(language, "_detect", lambda *a: pytest.fail("detected again"))
-    with language.memo_in(tmp_path / "language"):
+    with language.memo_in(LanguageMemo(tmp_path / "language")):
         assert language.detect_language(text) == "en"
         # an edit past the sample does not change what the language is
         assert language.detect_language(text + " Ein ganz anderer Satz am Ende.") == "en"

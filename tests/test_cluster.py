@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from audiobrief import cluster, remote, segments
+from audiobrief import cluster, cluster_address, remote, segments
 from audiobrief.config import Config, load_config
 from audiobrief.engines import EngineSpec
 from audiobrief.errors import ClusterError, ConfigError, EngineUnavailable
@@ -138,7 +138,7 @@ def test_clips_spoken_elsewhere_are_checked_before_they_are_kept(tmp_path):
     (" scheduler:8786 ", "tcp://scheduler:8786"),
 ])
 def test_scheduler_addresses_ipv6_in_brackets_included_are_taken(given, address):
-    assert cluster.scheduler_address(given) == address
+    assert cluster_address.scheduler_address(given) == address
 
 
 @pytest.mark.parametrize("given, why", [
@@ -151,7 +151,7 @@ def test_scheduler_addresses_ipv6_in_brackets_included_are_taken(given, address)
 ])
 def test_a_bad_scheduler_address_says_what_is_wrong_and_what_would_do(given, why):
     with pytest.raises(ConfigError, match=why) as err:
-        cluster.scheduler_address(given, "[cluster] scheduler")
+        cluster_address.scheduler_address(given, "[cluster] scheduler")
     assert str(err.value).startswith("[cluster] scheduler: ") and "tcp://[fd00::5]:8786" in str(err.value)
 
 

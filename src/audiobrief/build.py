@@ -60,7 +60,7 @@ def build(inputs: Sequence[Union[str, Path, Source]], config: Config, out_dir: P
 
         speaking.start_early(config, len(todo), workers, cluster)  # the engine loads while we plan
         production.check_settings_files(config)                    # 3. a bad cover or sound fails first
-        with memo_in(run.cache_root / memos.LANGUAGE) as languages:
+        with memo_in(memos.LanguageMemo(run.cache_root / memos.LANGUAGE)) as languages:
             planned = planning.plan_all(todo, config, run.report)  # 4. plan: read and script each article
         if planned:
             run.take_folder()                                      # 5. the folder is ours: clean, migrate

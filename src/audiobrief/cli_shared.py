@@ -47,7 +47,8 @@ def cluster_from(flag: Optional[str], config):
     if not given:
         yield None
         return
-    from audiobrief.cluster import Cluster, scheduler_address
+    from audiobrief.cluster import Cluster
+    from audiobrief.cluster_address import scheduler_address
 
     with Cluster(scheduler_address(given, "--scheduler" if flag else "[cluster] scheduler")) as cluster:
         yield cluster

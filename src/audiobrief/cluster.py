@@ -20,9 +20,7 @@ given.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
-import re
 import threading
 import uuid
 from collections import OrderedDict
@@ -32,7 +30,7 @@ from typing import Iterable, Optional
 
 from audiobrief import __version__, remote, segments
 from audiobrief.engines import engine_cache_id, install_hint
-from audiobrief.errors import AudiobriefError, ClusterError, ConfigError, EngineUnavailable
+from audiobrief.errors import AudiobriefError, ClusterError, EngineUnavailable
 from audiobrief.render import synthesize_batch
 
 INSTALL = "pip install 'audiobrief[cluster]'"
@@ -51,46 +49,6 @@ HELD_BYTES = 128 * 2**20
 #: Dask runs the higher first: an episode's later steps before other episodes' speech, so
 #: episodes finish (and are published here) while the workers speak the next ones
 PRIORITY = {synthesize_batch: 0, segments.measure: 1, segments.measure_limited: 2, segments.encode: 3}
-#: the ways Dask's scheduler can be reached, and the port ``dask scheduler`` listens on by default
-SCHEMES = ("tcp", "tls", "ws", "wss")
-DEFAULT_PORT = 8786
-_HOST_PORT = re.compile(r"(?:\[(?P<ipv6>[^\]]*)\]|(?P<host>[^\s/:\[\]@?#]+))(?::(?P<port>\d{1,5}))?")
-
-
-def scheduler_address(text: str, where: str = "--scheduler") -> str:
-    """``text`` as Dask is given it, ``SCHEME://HOST:PORT``: the scheme is tcp:// unless named,
-    the port 8786 unless given, and an IPv6 host goes in brackets (``tcp://[::1]:8786``).
-    Anything else is a ConfigError naming ``where`` and an address that would do."""
-    scheme, sep, rest = text.strip().partition("://")
-    if not sep:
-        scheme, rest = "tcp", text.strip()
-    found = _HOST_PORT.fullmatch(rest)
-    why = _address_problem(scheme.lower(), rest, found)
-    if why:
-        raise ConfigError(f"{where}: {text!r} is not a Dask scheduler address ({why}); "
-                          "use e.g. tcp://10.0.0.5:8786 or tcp://[fd00::5]:8786")
-    host = found["host"] or f"[{found['ipv6']}]"
-    return f"{scheme.lower()}://{host}:{found['port'] or DEFAULT_PORT}"
-
-
-def _address_problem(scheme: str, rest: str, found: Optional[re.Match]) -> str:
-    """What is wrong with a scheduler address ('' if nothing)."""
-    if scheme not in SCHEMES:
-        return f"{scheme!r} is not one of Dask's schemes {', '.join(SCHEMES)}"
-    if found is None:
-        if rest.count(":") > 1 and "[" not in rest:
-            return "put an IPv6 address in brackets: [::1]:8786"
-        return "give HOST or HOST:PORT after the scheme, and nothing else"
-    if found["ipv6"] is not None:
-        try:
-            ipaddress.IPv6Address(found["ipv6"])
-        except ValueError:
-            return f"[{found['ipv6']}] is not an IPv6 address"
-    if found["port"] and not 0 < int(found["port"]) < 65536:
-        return f"port {found['port']} is out of range 1-65535"
-    return ""
-
-
 def worker_facts(specs: tuple) -> dict:
     """On a worker: its audiobrief version, and each engine's cache id (or why it has none)."""
     engines = {}

@@ -6,19 +6,19 @@ commented file that ``audiobrief init`` writes.
 
 from __future__ import annotations
 
+import difflib
 import re
+import string
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Optional
-
-from audiobrief.errors import ConfigError
 from urllib.parse import urlsplit
 
+from audiobrief.cluster_address import scheduler_address
 from audiobrief.engines.protocol import MAX_RATE, MIN_RATE
+from audiobrief.errors import ConfigError
 from audiobrief.speech.lexicon import validate_table
-import string
-import difflib
 
 #: transitions made by audiobrief itself; any other value names a sound file
 BUILT_IN_TRANSITIONS = ("sting", "crossfade", "none")
@@ -197,10 +197,7 @@ def _http_url(value: str) -> bool:
 
 def _scheduler_problem(value: str) -> Optional[str]:
     """Why ``[cluster] scheduler`` is not an address Dask can be given (None if it is), judged by
-    the same rule as ``--scheduler``. audiobrief.cluster loads the speech and render modules, so
-    it is imported only when a scheduler is set (as the commands that use a cluster do)."""
-    from audiobrief.cluster import scheduler_address
-
+    the same rule as ``--scheduler``."""
     try:
         scheduler_address(value, "[cluster] scheduler")
     except ConfigError as exc:

@@ -20,7 +20,8 @@ by every output folder::
     gains.json                    gains memo: "<article> <profile>" -> the levels of its
                                   last render, so a small edit keeps the gain and
                                   re-encodes only the changed block
-    language/ab/<key>             language memo: a text sample -> its detected language
+    language/ab/<key>             language memo (LanguageMemo): a text sample -> its
+                                  detected language
 
 Per output folder (always in the user's cache folder, ``folders/<name>-<12 hex>/``,
 the hex being a hash of the folder's full path; ``--cache-dir`` does not move it)::
@@ -63,6 +64,7 @@ from audiobrief.cache import installed_files, write_atomic
 from audiobrief.config import BUILT_IN_TRANSITIONS, Config
 from audiobrief.engines import engine_distributions
 from audiobrief.errors import PublishError
+from audiobrief.readers.language import normalise_code
 from platformdirs import user_cache_dir
 from platformdirs import user_data_dir
 import orjson
@@ -342,3 +344,44 @@ def record_feed_rendered(feed: Path, inputs: str) -> None:
     """After feed.xml was written (or found the same) from ``inputs``: a new stamp, which a
     build completes with ``record_feed``."""
     write_stamp(folder_memos(feed.parent) / FEED_STAMP, {"inputs": inputs, "file": file_stamp(feed)})
+
+
+# ------------------------------------------------------------------ languages
+
+class LanguageMemo:
+    """Detected languages by the article's sample (``language/ab/<key>``), for
+    ``readers.language.memo_in``. New answers are kept in memory until ``flush``: a build
+    writes them only once it holds the output folder, so a run refused at the lock leaves
+    no trace."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.pending: dict[Path, str] = {}
+        self._detector = ""  # langdetect's installed files, looked up on first use
+
+    def _path(self, sample: str, default: str) -> Path:
+        if not self._detector:
+            self._detector = repr(installed_files(("langdetect",)))
+        key = hashlib.sha256(f"{self._detector}\0{default}\0{sample}".encode("utf-8")).hexdigest()
+        return self.folder / key[:2] / key
+
+    def get(self, sample: str, default: str) -> Optional[str]:
+        path = self._path(sample, default)
+        if path in self.pending:
+            return self.pending[path]
+        try:
+            known = path.read_text(encoding="ascii").strip()
+        except (OSError, ValueError):
+            return None
+        return known if normalise_code(known) == known else None
+
+    def put(self, sample: str, default: str, code: str) -> None:
+        self.pending[self._path(sample, default)] = code
+
+    def flush(self) -> None:
+        for path, code in self.pending.items():
+            try:
+                write_atomic(path, code.encode("ascii"))
+            except Exception:  # noqa: BLE001 - a memo that cannot be written is only a lost speed-up
+                pass
+        self.pending.clear()

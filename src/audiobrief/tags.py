@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import filecmp
+import hashlib
+import os
 from pathlib import Path
 from typing import Optional, Sequence
 
+from audiobrief.fsutil import _trace, atomic_replace, temp_path
 from audiobrief.models import Chapter
 
 TAG_HEADER = 10  # "ID3", version, flags, syncsafe size
@@ -109,12 +113,6 @@ def write_tagged_mp3(folder: Path, stem: str, current: Optional[str], segments: 
     so the old file stays valid until the catalog naming the new one is
     written. Returns (name, size, whether a file was written).
     """
-    import filecmp
-    import hashlib
-    import os
-
-    from audiobrief.fsutil import _trace, atomic_replace, temp_path
-
     head = tag_bytes(**fields)
     digest = hashlib.sha256(head)
     tmp = temp_path(folder / f"{stem}.mp3")

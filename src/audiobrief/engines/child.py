@@ -35,7 +35,9 @@ from typing import Any, Callable, Optional, Sequence
 
 from .. import errors
 from ..errors import SynthesisError
+from .clips import run_job
 from .protocol import EngineSpec, SynthJob
+from .registry import get_engine
 
 #: set in the child: engines warn the user once, from the parent, not again from here
 CHILD_ENV = "AUDIOBRIEF_SPEECH_CHILD"
@@ -196,8 +198,6 @@ def _speak_all(spec: EngineSpec, jobs: list[SynthJob], replies: Any) -> None:
     """Make the clips, replying for each one as it is done; after an error no more are started."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from .clips import run_job
-    from .registry import get_engine
 
     failed = threading.Event()
     writing = threading.Lock()
@@ -236,8 +236,6 @@ def _speak_all(spec: EngineSpec, jobs: list[SynthJob], replies: Any) -> None:
 
 def _warm(spec: EngineSpec) -> None:
     """Make ``spec``'s engine and let it load what its first clip would (``warm``, if it has one)."""
-    from .registry import get_engine
-
     try:
         engine = get_engine(spec)
         warm = getattr(engine, "warm", None)

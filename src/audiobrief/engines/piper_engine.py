@@ -30,6 +30,7 @@ from typing import Any, Optional
 from ..errors import ConfigError, EngineUnavailable, SynthesisError
 from . import piper_voices
 from .child import in_speech_child
+from .espeak_ipa import translate_blocks
 from .model_files import distribution_version, file_sha256
 from .pool import in_pool_worker
 from .protocol import DEFAULT_RATE, checked_rate
@@ -146,8 +147,6 @@ class PiperEngine:
             raise ConfigError(
                 f"piper voice {self.voice.id} cannot take phoneme entries ([[...]]); write a respelling instead"
             )
-        from .espeak_ipa import translate_blocks
-
         return translate_blocks(text, self.espeak_voice, self.phonemes, self.voice.id)
 
     def check_text(self, text: str) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 from ..errors import SynthesisError
+from ..pipeline import worker_started
 from .child import speak_here
 from .clips import ATTEMPTS, FIX, fault, job_timeout, run_job
 from .protocol import Engine, EngineSpec, SynthJob
@@ -51,8 +52,6 @@ def _init_worker(spec: EngineSpec) -> None:
     """Pool initializer: build the worker's engine once.  A failure is kept and
     raised by each job, so the parent sees the real error (a ConfigError, say)
     instead of a broken pool."""
-    from audiobrief.pipeline import worker_started
-
     global _worker_engine, _worker_error, _worker_rate
     worker_started()
     _worker_rate = spec.rate

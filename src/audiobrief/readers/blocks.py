@@ -29,6 +29,7 @@ from typing import Optional
 from audiobrief.errors import InputError
 from audiobrief.models import Article, Section
 from audiobrief.readers import noise, shapes
+from audiobrief.readers.language import SAMPLE_CHARS, detect_language
 from audiobrief.speech.language import phrase
 
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
@@ -238,8 +239,6 @@ def assemble(
     ``notes``: match keys of paragraphs set wholly in italics; the article's last
     paragraph, when it is one of them, is an editor's note and read as the credits.
     """
-    from audiobrief.readers.language import SAMPLE_CHARS, detect_language
-
     title = title if title is not None else _heading_title(blocks)
     if language is None:
         language = detect_language(" ".join(b.text for b in blocks if b.kind in ("para", "item"))[:SAMPLE_CHARS])

@@ -28,6 +28,7 @@ from typing import Optional
 from audiobrief.errors import InputError
 from audiobrief.models import Article
 from audiobrief.readers import noise
+from audiobrief.readers.blocks import JUNK_TOKENS, Walker, _classes, _hidden, assemble
 from audiobrief.readers.language import normalise_code
 
 MAX_LEVEL = 4
@@ -158,8 +159,6 @@ def _strip_furniture(doc) -> None:
     Tables of contents, hatnotes, edit links and reference markers carry class
     names shared across sites (see blocks.JUNK_TOKENS); hidden elements too.
     """
-    from audiobrief.readers.blocks import JUNK_TOKENS, _classes, _hidden
-
     doomed = [el for el in doc.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body")
               and (_classes(el) & JUNK_TOKENS or _hidden(el))]
     for el in doomed:
@@ -212,8 +211,6 @@ def _left_out(article: Article, page: list[str]) -> Article:
 
 
 def parse_html(text: str, source: str = "") -> Article:
-    from audiobrief.readers.blocks import Walker, assemble
-
     doc = _document(text, source)
     title = page_title(doc)
     language = normalise_code(doc.get("lang") or doc.get("xml:lang") or "")

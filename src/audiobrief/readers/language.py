@@ -8,7 +8,7 @@ answer, and falls back to English for text too short to judge.
 
 Detection reads the first ``SAMPLE_CHARS`` characters of the body (about 150
 words: plenty for an n-gram detector) and is memoised by that sample in the
-build's cache folder (``memo_in``): loading langdetect's 55 profiles costs
+build's cache folder (``memo_in`` with ``memos.LanguageMemo``): loading langdetect's 55 profiles costs
 0.4-0.7 s per process, more than the rest of reading an article, and an edit
 further down the article does not change what its language is.
 """
@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 from audiobrief.engines.bounds import MAX_WORD_CHARS
 
@@ -41,53 +40,13 @@ def normalise_code(code: object) -> Optional[str]:
 SAMPLE_CHARS = 1000
 
 
-class Memo:
-    """Detections remembered in a folder (a cache: losing it only costs time).
-
-    New answers are kept in memory until ``flush``: a build writes them only
-    once it holds the output folder, so a run refused at the lock leaves no trace."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = Path(folder)
-        self.pending: dict[Path, str] = {}
-        self._detector = ""  # langdetect's installed files, looked up on first use
-
-    def path(self, sample: str, default: str) -> Path:
-        import hashlib
-
-        if not self._detector:
-            from audiobrief.cache import installed_files
-
-            self._detector = repr(installed_files(("langdetect",)))
-        key = hashlib.sha256(f"{self._detector}\0{default}\0{sample}".encode("utf-8")).hexdigest()
-        return self.folder / key[:2] / key
-
-    def get(self, path: Path) -> Optional[str]:
-        if path in self.pending:
-            return self.pending[path]
-        try:
-            known = path.read_text(encoding="ascii").strip()
-        except (OSError, ValueError):
-            return None
-        return known if normalise_code(known) == known else None
-
-    def flush(self) -> None:
-        from audiobrief.cache import write_atomic
-
-        for path, code in self.pending.items():
-            try:
-                write_atomic(path, code.encode("ascii"))
-            except Exception:  # noqa: BLE001 - a memo that cannot be written is only a lost speed-up
-                pass
-        self.pending.clear()
-
-
-_MEMO: list[Memo] = []  # the memo in use while a build reads its articles
+_MEMO: list = []  # the memo a build reads its articles with (memos.LanguageMemo), if any
 
 
 @contextlib.contextmanager
-def memo_in(folder: Path) -> Iterator[Memo]:
-    memo = Memo(folder)
+def memo_in(memo):
+    """Inside the block, detections are looked up in ``memo`` first and added to it: anything
+    with ``get(sample, default)`` and ``put(sample, default, code)``, such as ``memos.LanguageMemo``."""
     _MEMO.append(memo)
     try:
         yield memo
@@ -104,10 +63,10 @@ def detect_language(text: str, default: str = DEFAULT) -> str:
     if not _MEMO:
         return _detect(sample, default)
     memo = _MEMO[-1]
-    path = memo.path(sample, default)
-    found = memo.get(path)
+    found = memo.get(sample, default)
     if found is None:
-        found = memo.pending[path] = _detect(sample, default)
+        found = _detect(sample, default)
+        memo.put(sample, default, found)
     return found
 
 

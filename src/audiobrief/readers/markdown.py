@@ -21,9 +21,13 @@ import datetime as _dt
 import re
 from typing import Any, Optional
 
+from audiobrief.config import toml
 from audiobrief.errors import InputError
 from audiobrief.models import Article
+from audiobrief.readers.blocks import Walker, assemble
+from audiobrief.readers.html import parse_fragment
 from audiobrief.readers.language import normalise_code
+from audiobrief.speech.lexicon import validate_table
 
 MAX_LEVEL = 3
 _TOML_FRONT_MATTER_RE = re.compile(r"\A\+\+\+[ \t]*\n(.*?)\n\+\+\+[ \t]*(?:\n|\Z)", re.S)
@@ -31,8 +35,6 @@ _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z
 
 
 def _toml_front_matter(m: re.Match, source: str) -> dict[str, Any]:
-    from audiobrief.config import toml
-
     try:
         return toml().loads(m.group(1))
     except toml().TOMLDecodeError as exc:
@@ -99,8 +101,6 @@ def front_matter_fields(data: dict[str, Any], source: str) -> dict[str, Any]:
             raise InputError(f"{source}: front matter 'rate' must be a whole number of words per minute")
         meta["rate"] = rate
     if "pronunciations" in data:
-        from audiobrief.speech.lexicon import validate_table
-
         problems = validate_table(data["pronunciations"], "front matter 'pronunciations'")
         if problems:
             raise InputError(f"{source}: " + "; ".join(problems))
@@ -130,9 +130,6 @@ def render_html(body: str) -> str:
 
 
 def parse_markdown(text: str, source: str = "") -> Article:
-    from audiobrief.readers.blocks import Walker, assemble
-    from audiobrief.readers.html import parse_fragment
-
     data, body = split_front_matter(text, source)
     fields = front_matter_fields(data, source)
     walker = Walker()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from audiobrief.speech.normalize import ABBREVIATIONS
+
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co",
     "corp", "no", "fig", "approx", "gen", "gov", "sen", "rep", "lt", "col", "capt", "sgt", "mt", "ft",
@@ -25,8 +27,6 @@ _ORDINAL_DOT = frozenset({"de", "da", "no", "fi", "cs", "sk", "pl", "hu", "sl", 
 
 @lru_cache(maxsize=16)
 def _abbreviations(language: str) -> frozenset[str]:
-    from audiobrief.speech.normalize import ABBREVIATIONS
-
     own = {k.lower().rstrip(".") for k in ABBREVIATIONS.get(language, {}) if k.endswith(".")}
     return frozenset(_ABBREVIATIONS | own)
 
