@@ -40,19 +40,27 @@ VENV_BIN = Path(sys.executable).parent
 AUDIOBRIEF = str(VENV_BIN / "audiobrief")
 VOICE, RATE = "en", 175
 
-WORDS = (
-    "river harbour market council library school garden bridge village station museum bakery "
-    "volunteers neighbours teachers farmers residents engineers nurses drivers students artists "
-    "built opened repaired painted measured counted shared planted collected visited improved "
-    "quiet busy early late small large bright narrow wooden modern local seasonal careful"
-).split()
+NOUNS = ("river harbour market council library school garden bridge village station museum bakery "
+         "volunteers neighbours teachers farmers residents engineers nurses drivers students artists").split()
+VERBS = "built opened repaired painted measured counted shared planted collected visited improved".split()
+ADJECTIVES = "quiet busy early late small large bright narrow wooden modern local seasonal careful".split()
+#: sentence shapes with the function words real prose has: the readers judge a paragraph
+#: partly by them (a run of bare content words reads as a tag cloud, and is dropped)
+SHAPES = (
+    "The {a} {n} {v} the {n} near the {n} before the {a} {n} {v} it.",
+    "In the {a} {n}, the {n} {v} a {n} for the {n} and their {n}.",
+    "Most of the {n} {v} the {a} {n} after the {n} had {v} the {n}.",
+    "When the {n} {v} the {n}, the {a} {n} {v} it with the {n}.",
+    "They {v} the {n} again because the {a} {n} was {a} and {a}.",
+)
 HEADINGS = ("Early Days", "What Changed", "The Numbers", "A Closer Look", "Voices From Town",
             "Costs and Money", "Looking Ahead", "Final Word", "Side Notes", "The Plan")
 
 
 def _sentence(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(9, 15))]
-    return " ".join(words).capitalize() + "."
+    words = {"a": ADJECTIVES, "n": NOUNS, "v": VERBS}
+    shape = rng.choice(SHAPES)
+    return re.sub(r"\{(\w)\}", lambda m: rng.choice(words[m.group(1)]), shape)
 
 
 def make_article(seed: int, sections: int = 8, words: int = 400) -> str:
