@@ -103,14 +103,14 @@ def test_a_block_step_run_from_bytes_gives_what_the_local_step_gives(tmp_path):
     local = segments.encode(block, 44100, 64, -3.0, -1.5, str(tmp_path / "here"))
     packed, files = remote.pack_block(block)
     assert list(files.values()) == [clip.read_bytes()] and str(tmp_path) not in repr(packed)
-    result, mp3 = remote.run_block_step(segments.encode, packed, (44100, 64, -3.0, -1.5, "ignored"), files)
+    result, mp3 = remote.run_block_step(segments.encode, packed, (44100, 64, -3.0, -1.5, "ignored"), block.key, files)
     assert mp3 == Path(local["path"]).read_bytes()
     args = (block, 44100, 64, -3.0, -1.5, str(tmp_path / "client"))
     assert not segments.cached(segments.encode, args)
     kept = segments.keep(segments.encode, args, result, mp3)
     assert segments.cached(segments.encode, args) and kept["key"] == local["key"]
     assert {k: v for k, v in kept.items() if k != "path"} == {k: v for k, v in local.items() if k != "path"}
-    powers, _ = remote.run_block_step(segments.measure, packed, (44100, "ignored"), files)
+    powers, _ = remote.run_block_step(segments.measure, packed, (44100, "ignored"), block.key, files)
     assert powers == segments.measure(block, 44100, str(tmp_path / "here"))
 
 
@@ -229,3 +229,18 @@ def test_a_worker_process_is_set_up_once_with_one_blas_thread_and_steady_malloc(
     assert facts["before"] and all(n == 2 for n in facts["before"])  # the pool was there to be cut
     assert facts["after"] == [1] * len(facts["before"])
     assert facts["done"] == {"blas_threads": 1, "malloc": facts["glibc"]}
+
+
+def test_a_workers_block_files_are_written_once_and_the_oldest_let_go(tmp_path, monkeypatch):
+    """A block's three steps on one worker read one folder; past the byte limit the least
+    recently used blocks' folders are removed."""
+    monkeypatch.setattr(remote.tempfile, "tempdir", str(tmp_path))
+    store = remote._Unpacked(limit=10)
+    first = store.folder("a", {"0-clip.wav": b"123456"})
+    assert store.folder("a", {"0-clip.wav": b"123456"}) == first and (first / "0-clip.wav").read_bytes() == b"123456"
+    second = store.folder("b", {"0-clip.wav": b"7890"})
+    assert first.is_dir() and second.is_dir()  # 10 bytes held: at the limit, nothing goes
+    store.folder("a", {})  # used again: "b" is now the oldest
+    third = store.folder("c", {"0-clip.wav": b"xyz"})
+    assert not second.exists() and first.is_dir() and third.is_dir()
+    assert store.held == 9 and list(store.folders) == ["a", "c"]

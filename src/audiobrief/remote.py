@@ -4,10 +4,10 @@ A cluster worker cannot read our cache, so each remote call carries what its
 step reads (the clip WAVs, the transition sound, the music bed) and returns
 what the step wrote (the segment MP3, the clips it spoke).  On the worker,
 ``run_block_step`` and ``speak`` (a batch's worth at once: ``run_block_steps``,
-``speak_all``) write the inputs to a temporary folder of
-their own, run the very same step function there (``segments.measure``,
-``segments.measure_limited``, ``segments.encode``, ``render.synthesize_batch``)
-and read its outputs back; the folder is removed afterwards.  The step is the
+``speak_all``) write the inputs to a temporary folder (a block's files once
+for its three steps, ``UNPACKED``), run the very same step function there
+(``segments.measure``, ``segments.measure_limited``, ``segments.encode``,
+``render.synthesize_batch``) and read its outputs back.  The step is the
 one a local run uses, so the sound is the same to the byte. The worker's
 process is set up for these steps once, by ``worker_process.prepare``.
 
@@ -19,8 +19,12 @@ clips, is computed on our side, where the result is stored
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
+import shutil
 import tempfile
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Optional
 
@@ -68,18 +72,56 @@ def held(files: dict[str, dict[str, bytes]]) -> dict[str, dict[str, bytes]]:
     return files
 
 
-def run_block_step(fn, block: Block, args: tuple, files: dict[str, bytes]) -> tuple[object, Optional[bytes]]:
+def run_block_step(fn, block: Block, args: tuple, key: str, files: dict[str, bytes]) -> tuple[object, Optional[bytes]]:
     """On a worker: ``fn`` (a block step) on a packed block; (its result, the segment's MP3 bytes
-    for ``encode``, else None). ``args`` are the step's arguments after the block."""
-    with tempfile.TemporaryDirectory(prefix="audiobrief-remote-") as tmp:
-        folder = Path(tmp)
-        for name, data in files.items():
-            (folder / name).write_bytes(data)
+    for ``encode``, else None). ``args`` are the step's arguments after the block; ``key`` is the
+    block's key, under which its ``files`` are unpacked once (``UNPACKED``)."""
+    folder = UNPACKED.folder(key, files)
+    with tempfile.TemporaryDirectory(prefix="audiobrief-remote-step-") as cache:
         full = [_unpacked(block, folder), *args]
-        full[BLOCK_STEPS[fn]] = str(folder / "cache")
+        full[BLOCK_STEPS[fn]] = cache
         result = fn(*full)
         mp3 = Path(result["path"]).read_bytes() if fn is segments.encode else None
     return result, mp3
+
+
+class _Unpacked:
+    """The files of the blocks this process worked on last, each block's in a folder of its own.
+
+    A block's measuring, limiting and encoding are three tasks that read the same
+    files; written once, they are read three times. The oldest folders go once the
+    store holds more than ``limit`` bytes; the whole store goes when the process ends."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.folders: OrderedDict[str, tuple[Path, int]] = OrderedDict()  # block key -> (folder, bytes)
+        self.held = 0
+        self.lock = threading.Lock()  # a worker may run several tasks at once, one per thread
+        self.root: Optional[Path] = None
+
+    def folder(self, key: str, files: dict[str, bytes]) -> Path:
+        with self.lock:
+            if key in self.folders:
+                self.folders.move_to_end(key)
+                return self.folders[key][0]
+            if self.root is None:
+                self.root = Path(tempfile.mkdtemp(prefix="audiobrief-remote-blocks-"))
+                atexit.register(shutil.rmtree, self.root, ignore_errors=True)
+            folder = Path(tempfile.mkdtemp(dir=self.root))
+            for name, data in files.items():
+                (folder / name).write_bytes(data)
+            size = sum(len(data) for data in files.values())
+            self.folders[key] = (folder, size)
+            self.held += size
+            while self.held > self.limit and len(self.folders) > 1:
+                old, old_size = self.folders.popitem(last=False)[1]
+                shutil.rmtree(old, ignore_errors=True)
+                self.held -= old_size
+            return folder
+
+
+#: a worker's unpacked blocks: the blocks of the episodes in its hands (a few hundred at 22 kHz)
+UNPACKED = _Unpacked(limit=256 * 2**20)
 
 
 def run_block_steps(fn, items: list, *held: dict) -> list[tuple[object, Optional[bytes]]]:
@@ -87,7 +129,7 @@ def run_block_steps(fn, items: list, *held: dict) -> list[tuple[object, Optional
     (packed block, the step's arguments after the block, which of ``held`` has its files,
     its key there); each of ``held`` maps block keys to files (``HeldBlocks``)."""
     worker_process.prepare()
-    return [run_block_step(fn, block, args, held[at][key]) for block, args, at, key in items]
+    return [run_block_step(fn, block, args, key, held[at][key]) for block, args, at, key in items]
 
 
 def speak_all(batches: list) -> list[list[bytes]]:
