@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import re
 
-from audiobrief.speech.numbers import _MONTH_RE, _UNITS, _month_word, _ordinal, _year, say, version_words
+from audiobrief.speech.number_words import MONTH_RE, UNITS
+from audiobrief.speech.numbers import _month_word, _ordinal, _year, say, version_words
 
 _VERSION_WORDS = {
     "en": {"a": "alpha", "alpha": "alpha", "b": "beta", "beta": "beta", "rc": "release candidate",
@@ -59,7 +60,7 @@ def _spoken_date(year: int, month: int, day: int, language: str) -> str | None:
 
 #: a day-first date after "a", "the", "its"...: read month first, as "the twenty-sixth of" cannot follow "a"
 _DETERMINED_DMY = re.compile(rf"\b(a|an|the|this|that|its|his|her|their|our|last|next)\s(\d{{1,2}})(?:st|nd|rd|th)?"
-                             rf"\s(?:of\s)?({_MONTH_RE})(?=[\s,;:.!?)]|$)", re.I)
+                             rf"\s(?:of\s)?({MONTH_RE})(?=[\s,;:.!?)]|$)", re.I)
 
 
 def _determined_dmy(m: re.Match) -> str:
@@ -129,7 +130,7 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 def _word_slash(m: re.Match, language: str) -> str:
     left, right = m.group(1), m.group(2)
-    if m.group(0) in _UNITS or m.group(0) in ("m/s", "km/s"):
+    if m.group(0) in UNITS or m.group(0) in ("m/s", "km/s"):
         return m.group(0)  # a unit ("km/h"): numbers.py reads it with its number
     if left.islower() and right.islower():
         return f"{left} {_SYMBOL_WORDS[language]['or']} {right}"  # "region/locale": one or the other

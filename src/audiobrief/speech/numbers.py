@@ -7,7 +7,8 @@ decade, a unit, or a plain cardinal.  English and German have full rules
 percentages, units, years and cardinals, plus their own clock times,
 ordinals, centuries, space-grouped thousands and units
 (:mod:`audiobrief.speech.numbers_fr_es`).  Every rule is one regular
-expression applied in a fixed order, most specific first.
+expression applied in a fixed order, most specific first; the words and
+names they read are in :mod:`audiobrief.speech.number_words`.
 """
 
 from __future__ import annotations
@@ -17,83 +18,13 @@ from functools import lru_cache
 from typing import Callable
 
 from audiobrief.speech import numbers_fr_es
+from audiobrief.speech.number_words import (CURRENCY, MONTH_ABBR, MONTH_RE, MONTHS_DE, MONTHS_EN, SCALES,
+                                             TIMEZONES, UNITS, WORDS)
 
 SUPPORTED = ("en", "de", "es", "fr")
 
-#: "point" is the decimal separator's word; "dot" the word for the dot inside a version ("3.6.0")
-_WORDS = {
-    "en": {"percent": "percent", "point": "point", "dot": "point", "dollar": ("dollar", "dollars"), "euro": ("euro", "euros"),
-           "pound": ("pound", "pounds"), "yen": ("yen", "yen"), "cent": ("cent", "cents"), "and": "and",
-           "to": "to", "fy": "fiscal year", "number": "number", "minus": "minus",
-           "million": "million", "billion": "billion", "trillion": "trillion", "thousand": "thousand"},
-    "de": {"percent": "Prozent", "point": "Komma", "dot": "Komma", "dollar": ("Dollar", "Dollar"), "euro": ("Euro", "Euro"),
-           "pound": ("Pfund", "Pfund"), "yen": ("Yen", "Yen"), "cent": ("Cent", "Cent"), "and": "und",
-           "to": "bis", "fy": "Geschäftsjahr", "number": "Nummer", "minus": "minus",
-           "million": "Millionen", "billion": "Milliarden", "trillion": "Billionen", "thousand": "tausend"},
-    "es": {"percent": "por ciento", "point": "coma", "dot": "punto", "dollar": ("dólar", "dólares"), "euro": ("euro", "euros"),
-           "pound": ("libra", "libras"), "yen": ("yen", "yenes"), "cent": ("céntimo", "céntimos"), "and": "y",
-           "to": "a", "fy": "año fiscal", "number": "número", "minus": "menos",
-           "million": "millones", "billion": "mil millones", "trillion": "billones", "thousand": "mil"},
-    "fr": {"percent": "pour cent", "point": "virgule", "dot": "point", "dollar": ("dollar", "dollars"), "euro": ("euro", "euros"),
-           "pound": ("livre", "livres"), "yen": ("yen", "yens"), "cent": ("centime", "centimes"), "and": "et",
-           "to": "à", "fy": "exercice", "number": "numéro", "minus": "moins",
-           "million": "millions", "billion": "milliards", "trillion": "billions", "thousand": "mille"},
-}
-
-_MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December"]
-_MONTHS_DE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-              "Oktober", "November", "Dezember"]
-_MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-               "oct": 10, "nov": 11, "dec": 12, "okt": 10, "dez": 12, "mär": 3, "mrz": 3}
-_MONTH_NAME = "|".join(_MONTHS_EN + _MONTHS_DE[:3] + ["Mai", "Juni", "Juli", "Oktober", "Dezember"])
-_MONTH_RE = rf"(?:(?:{_MONTH_NAME})|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Okt|Dez|Mrz)\.?)"
-
-_UNITS = {
-    # symbol: (en singular, en plural, de)
-    "km/h": ("kilometre per hour", "kilometres per hour", "Kilometer pro Stunde"),
-    "mph": ("mile per hour", "miles per hour", "Meilen pro Stunde"),
-    "km": ("kilometre", "kilometres", "Kilometer"),
-    "cm": ("centimetre", "centimetres", "Zentimeter"),
-    "mm": ("millimetre", "millimetres", "Millimeter"),
-    "kg": ("kilogram", "kilograms", "Kilogramm"),
-    "mg": ("milligram", "milligrams", "Milligramm"),
-    "lbs": ("pound", "pounds", "Pfund"),
-    "lb": ("pound", "pounds", "Pfund"),
-    "ml": ("millilitre", "millilitres", "Milliliter"),
-    "GB": ("gigabyte", "gigabytes", "Gigabyte"),
-    "MB": ("megabyte", "megabytes", "Megabyte"),
-    "TB": ("terabyte", "terabytes", "Terabyte"),
-    "kB": ("kilobyte", "kilobytes", "Kilobyte"),
-    "GHz": ("gigahertz", "gigahertz", "Gigahertz"),
-    "MHz": ("megahertz", "megahertz", "Megahertz"),
-    "Hz": ("hertz", "hertz", "Hertz"),
-    "kW": ("kilowatt", "kilowatts", "Kilowatt"),
-    "MW": ("megawatt", "megawatts", "Megawatt"),
-    "kWh": ("kilowatt hour", "kilowatt hours", "Kilowattstunden"),
-    "°C": ("degree Celsius", "degrees Celsius", "Grad Celsius"),
-    "°F": ("degree Fahrenheit", "degrees Fahrenheit", "Grad Fahrenheit"),
-    "ft": ("foot", "feet", "Fuß"),
-    "mi": ("mile", "miles", "Meilen"),
-    "m": ("metre", "metres", "Meter"),
-    "g": ("gram", "grams", "Gramm"),
-    "h": ("hour", "hours", "Stunden"),
-    "min": ("minute", "minutes", "Minuten"),
-    "s": ("second", "seconds", "Sekunden"),
-}
-_TIMEZONES = {
-    "EST": "Eastern Standard Time", "EDT": "Eastern Daylight Time", "ET": "Eastern Time",
-    "CST": "Central Standard Time", "CDT": "Central Daylight Time", "CT": "Central Time",
-    "MST": "Mountain Standard Time", "MDT": "Mountain Daylight Time",
-    "PST": "Pacific Standard Time", "PDT": "Pacific Daylight Time", "PT": "Pacific Time",
-    "GMT": "G M T", "UTC": "U T C", "BST": "British Summer Time",
-    "CET": "Central European Time", "CEST": "Central European Summer Time",
-    "MEZ": "mitteleuropäischer Zeit", "MESZ": "mitteleuropäischer Sommerzeit",
-}
-
-
 def words(language: str) -> dict:
-    return _WORDS.get(language, _WORDS["en"])
+    return WORDS.get(language, WORDS["en"])
 
 
 @lru_cache(maxsize=4096)
@@ -151,21 +82,12 @@ def _dotted(m: re.Match, lang: str) -> str:
 
 _NUM = r"\d{1,3}(?:[,.]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _SCALE = r"(?P<scale>bn|billion|mn|million|m|k|thousand|trillion|tn|Mio\.?|Mrd\.?|Millionen|Milliarden|Million|Milliarde|Tsd\.?)"
-_SCALES = {"bn": "billion", "billion": "billion", "mn": "million", "million": "million", "m": "million",
-           "k": "thousand", "thousand": "thousand", "trillion": "trillion", "tn": "trillion",
-           "mio": "million", "mio.": "million", "mrd": "billion", "mrd.": "billion", "millionen": "million",
-           "million_de": "million", "milliarden": "billion", "milliarde": "billion", "tsd": "thousand",
-           "tsd.": "thousand"}
-_CURRENCY = {"$": "dollar", "US$": "dollar", "€": "euro", "£": "pound", "¥": "yen", "EUR": "euro", "USD": "dollar",
-             "GBP": "pound"}
-
-
 def _money(amount: str, scale: str | None, currency: str, language: str) -> str:
     w = words(language)
     value = to_number(amount, language)
     singular, plural = w[currency]
     if scale:
-        scale_word = w[_SCALES.get(scale.lower(), "million")]
+        scale_word = w[SCALES.get(scale.lower(), "million")]
         return f"{say(value, language)} {scale_word} {plural}"
     if isinstance(value, float) and not value.is_integer():
         whole = int(value)
@@ -189,17 +111,17 @@ def _ordinal(n: int, language: str) -> str:
 
 def _month(name: str) -> int:
     key = name.rstrip(".").lower()
-    for i, month in enumerate(_MONTHS_EN):
+    for i, month in enumerate(MONTHS_EN):
         if month.lower() == key:
             return i + 1
-    for i, month in enumerate(_MONTHS_DE):
+    for i, month in enumerate(MONTHS_DE):
         if month.lower() == key:
             return i + 1
-    return _MONTH_ABBR.get(key[:4], _MONTH_ABBR.get(key[:3], 0))
+    return MONTH_ABBR.get(key[:4], MONTH_ABBR.get(key[:3], 0))
 
 
 def _month_word(n: int, language: str) -> str:
-    return (_MONTHS_DE if language == "de" else _MONTHS_EN)[n - 1]
+    return (MONTHS_DE if language == "de" else MONTHS_EN)[n - 1]
 
 
 # --------------------------------------------------------------------------- rules
@@ -269,7 +191,7 @@ def _time(m: re.Match, lang: str) -> str:
         out += " " + " ".join(ampm)
     tz = m.group("tz")
     if tz:
-        out += " " + _TIMEZONES.get(tz, " ".join(tz))
+        out += " " + TIMEZONES.get(tz, " ".join(tz))
     rest = m.string[m.end():]
     if m.group(0).endswith(".") and not tz and (not rest.strip() or re.match(r"\s+[A-Z\"'(]", rest)):
         out += "."  # "p.m." ended the sentence too
@@ -296,17 +218,17 @@ def _percent(m: re.Match, lang: str) -> str:
 
 
 def _money_before(m: re.Match, lang: str) -> str:
-    return _money(m.group("amount"), m.group("scale"), _CURRENCY[m.group("cur")], lang)
+    return _money(m.group("amount"), m.group("scale"), CURRENCY[m.group("cur")], lang)
 
 
 def _money_after(m: re.Match, lang: str) -> str:
     cur = m.group("cur")
-    key = _CURRENCY.get(cur) or {"euro": "euro", "dollar": "dollar"}.get(cur.lower(), "euro")
+    key = CURRENCY.get(cur) or {"euro": "euro", "dollar": "dollar"}.get(cur.lower(), "euro")
     return _money(m.group("amount"), m.group("scale"), key, lang)
 
 
 def _scaled(m: re.Match, lang: str) -> str:
-    return f"{cardinal(m.group('amount'), lang)} {words(lang)[_SCALES[m.group('scale').lower()]]}"
+    return f"{cardinal(m.group('amount'), lang)} {words(lang)[SCALES[m.group('scale').lower()]]}"
 
 
 def _ordinal_en(m: re.Match, lang: str) -> str:
@@ -322,7 +244,7 @@ def _fiscal(m: re.Match, lang: str) -> str:
 
 def _unit(m: re.Match, lang: str) -> str:
     value = to_number(m.group("amount"), lang)
-    sing, plural, german = _UNITS[m.group("unit")]
+    sing, plural, german = UNITS[m.group("unit")]
     name = german if lang == "de" else (sing if value == 1 else plural)
     return f"{say(value, lang)} {name}"
 
@@ -355,8 +277,8 @@ def _negative(m: re.Match, lang: str) -> str:
     return f"{words(lang)['minus']} {m.group(1)}"
 
 
-_UNIT_ALT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
-_TZ_ALT = "|".join(sorted(_TIMEZONES, key=len, reverse=True))
+_UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_TZ_ALT = "|".join(sorted(TIMEZONES, key=len, reverse=True))
 
 RULES: tuple[tuple[str, re.Pattern, Callable], ...] = (
     ("iso date", _r(r"\b(\d{4})-(\d{2})-(\d{2})\b"), _date_iso),
@@ -366,8 +288,8 @@ RULES: tuple[tuple[str, re.Pattern, Callable], ...] = (
     ("money after", _r(rf"(?P<amount>{_NUM})\s?(?:{_SCALE}\s)?(?P<cur>€|Euro\b|EUR\b|Dollar\b|US-Dollar\b)"), _money_after),
     ("percent", _r(rf"({_NUM})\s?(?:%|\s(?:percent|per cent|Prozent)\b)"), _percent),
     ("fiscal year", _r(r"\bFY\s?'?(\d{4}|\d{2})\b"), _fiscal),
-    ("date m d y", _r(rf"\b(?P<month>{_MONTH_RE})\s(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s(?P<year>\d{{4}})\b)?"), _date_mdy),
-    ("date d m y", _r(rf"(?P<pre>\b(?i:am|vom|zum|bis zum|seit dem)\s)?\b(?P<day>\d{{1,2}})(?:\.|st|nd|rd|th)?\s(?:of\s)?(?P<month>{_MONTH_RE})(?:,?\s(?P<year>\d{{4}})\b)?"), _date_dmy),
+    ("date m d y", _r(rf"\b(?P<month>{MONTH_RE})\s(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s(?P<year>\d{{4}})\b)?"), _date_mdy),
+    ("date d m y", _r(rf"(?P<pre>\b(?i:am|vom|zum|bis zum|seit dem)\s)?\b(?P<day>\d{{1,2}})(?:\.|st|nd|rd|th)?\s(?:of\s)?(?P<month>{MONTH_RE})(?:,?\s(?P<year>\d{{4}})\b)?"), _date_dmy),
     ("time", _r(rf"\b(?P<h>\d{{1,2}})(?::(?P<min>\d{{2}}))?\s?(?:(?P<ampm>[ap]\.\s?m\.|[ap]m\b|[AP]M\b|[AP]\.M\.)|(?P<uhr>Uhr\b))(?:\s(?P<tz>{_TZ_ALT})\b)?"), _time),
     ("clock", _r(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\b(?P<ampm>)(?P<uhr>)(?P<tz>)"), _time),
     ("decade", _r(r"\b(1[0-9]{2}0|20[0-9]0)(?:s|’s|'s|er)\b"), _decade),
