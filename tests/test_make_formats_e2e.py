@@ -51,12 +51,13 @@ def test_episode_has_a_chapter_per_section_and_sound(made, name):
 
 def _engine_id(name: str) -> str:
     """The engine id `make` keys its clips on for this article (voice and rate included)."""
-    from audiobrief.planned import plan_file as plan
+    from audiobrief.planned import plan_article
     from audiobrief.planning import engine_spec as _engine_spec
     from audiobrief.config import Config
     from audiobrief.engines import engine_cache_id
+    from audiobrief.reading import read_one
 
-    planned = plan(FIXTURES / name, Config())
+    planned = plan_article(read_one(FIXTURES / name, Config()), Config())
     body = next(p for p in planned.script if p.kind == "body")
     return engine_cache_id(_engine_spec(Config(), planned.article, body))
 

@@ -1,19 +1,16 @@
 """A plan: an article and the script it will be spoken from -- all `audiobrief plan` shows.
 
-Making a plan reads and scripts the article and nothing else: no catalog, cache,
-feed or lock. What the build does with a plan (its clips, its build key, what is
+Making a plan scripts an article already read (``reading.read_one`` for a file)
+and nothing else: no catalog, cache, feed or lock. What the build does with a plan (its clips, its build key, what is
 left to speak) is :mod:`audiobrief.planning`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Union
 
 from audiobrief.config import Config
 from audiobrief.models import Article, Piece
-from audiobrief.reading import read_one
 from audiobrief.script import build_script
 
 
@@ -25,8 +22,3 @@ class Planned:
 
 def plan_article(article: Article, config: Config) -> Planned:
     return Planned(article, build_script(article, config))
-
-
-def plan_file(path: Union[str, Path], config: Config) -> Planned:
-    """The plan of one article file on this machine (``audiobrief plan``)."""
-    return plan_article(read_one(path, config), config)
