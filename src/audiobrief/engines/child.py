@@ -198,7 +198,6 @@ def _speak_all(spec: EngineSpec, jobs: list[SynthJob], replies: Any) -> None:
     """Make the clips, replying for each one as it is done; after an error no more are started."""
     from concurrent.futures import ThreadPoolExecutor
 
-
     failed = threading.Event()
     writing = threading.Lock()
     try:

@@ -8,9 +8,10 @@ answer, and falls back to English for text too short to judge.
 
 Detection reads the first ``SAMPLE_CHARS`` characters of the body (about 150
 words: plenty for an n-gram detector) and is memoised by that sample in the
-build's cache folder (``memo_in`` with ``memos.LanguageMemo``): loading langdetect's 55 profiles costs
-0.4-0.7 s per process, more than the rest of reading an article, and an edit
-further down the article does not change what its language is.
+build's cache folder (``memo_in`` with ``memos.LanguageMemo``): loading
+langdetect's 55 profiles costs 0.4-0.7 s per process, more than the rest of
+reading an article, and an edit further down the article does not change what
+its language is.
 """
 
 from __future__ import annotations
